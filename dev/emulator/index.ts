@@ -1,0 +1,39 @@
+/**
+ * SSO Admin emulator: a loopback HTTP server speaking the AWS SSO Admin JSON 1.1 protocol, for tests and manual
+ * runs with the unmodified `@aws-sdk/client-sso-admin` (point `endpoint` or AWS_ENDPOINT_URL_SSO_ADMIN at it).
+ */
+export { startEmulator, DEFAULTS, EMULATED_OPERATIONS } from './server';
+export type { ApiCallRecord, EmulatedOperation, EmulatorOptions, RunningEmulator } from './server';
+export { DEFAULT_WORLD, ACCOUNT_OUTSIDE_ORGANIZATION, UNKNOWN_PRINCIPAL_ID } from './world';
+export type {
+  AccountStatus,
+  World,
+  WorldAccount,
+  WorldApplication,
+  WorldPermissionSet,
+  WorldPrincipal,
+} from './world';
+export { FaultController } from './faults';
+export type {
+  AccountAssignmentWriteOperation,
+  AssignmentTuple,
+  ConflictFault,
+  ErrorFault,
+  FailNextWriteFault,
+  FaultRequest,
+  FaultSnapshot,
+  PrincipalType,
+  ServerErrorFault,
+  ThrottleFault,
+} from './faults';
+export { EmulatorState } from './state';
+export type { EmulatorStateSnapshot, StateMutation } from './state';
+export { FAILURE_REASONS } from './service';
+export type {
+  ApplicationAssignmentRecord,
+  AssignmentOperationRecord,
+  PermissionSetRecord,
+  StatusValue,
+} from './service';
+export type { Clock } from './rate-limit';
+export type { ErrorName, ModelledErrorName } from './errors';

@@ -1,0 +1,282 @@
+/**
+ * The SSO Admin API model (botocore JSON, schema/aws-models/sso-admin.service-2.json) and a small validator
+ * driven by its input shapes: required members, types, string lengths, patterns, enums, integer ranges, lists
+ * and nested structures.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface ShapeRef {
+  shape: string;
+}
+
+export interface ModelShape {
+  type: string;
+  required?: string[];
+  members?: Record<string, ShapeRef>;
+  member?: ShapeRef;
+  key?: ShapeRef;
+  value?: ShapeRef;
+  min?: number;
+  max?: number;
+  pattern?: string;
+  enum?: string[];
+}
+
+export interface ModelOperation {
+  name: string;
+  input?: ShapeRef;
+  output?: ShapeRef;
+  errors?: ShapeRef[];
+}
+
+export interface ServiceModel {
+  metadata: { targetPrefix: string; jsonVersion: string };
+  operations: Record<string, ModelOperation>;
+  shapes: Record<string, ModelShape>;
+}
+
+export interface PaginatorModel {
+  pagination: Record<
+    string,
+    { input_token: string; output_token: string; limit_key?: string; result_key: string }
+  >;
+}
+
+const MODEL_DIR = join(__dirname, '..', '..', 'schema', 'aws-models');
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isServiceModel(value: unknown): value is ServiceModel {
+  return isRecord(value) && isRecord(value.metadata) && isRecord(value.operations) && isRecord(value.shapes);
+}
+
+function isPaginatorModel(value: unknown): value is PaginatorModel {
+  return isRecord(value) && isRecord(value.pagination);
+}
+
+let cachedModel: ServiceModel | undefined;
+let cachedPaginators: PaginatorModel | undefined;
+
+export function serviceModel(): ServiceModel {
+  if (!cachedModel) {
+    const parsed: unknown = JSON.parse(readFileSync(join(MODEL_DIR, 'sso-admin.service-2.json'), 'utf8'));
+    if (!isServiceModel(parsed)) throw new Error('sso-admin.service-2.json is not a botocore service model');
+    cachedModel = parsed;
+  }
+  return cachedModel;
+}
+
+export function paginatorModel(): PaginatorModel {
+  if (!cachedPaginators) {
+    const parsed: unknown = JSON.parse(readFileSync(join(MODEL_DIR, 'sso-admin.paginators-1.json'), 'utf8'));
+    if (!isPaginatorModel(parsed))
+      throw new Error('sso-admin.paginators-1.json is not a botocore paginator model');
+    cachedPaginators = parsed;
+  }
+  return cachedPaginators;
+}
+
+/** Characters that may follow a backslash in a `u`-flag regular expression outside of \p{…}, \d, \w and friends. */
+const SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/-'.split(''));
+
+/**
+ * The model's patterns are Java regular expressions. They are unanchored there (Java's `matches()` tests the
+ * whole string), so we anchor them. The `u` flag is needed for `\p{L}`; it rejects identity escapes of
+ * non-syntax characters (the RelayState pattern writes `\ `), so those escapes are reduced to the literal
+ * character, which means the same thing.
+ */
+export function compileModelPattern(pattern: string): RegExp {
+  try {
+    return new RegExp(`^(?:${pattern})$`, 'u');
+  } catch {
+    const cleaned = pattern.replace(/\\(.)/gu, (whole: string, escaped: string) =>
+      /[A-Za-z0-9]/u.test(escaped) || SYNTAX_CHARACTERS.has(escaped) ? whole : escaped,
+    );
+    return new RegExp(`^(?:${cleaned})$`, 'u');
+  }
+}
+
+const patternCache = new Map<string, RegExp>();
+
+function patternFor(pattern: string): RegExp {
+  let compiled = patternCache.get(pattern);
+  if (!compiled) {
+    compiled = compileModelPattern(pattern);
+    patternCache.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/** AWS's validation messages name members in lowerCamelCase paths, e.g. `filter.accountId`. */
+function memberPathName(member: string): string {
+  return member.charAt(0).toLowerCase() + member.slice(1);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `'${text.length > 100 ? `${text.slice(0, 100)}...` : text}'`;
+}
+
+function violation(path: string, value: unknown, constraint: string): string {
+  return `Value ${describeValue(value)} at '${path}' failed to satisfy constraint: ${constraint}`;
+}
+
+/**
+ * Validates `value` against model shape `shapeName`, returning one message per violation in AWS's
+ * "Value … at '<member>' failed to satisfy constraint: …" form.
+ *
+ * Unknown members are ignored, as AWS JSON services do (the Smithy AWS JSON protocols tell servers to skip
+ * unknown members so that clients built from newer models keep working).
+ *
+ * A value of the wrong JSON type is reported here as a validation violation. Real AWS answers that with a
+ * SerializationException before validation; the emulator keeps it a ValidationException so that callers see
+ * one modelled error class for any bad input.
+ */
+export function validateShape(shapeName: string, value: unknown, path = ''): string[] {
+  const shape = serviceModel().shapes[shapeName];
+  if (!shape) throw new Error(`Unknown model shape ${shapeName}`);
+  const problems: string[] = [];
+  const at = path || shapeName;
+  switch (shape.type) {
+    case 'structure': {
+      if (!isRecord(value)) {
+        problems.push(violation(at, value, 'Member must be of type structure'));
+        break;
+      }
+      for (const required of shape.required ?? []) {
+        if (value[required] === undefined || value[required] === null) {
+          problems.push(
+            violation(
+              path ? `${path}.${memberPathName(required)}` : memberPathName(required),
+              null,
+              'Member must not be null',
+            ),
+          );
+        }
+      }
+      for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
+        const memberValue = value[memberName];
+        if (memberValue === undefined || memberValue === null) continue;
+        const memberPath = path ? `${path}.${memberPathName(memberName)}` : memberPathName(memberName);
+        problems.push(...validateShape(ref.shape, memberValue, memberPath));
+      }
+      break;
+    }
+    case 'list': {
+      if (!Array.isArray(value)) {
+        problems.push(violation(at, value, 'Member must be of type list'));
+        break;
+      }
+      if (shape.min !== undefined && value.length < shape.min) {
+        problems.push(violation(at, value, `Member must have length greater than or equal to ${shape.min}`));
+      }
+      if (shape.max !== undefined && value.length > shape.max) {
+        problems.push(violation(at, value, `Member must have length less than or equal to ${shape.max}`));
+      }
+      if (shape.member) {
+        const memberShape = shape.member.shape;
+        value.forEach((item: unknown, index) => {
+          problems.push(...validateShape(memberShape, item, `${at}.${index + 1}.member`));
+        });
+      }
+      break;
+    }
+    case 'map': {
+      if (!isRecord(value)) {
+        problems.push(violation(at, value, 'Member must be of type map'));
+        break;
+      }
+      if (shape.key && shape.value) {
+        const keyShape = shape.key.shape;
+        const valueShape = shape.value.shape;
+        for (const [key, item] of Object.entries(value)) {
+          problems.push(...validateShape(keyShape, key, `${at}.key`));
+          problems.push(...validateShape(valueShape, item, `${at}.${key}`));
+        }
+      }
+      break;
+    }
+    case 'string': {
+      if (typeof value !== 'string') {
+        problems.push(violation(at, value, 'Member must be of type string'));
+        break;
+      }
+      if (shape.enum && !shape.enum.includes(value)) {
+        problems.push(violation(at, value, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`));
+      }
+      // Lengths are in characters (code points), as Java's String.codePointCount counts them.
+      const length = [...value].length;
+      if (shape.min !== undefined && length < shape.min) {
+        problems.push(violation(at, value, `Member must have length greater than or equal to ${shape.min}`));
+      }
+      if (shape.max !== undefined && length > shape.max) {
+        problems.push(violation(at, value, `Member must have length less than or equal to ${shape.max}`));
+      }
+      if (shape.pattern !== undefined && !patternFor(shape.pattern).test(value)) {
+        problems.push(
+          violation(at, value, `Member must satisfy regular expression pattern: ${shape.pattern}`),
+        );
+      }
+      break;
+    }
+    case 'integer':
+    case 'long': {
+      if (typeof value !== 'number' || !Number.isInteger(value)) {
+        problems.push(violation(at, value, `Member must be of type ${shape.type}`));
+        break;
+      }
+      if (shape.min !== undefined && value < shape.min) {
+        problems.push(violation(at, value, `Member must have value greater than or equal to ${shape.min}`));
+      }
+      if (shape.max !== undefined && value > shape.max) {
+        problems.push(violation(at, value, `Member must have value less than or equal to ${shape.max}`));
+      }
+      break;
+    }
+    case 'boolean': {
+      if (typeof value !== 'boolean') problems.push(violation(at, value, 'Member must be of type boolean'));
+      break;
+    }
+    case 'timestamp': {
+      if (typeof value !== 'number' && typeof value !== 'string') {
+        problems.push(violation(at, value, 'Member must be of type timestamp'));
+      }
+      break;
+    }
+    default:
+      // blob, double, float: not used by the emulated operations' inputs.
+      break;
+  }
+  return problems;
+}
+
+/** AWS reports the violations of one request together: "N validation error(s) detected: …; …". */
+export function validationMessage(problems: readonly string[]): string {
+  const count = problems.length;
+  return `${count} validation error${count === 1 ? '' : 's'} detected: ${problems.join('; ')}`;
+}
+
+/** Every pattern used by an operation's input, for a test that they all compile. */
+export function inputPatterns(operation: string): string[] {
+  const model = serviceModel();
+  const inputShape = model.operations[operation]?.input?.shape;
+  const patterns = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const shape = model.shapes[name];
+    if (!shape) return;
+    if (shape.pattern !== undefined) patterns.add(shape.pattern);
+    for (const ref of Object.values(shape.members ?? {})) walk(ref.shape);
+    if (shape.member) walk(shape.member.shape);
+    if (shape.key) walk(shape.key.shape);
+    if (shape.value) walk(shape.value.shape);
+  };
+  if (inputShape) walk(inputShape);
+  return [...patterns];
+}

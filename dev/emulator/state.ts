@@ -1,0 +1,210 @@
+/** The typed state API: read the emulated world, seed it, and change it out of band (behind the API's back). */
+import { parseAssignment, type AssignmentTuple } from './faults';
+import type {
+  ApplicationAssignmentRecord,
+  AssignmentOperationRecord,
+  PermissionSetRecord,
+  SsoAdminService,
+} from './service';
+import {
+  cloneWorld,
+  type AccountStatus,
+  type World,
+  type WorldAccount,
+  type WorldApplication,
+} from './world';
+
+export interface EmulatorStateSnapshot {
+  world: World;
+  permissionSets: PermissionSetRecord[];
+  accountAssignments: AssignmentTuple[];
+  creationStatuses: AssignmentOperationRecord[];
+  deletionStatuses: AssignmentOperationRecord[];
+  applicationAssignments: ApplicationAssignmentRecord[];
+  outstandingAsyncWrites: number;
+}
+
+export class EmulatorState {
+  constructor(private readonly service: SsoAdminService) {}
+
+  snapshot(): EmulatorStateSnapshot {
+    return {
+      world: this.world(),
+      permissionSets: this.permissionSets(),
+      accountAssignments: this.accountAssignments(),
+      creationStatuses: this.creationStatuses(),
+      deletionStatuses: this.deletionStatuses(),
+      applicationAssignments: this.applicationAssignments(),
+      outstandingAsyncWrites: this.outstandingAsyncWrites(),
+    };
+  }
+
+  /** The current world (a copy): instance, users, groups, accounts with their status, applications. */
+  world(): World {
+    return cloneWorld(this.service.currentWorld);
+  }
+
+  permissionSets(): PermissionSetRecord[] {
+    return this.service.listPermissionSetRecords();
+  }
+
+  /** Assignments that exist now (SUCCEEDED creations, minus SUCCEEDED deletions and out-of-band removals). */
+  accountAssignments(): AssignmentTuple[] {
+    return this.service.listAccountAssignmentRecords();
+  }
+
+  creationStatuses(): AssignmentOperationRecord[] {
+    return this.service.listOperationRecords('create');
+  }
+
+  deletionStatuses(): AssignmentOperationRecord[] {
+    return this.service.listOperationRecords('delete');
+  }
+
+  applicationAssignments(): ApplicationAssignmentRecord[] {
+    return this.service.listApplicationAssignmentRecords();
+  }
+
+  outstandingAsyncWrites(): number {
+    return this.service.outstandingAsyncWrites();
+  }
+
+  addPermissionSet(permissionSet: {
+    name: string;
+    arn?: string;
+    description?: string;
+    sessionDuration?: string;
+  }): PermissionSetRecord {
+    return this.service.addPermissionSet(permissionSet);
+  }
+
+  /** Seeds an existing (already provisioned) account assignment. */
+  addAccountAssignment(assignment: AssignmentTuple): void {
+    this.service.addAccountAssignment(assignment);
+  }
+
+  addApplicationAssignment(assignment: ApplicationAssignmentRecord): void {
+    this.service.addApplicationAssignment(assignment);
+  }
+
+  addUser(user: { id: string; name: string }): void {
+    this.service.addUser(user);
+  }
+
+  addGroup(group: { id: string; name: string }): void {
+    this.service.addGroup(group);
+  }
+
+  addAccount(account: WorldAccount): void {
+    this.service.addAccount(account);
+  }
+
+  addApplication(application: WorldApplication): void {
+    this.service.addApplication(application);
+  }
+
+  /** Out-of-band delete of an account assignment (as if someone used the console). Returns whether it existed. */
+  removeAccountAssignment(assignment: AssignmentTuple): boolean {
+    return this.service.removeAccountAssignment(assignment);
+  }
+
+  /** Out-of-band delete of a permission set and its assignments. Returns whether it existed. */
+  removePermissionSet(permissionSetArn: string): boolean {
+    return this.service.removePermissionSet(permissionSetArn);
+  }
+
+  removeApplicationAssignment(assignment: ApplicationAssignmentRecord): boolean {
+    return this.service.removeApplicationAssignment(assignment);
+  }
+
+  suspendAccount(accountId: string): void {
+    this.service.setAccountStatus(accountId, 'SUSPENDED');
+  }
+
+  setAccountStatus(accountId: string, status: AccountStatus): void {
+    this.service.setAccountStatus(accountId, status);
+  }
+}
+
+/** The wire form of a state change for `POST /__emulator/state`. */
+export type StateMutation =
+  | { action: 'removeAccountAssignment'; assignment: AssignmentTuple }
+  | { action: 'addAccountAssignment'; assignment: AssignmentTuple }
+  | { action: 'removePermissionSet'; permissionSetArn: string }
+  | { action: 'suspendAccount'; accountId: string }
+  | { action: 'setAccountStatus'; accountId: string; status: AccountStatus }
+  | { action: 'addApplicationAssignment'; assignment: ApplicationAssignmentRecord }
+  | { action: 'removeApplicationAssignment'; assignment: ApplicationAssignmentRecord };
+
+function parseApplicationAssignment(value: unknown): ApplicationAssignmentRecord | string {
+  if (typeof value !== 'object' || value === null) return 'assignment must be an object';
+  const { applicationArn, principalType, principalId } = value as Record<string, unknown>;
+  if (
+    typeof applicationArn !== 'string' ||
+    (principalType !== 'USER' && principalType !== 'GROUP') ||
+    typeof principalId !== 'string'
+  ) {
+    return 'assignment must be {applicationArn, principalType: USER|GROUP, principalId}';
+  }
+  return { applicationArn, principalType, principalId };
+}
+
+/** Narrows untrusted JSON from the admin route to a StateMutation, or explains what is wrong. */
+export function parseStateMutation(value: unknown): StateMutation | string {
+  if (typeof value !== 'object' || value === null) return 'The body must be a JSON object';
+  const record = value as Record<string, unknown>;
+  switch (record.action) {
+    case 'removeAccountAssignment':
+    case 'addAccountAssignment': {
+      const assignment = parseAssignment(record.assignment);
+      return typeof assignment === 'string' ? assignment : { action: record.action, assignment };
+    }
+    case 'removePermissionSet':
+      return typeof record.permissionSetArn === 'string'
+        ? { action: 'removePermissionSet', permissionSetArn: record.permissionSetArn }
+        : 'removePermissionSet needs permissionSetArn';
+    case 'suspendAccount':
+      return typeof record.accountId === 'string'
+        ? { action: 'suspendAccount', accountId: record.accountId }
+        : 'suspendAccount needs accountId';
+    case 'setAccountStatus':
+      return typeof record.accountId === 'string' &&
+        (record.status === 'ACTIVE' || record.status === 'SUSPENDED')
+        ? { action: 'setAccountStatus', accountId: record.accountId, status: record.status }
+        : 'setAccountStatus needs accountId and status ACTIVE|SUSPENDED';
+    case 'addApplicationAssignment':
+    case 'removeApplicationAssignment': {
+      const assignment = parseApplicationAssignment(record.assignment);
+      return typeof assignment === 'string' ? assignment : { action: record.action, assignment };
+    }
+    default:
+      return (
+        'action must be one of removeAccountAssignment, addAccountAssignment, removePermissionSet, suspendAccount, ' +
+        'setAccountStatus, addApplicationAssignment, removeApplicationAssignment'
+      );
+  }
+}
+
+/** Applies a state change given in its wire form; returns whether something changed where that applies. */
+export function applyStateMutation(state: EmulatorState, mutation: StateMutation): { changed: boolean } {
+  switch (mutation.action) {
+    case 'removeAccountAssignment':
+      return { changed: state.removeAccountAssignment(mutation.assignment) };
+    case 'addAccountAssignment':
+      state.addAccountAssignment(mutation.assignment);
+      return { changed: true };
+    case 'removePermissionSet':
+      return { changed: state.removePermissionSet(mutation.permissionSetArn) };
+    case 'suspendAccount':
+      state.suspendAccount(mutation.accountId);
+      return { changed: true };
+    case 'setAccountStatus':
+      state.setAccountStatus(mutation.accountId, mutation.status);
+      return { changed: true };
+    case 'addApplicationAssignment':
+      state.addApplicationAssignment(mutation.assignment);
+      return { changed: true };
+    case 'removeApplicationAssignment':
+      return { changed: state.removeApplicationAssignment(mutation.assignment) };
+  }
+}

@@ -1,0 +1,100 @@
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import {
+  DEFAULT_WORLD,
+  startEmulator,
+  type AssignmentTuple,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from '../../dev/emulator';
+
+/** A clock the test moves by hand. */
+export class ManualClock {
+  private current = Date.UTC(2025, 0, 1);
+
+  now(): number {
+    return this.current;
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export function clientFor(emulator: RunningEmulator, maxAttempts = 1): SSOAdminClient {
+  return new SSOAdminClient({
+    endpoint: emulator.endpoint,
+    region: DEFAULT_WORLD.region,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+    maxAttempts,
+  });
+}
+
+export interface Harness {
+  emulator: RunningEmulator;
+  client: SSOAdminClient;
+  clock: ManualClock;
+}
+
+/** Starts one emulator for a test file (with a manual clock) and resets it before each test. */
+export function useEmulator(options: Omit<EmulatorOptions, 'clock'> = {}): Harness {
+  const harness = {} as Harness;
+  beforeAll(async () => {
+    harness.clock = new ManualClock();
+    harness.emulator = await startEmulator({ ...options, clock: harness.clock });
+    harness.client = clientFor(harness.emulator);
+  });
+  afterAll(async () => {
+    harness.client.destroy();
+    await harness.emulator.close();
+  });
+  beforeEach(() => {
+    harness.emulator.reset();
+  });
+  return harness;
+}
+
+export const INSTANCE_ARN = DEFAULT_WORLD.instanceArn;
+export const [ADMIN_PS, READONLY_PS, BILLING_PS] = DEFAULT_WORLD.permissionSets.map(
+  (permissionSet) => permissionSet.arn,
+);
+export const [ALICE, BOB, CAROL] = DEFAULT_WORLD.users.map((user) => user.id);
+export const [ADMINS_GROUP, DEVELOPERS_GROUP] = DEFAULT_WORLD.groups.map((group) => group.id);
+export const [MANAGEMENT_ACCOUNT, DEV_ACCOUNT, PROD_ACCOUNT, SUSPENDED_ACCOUNT] = DEFAULT_WORLD.accounts.map(
+  (account) => account.id,
+);
+export const [GRAFANA_APP, CRM_APP] = DEFAULT_WORLD.applications.map((application) => application.arn);
+
+export function tuple(overrides: Partial<AssignmentTuple> = {}): AssignmentTuple {
+  return {
+    targetId: DEV_ACCOUNT,
+    permissionSetArn: ADMIN_PS,
+    principalType: 'USER',
+    principalId: ALICE,
+    ...overrides,
+  };
+}
+
+/** The CreateAccountAssignment / DeleteAccountAssignment input for an assignment tuple. */
+export function writeInput(assignment: AssignmentTuple) {
+  return {
+    InstanceArn: INSTANCE_ARN,
+    TargetId: assignment.targetId,
+    TargetType: 'AWS_ACCOUNT' as const,
+    PermissionSetArn: assignment.permissionSetArn,
+    PrincipalType: assignment.principalType,
+    PrincipalId: assignment.principalId,
+  };
+}
+
+/** Resolves to the rejection of `promise` (failing the test if it resolves). */
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw new Error(`Rejected with a non-Error: ${String(error)}`);
+  }
+  throw new Error('Expected the call to fail, but it succeeded');
+}
