@@ -76,7 +76,7 @@ export function renderModels(schema: ResourceSchema, schemaFile: string): string
     '',
     'export class ResourceModel extends BaseModel {',
     '  @Exclude()',
-    `  public static readonly TYPE_NAME: string = '${schema.typeName}';`,
+    `  public static override readonly TYPE_NAME: string = '${schema.typeName}';`,
     '',
   ];
   for (const pointer of uniqueIdentifiers) {
@@ -96,10 +96,18 @@ export function renderModels(schema: ResourceSchema, schemaFile: string): string
       '',
     );
   }
-  lines.push('  @Exclude()', '  public getPrimaryIdentifier(): Dict {', '    const identifier: Dict = {};');
+  lines.push(
+    '  @Exclude()',
+    '  public getPrimaryIdentifier(): Dict | null {',
+    '    const identifier: Dict = {};',
+  );
   for (const pointer of schema.primaryIdentifier) {
     const field = identifierProperty(pointer);
-    lines.push(`    if (this.${field} != null) {`, `      identifier[this.${identifierKey(pointer)}] = this.${field};`, '    }');
+    lines.push(
+      `    if (this.${field} != null) {`,
+      `      identifier[this.${identifierKey(pointer)}] = this.${field};`,
+      '    }',
+    );
   }
   lines.push(
     '    // Only a complete identifier can be used.',
@@ -107,7 +115,7 @@ export function renderModels(schema: ResourceSchema, schemaFile: string): string
     '  }',
     '',
     '  @Exclude()',
-    '  public getAdditionalIdentifiers(): Array<Dict> {',
+    '  public getAdditionalIdentifiers(): Array<Dict> | null {',
     '    const identifiers: Array<Dict> = new Array<Dict>();',
     '    // Only return the identifiers if any can be used.',
     '    return identifiers.length === 0 ? null : identifiers;',
@@ -116,7 +124,7 @@ export function renderModels(schema: ResourceSchema, schemaFile: string): string
     '',
     'export class TypeConfigurationModel extends BaseModel {',
     '  @Exclude()',
-    `  public static readonly TYPE_NAME: string = '${schema.typeName}';`,
+    `  public static override readonly TYPE_NAME: string = '${schema.typeName}';`,
     '}',
     '',
   );
@@ -139,13 +147,39 @@ export interface GeneratedFile {
   content: string;
 }
 
+/** Files generated once for the whole project rather than per type. */
+export async function projectFiles(): Promise<GeneratedFile[]> {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
+  const content = [
+    BANNER.replace('{{schema}}', 'package.json'),
+    '',
+    `export const PACKAGE_NAME = ${JSON.stringify(manifest.name)};`,
+    `export const PACKAGE_VERSION = ${JSON.stringify(manifest.version)};`,
+    '',
+  ].join('\n');
+  return [{ file: path.join(ROOT, 'src', 'core', 'version.ts'), content: await formatTypeScript(content) }];
+}
+
+async function formatTypeScript(content: string): Promise<string> {
+  const prettierOptions = JSON.parse(readFileSync(path.join(ROOT, '.prettierrc.json'), 'utf8')) as object;
+  return format(content, { ...prettierOptions, parser: 'typescript' });
+}
+
+/** Everything `npm run generate` writes, with its expected content. */
+export async function allGeneratedFiles(): Promise<GeneratedFile[]> {
+  const perType = await Promise.all(RESOURCE_TYPES.map((sources) => generatedFiles(sources)));
+  return [...(await projectFiles()), ...perType.flat()];
+}
+
 export async function generatedFiles(sources: ResourceTypeSources): Promise<GeneratedFile[]> {
   const schemaPath = path.join(ROOT, sources.schema);
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as ResourceSchema;
-  const prettierOptions = JSON.parse(readFileSync(path.join(ROOT, '.prettierrc.json'), 'utf8')) as object;
   const render = async (file: string, content: string): Promise<GeneratedFile> => ({
     file,
-    content: await format(content, { ...prettierOptions, parser: 'typescript' }),
+    content: await formatTypeScript(content),
   });
   return Promise.all([
     render(path.join(ROOT, sources.sourceDir, 'models.ts'), renderModels(schema, sources.schema)),
@@ -155,24 +189,24 @@ export async function generatedFiles(sources: ResourceTypeSources): Promise<Gene
 
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
+  const list = process.argv.includes('--list');
   let stale = 0;
-  for (const sources of RESOURCE_TYPES) {
-    for (const { file, content } of await generatedFiles(sources)) {
-      const relative = path.relative(ROOT, file);
-      let current: string | undefined;
-      try {
-        current = readFileSync(file, 'utf8');
-      } catch {
-        current = undefined;
-      }
-      if (current === content) continue;
-      if (check) {
-        stale += 1;
-        console.error(`stale: ${relative} (run npm run generate)`);
-      } else {
-        writeFileSync(file, content);
-        console.log(`wrote ${relative}`);
-      }
+  for (const { file, content } of await allGeneratedFiles()) {
+    const relative = path.relative(ROOT, file);
+    if (list) console.log(relative);
+    let current: string | undefined;
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current === content) continue;
+    if (check) {
+      stale += 1;
+      console.error(`stale: ${relative} (run npm run generate)`);
+    } else {
+      writeFileSync(file, content);
+      console.error(`wrote ${relative}`);
     }
   }
   if (stale > 0) process.exitCode = 1;

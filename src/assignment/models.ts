@@ -11,7 +11,7 @@ import { Exclude, Expose, Transform } from 'class-transformer';
 
 export class ResourceModel extends BaseModel {
   @Exclude()
-  public static readonly TYPE_NAME: string = 'AWS::SSO::Assignment';
+  public static override readonly TYPE_NAME: string = 'AWS::SSO::Assignment';
 
   @Exclude()
   protected readonly IDENTIFIER_KEY_INSTANCEARN: string = '/properties/InstanceArn';
@@ -74,7 +74,7 @@ export class ResourceModel extends BaseModel {
   targetType?: Optional<string>;
 
   @Exclude()
-  public getPrimaryIdentifier(): Dict {
+  public getPrimaryIdentifier(): Dict | null {
     const identifier: Dict = {};
     if (this.instanceArn != null) {
       identifier[this.IDENTIFIER_KEY_INSTANCEARN] = this.instanceArn;
@@ -99,7 +99,7 @@ export class ResourceModel extends BaseModel {
   }
 
   @Exclude()
-  public getAdditionalIdentifiers(): Array<Dict> {
+  public getAdditionalIdentifiers(): Array<Dict> | null {
     const identifiers: Array<Dict> = new Array<Dict>();
     // Only return the identifiers if any can be used.
     return identifiers.length === 0 ? null : identifiers;
@@ -108,7 +108,7 @@ export class ResourceModel extends BaseModel {
 
 export class TypeConfigurationModel extends BaseModel {
   @Exclude()
-  public static readonly TYPE_NAME: string = 'AWS::SSO::Assignment';
+  public static override readonly TYPE_NAME: string = 'AWS::SSO::Assignment';
 }
 
 export type GeneratedNumericTypes = integer | typeof Integer;

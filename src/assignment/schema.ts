@@ -124,6 +124,7 @@ export const RESOURCE_SCHEMA = {
       },
       permissions: [
         'sso:ListPermissionSets',
+        'sso:ListPermissionSetsProvisionedToAccount',
         'sso:ListAccountsForProvisionedPermissionSet',
         'sso:ListAccountAssignments',
       ],

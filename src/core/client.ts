@@ -1,0 +1,116 @@
+import { ServiceInputTypes, ServiceOutputTypes, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import type { FinalizeHandler, FinalizeHandlerArguments } from '@smithy/types';
+import { isErrorNamed } from './errors';
+import { RETRY_POLICY } from './retry-policy';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+
+export interface SessionCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface ClientSettings {
+  readonly credentials: SessionCredentials;
+  readonly region: string;
+}
+
+/** The part of the runtime lib's SessionProxy this project reads. */
+export interface SessionLike {
+  readonly configuration?: unknown;
+}
+
+export class MissingCredentialsError extends Error {
+  override readonly name = 'CredentialsProviderError';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Reads `session.configuration.{credentials,region}` with runtime checks instead of casts. */
+export function clientSettingsFromSession(session: SessionLike | null | undefined): ClientSettings {
+  const configuration = session?.configuration;
+  const credentials = isRecord(configuration) ? configuration.credentials : undefined;
+  const region = isRecord(configuration) ? configuration.region : undefined;
+  if (
+    !isRecord(credentials) ||
+    typeof credentials.accessKeyId !== 'string' ||
+    typeof credentials.secretAccessKey !== 'string' ||
+    credentials.accessKeyId === '' ||
+    credentials.secretAccessKey === ''
+  ) {
+    throw new MissingCredentialsError('CloudFormation passed no caller credentials to the handler');
+  }
+  if (typeof region !== 'string' || region === '') {
+    throw new MissingCredentialsError('CloudFormation passed no region to the handler');
+  }
+  const sessionToken = typeof credentials.sessionToken === 'string' ? credentials.sessionToken : undefined;
+  return {
+    region,
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(sessionToken ? { sessionToken } : {}),
+    },
+  };
+}
+
+/**
+ * An SSO Admin client for the caller's credentials. Endpoint resolution is left to the SDK, so the
+ * standard `AWS_ENDPOINT_URL_SSO_ADMIN` / `AWS_ENDPOINT_URL` settings point it at any stand-in.
+ */
+export function createSsoAdminClient(settings: ClientSettings, typeName: string): SSOAdminClient {
+  const client = new SSOAdminClient({
+    region: settings.region,
+    // A copy: the SDK annotates the credentials object it is given.
+    credentials: { ...settings.credentials },
+    maxAttempts: RETRY_POLICY.sdkMaxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: RETRY_POLICY.connectionTimeoutMs,
+      requestTimeout: RETRY_POLICY.requestTimeoutMs,
+    },
+    customUserAgent: [
+      [PACKAGE_NAME, PACKAGE_VERSION],
+      [`cfn-type/${typeName.replace(/::/g, '-')}`, PACKAGE_VERSION],
+    ],
+  });
+  // The SSO Admin model documents ConflictException as "a retry (with appropriate backoff logic) is the
+  // recommended response", but the SDK does not classify it as retryable. Marking it with the
+  // `$retryable` trait lets the SDK's own strategy retry it with its jittered backoff.
+  client.middlewareStack.addRelativeTo(
+    (next: FinalizeHandler<ServiceInputTypes, ServiceOutputTypes>) =>
+      async (args: FinalizeHandlerArguments<ServiceInputTypes>) => {
+        try {
+          return await next(args);
+        } catch (error: unknown) {
+          if (isErrorNamed(error, 'ConflictException') && typeof error === 'object' && error !== null) {
+            Object.assign(error, { $retryable: { throttling: false } });
+          }
+          throw error;
+        }
+      },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'conflictIsRetryableMiddleware' },
+  );
+  return client;
+}
+
+let cached: { key: string; client: SSOAdminClient } | undefined;
+
+/** Reuses the client across the polls of one operation in a warm Lambda; a new identity gets a new client. */
+export function ssoAdminClientFor(session: SessionLike | null | undefined, typeName: string): SSOAdminClient {
+  const settings = clientSettingsFromSession(session);
+  const key = [
+    settings.region,
+    settings.credentials.accessKeyId,
+    settings.credentials.secretAccessKey,
+    settings.credentials.sessionToken ?? '',
+    typeName,
+  ].join('\u0000');
+  if (cached?.key !== key) {
+    cached?.client.destroy();
+    cached = { key, client: createSsoAdminClient(settings, typeName) };
+  }
+  return cached.client;
+}

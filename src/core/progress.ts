@@ -1,0 +1,52 @@
+import {
+  BaseModel,
+  HandlerErrorCode,
+  OperationStatus,
+  ProgressEvent,
+} from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
+
+export type JsonObject = Record<string, unknown>;
+
+export function failed<T extends BaseModel>(
+  code: HandlerErrorCode,
+  message: string,
+): ProgressEvent<T, JsonObject> {
+  return ProgressEvent.builder<ProgressEvent<T, JsonObject>>()
+    .status(OperationStatus.Failed)
+    .errorCode(code)
+    .message(message)
+    .build();
+}
+
+export function inProgress<T extends BaseModel>(
+  model: T,
+  callbackContext: JsonObject,
+  callbackDelaySeconds: number,
+  message: string,
+): ProgressEvent<T, JsonObject> {
+  return ProgressEvent.builder<ProgressEvent<T, JsonObject>>()
+    .status(OperationStatus.InProgress)
+    .resourceModel(model)
+    .callbackContext(callbackContext)
+    .callbackDelaySeconds(callbackDelaySeconds)
+    .message(message)
+    .build();
+}
+
+export function succeeded<T extends BaseModel>(model?: T): ProgressEvent<T, JsonObject> {
+  const builder = ProgressEvent.builder<ProgressEvent<T, JsonObject>>().status(OperationStatus.Success);
+  if (model) builder.resourceModel(model);
+  return builder.build();
+}
+
+export function listed<T extends BaseModel>(models: T[]): ProgressEvent<T, JsonObject> {
+  return ProgressEvent.builder<ProgressEvent<T, JsonObject>>()
+    .status(OperationStatus.Success)
+    .resourceModels(models)
+    .build();
+}
+
+/** The serialized FAILED response CloudFormation expects, for answers given before the runtime lib runs. */
+export function failedPayload(code: HandlerErrorCode, message: string): JsonObject {
+  return { status: OperationStatus.Failed, errorCode: code, message, callbackDelaySeconds: 0 };
+}

@@ -1,0 +1,44 @@
+/**
+ * Every retry and wait number in one place. Reasons:
+ * - SDK attempts: the SDK's standard strategy (capped, full-jitter exponential backoff) retries throttling,
+ *   5xx and, with the middleware in client.ts, ConflictException within one invocation.
+ * - Callback delays: CloudFormation re-invokes the handler after `callbackDelaySeconds`; SSO account
+ *   assignment provisioning usually takes seconds, so the first wait is short and grows to a cap instead
+ *   of the native handler's fixed 5 s poll and 60-300 s waits after throttling.
+ */
+export const RETRY_POLICY = {
+  /** Attempts per SDK call (first try included). */
+  sdkMaxAttempts: 4,
+  /** Per attempt: time to connect, and time for the whole response. */
+  connectionTimeoutMs: 3_000,
+  requestTimeoutMs: 10_000,
+  /** Stabilization polls: first callback delay, doubling up to the cap (seconds, CloudFormation's unit). */
+  firstCallbackDelaySeconds: 1,
+  callbackDelayCapSeconds: 10,
+  /** After the SDK's retries are spent on Throttling/Conflict, a write calls back after this many seconds. */
+  retryLaterDelaySeconds: { min: 3, max: 15 },
+  /** Create/delete give up with NotStabilized after this long (the schema's timeoutInMinutes is 30). */
+  stabilizationDeadlineMs: 25 * 60 * 1000,
+  /** Work in one invocation stops this long before the Lambda timeout, to leave time to answer. */
+  invocationSafetyMarginMs: 5_000,
+} as const;
+
+export type RandomSource = () => number;
+
+/**
+ * Delay before stabilization poll `poll` (0-based): the doubling base capped, with "equal jitter"
+ * (uniform in [base/2, base]) so that many resources created together do not poll in lockstep.
+ */
+export function stabilizationDelaySeconds(poll: number, random: RandomSource = Math.random): number {
+  const base = Math.min(
+    RETRY_POLICY.callbackDelayCapSeconds,
+    RETRY_POLICY.firstCallbackDelaySeconds * 2 ** Math.max(0, poll),
+  );
+  return Math.max(1, Math.ceil(base / 2 + (random() * base) / 2));
+}
+
+/** Jittered callback delay for a write that is still throttled or in conflict after the SDK's retries. */
+export function retryLaterDelaySeconds(random: RandomSource = Math.random): number {
+  const { min, max } = RETRY_POLICY.retryLaterDelaySeconds;
+  return min + Math.floor(random() * (max - min + 1));
+}

@@ -1,0 +1,575 @@
+import {
+  AccessDeniedException,
+  AccountAssignment,
+  ConflictException,
+  CreateAccountAssignmentCommand,
+  DeleteAccountAssignmentCommand,
+  DescribeAccountAssignmentCreationStatusCommand,
+  DescribeAccountAssignmentDeletionStatusCommand,
+  InternalServerException,
+  ListAccountAssignmentsCommand,
+  ListAccountsForProvisionedPermissionSetCommand,
+  ListPermissionSetsCommand,
+  ListPermissionSetsProvisionedToAccountCommand,
+  ResourceNotFoundException,
+  ServiceQuotaExceededException,
+  SSOAdminClient,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-sso-admin';
+import { mockClient } from 'aws-sdk-client-mock';
+import { entrypoint, testEntrypoint } from '../../src/assignment/handlers';
+import {
+  asProgress,
+  CALLER_CREDENTIALS,
+  handlerRequest,
+  LAMBDA_CONTEXT,
+  ProgressPayload,
+} from '../support/handler-request';
+
+const sso = mockClient(SSOAdminClient);
+
+const INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
+const PERMISSION_SET = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef';
+const OTHER_PERMISSION_SET = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-fedcba0987654321';
+const PRINCIPAL = '9067e5a4c1-2e5f4a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7';
+const OTHER_PRINCIPAL = 'c2d3e4f5-a6b7-4e9f-a0b1-2e5f4a6b7c8d';
+const ACCOUNT = '123456789012';
+const OTHER_ACCOUNT = '210987654321';
+const REQUEST_ID = 'a3c5e7f9-1b2d-4f6a-8c0e-123456789abc';
+
+const MODEL = {
+  InstanceArn: INSTANCE,
+  PermissionSetArn: PERMISSION_SET,
+  PrincipalId: PRINCIPAL,
+  PrincipalType: 'USER',
+  TargetId: ACCOUNT,
+  TargetType: 'AWS_ACCOUNT',
+};
+
+const LISTED: AccountAssignment = {
+  AccountId: ACCOUNT,
+  PermissionSetArn: PERMISSION_SET,
+  PrincipalId: PRINCIPAL,
+  PrincipalType: 'USER',
+};
+
+async function invoke(
+  action: 'CREATE' | 'READ' | 'DELETE' | 'LIST',
+  properties: unknown,
+  callbackContext?: Record<string, unknown>,
+): Promise<ProgressPayload> {
+  return asProgress(
+    await entrypoint(handlerRequest(action, properties, { callbackContext }), LAMBDA_CONTEXT),
+  );
+}
+
+function awsError(name: string, message = `${name} raised by the test`): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+let logLines: string[] = [];
+
+beforeEach(() => {
+  sso.reset();
+  logLines = [];
+  jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    logLines.push(args.map(String).join(' '));
+  });
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+describe('input validation (before any AWS call)', () => {
+  test.each([
+    ['TargetId', { ...MODEL, TargetId: '12345' }, /Property TargetId must match the pattern \^\\d\{12\}\$/],
+    [
+      'PrincipalType',
+      { ...MODEL, PrincipalType: 'ROLE' },
+      /Property PrincipalType must be one of: USER, GROUP/,
+    ],
+    ['InstanceArn', { ...MODEL, InstanceArn: 'arn:aws:iam:::instance/x' }, /Property InstanceArn must match/],
+    ['TargetType', { ...MODEL, TargetType: 'OU' }, /Property TargetType must be one of: AWS_ACCOUNT/],
+    ['PrincipalId', { ...MODEL, PrincipalId: 42 }, /Property PrincipalId must be of type string/],
+  ])('%s breaking its rule is InvalidRequest naming it', async (_name, properties, message) => {
+    for (const action of ['CREATE', 'READ', 'DELETE'] as const) {
+      const response = await invoke(action, properties);
+      expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+      expect(response.message).toMatch(message);
+    }
+    expect(sso.calls()).toHaveLength(0);
+  });
+
+  test('a missing property is named as required', async () => {
+    const { PrincipalType: _omitted, ...withoutType } = MODEL;
+    const response = await invoke('CREATE', withoutType);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+    expect(response.message).toContain('Property PrincipalType is required');
+    expect(sso.calls()).toHaveLength(0);
+  });
+
+  test('an unknown property is rejected, not silently dropped', async () => {
+    const response = await invoke('CREATE', { ...MODEL, Permission: 'Admin' });
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+    expect(response.message).toContain('Property Permission is not defined by the schema');
+    expect(sso.calls()).toHaveLength(0);
+  });
+
+  test('a null property is reported as missing', async () => {
+    const response = await invoke('CREATE', { ...MODEL, PrincipalId: null });
+    expect(response.errorCode).toBe('InvalidRequest');
+    expect(response.message).toContain('PrincipalId');
+    expect(sso.calls()).toHaveLength(0);
+  });
+
+  test('resource properties that are not an object are rejected', async () => {
+    const response = await invoke('CREATE', 'InstanceArn');
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+    expect(sso.calls()).toHaveLength(0);
+  });
+
+  test('LIST requires InstanceArn and checks the narrowing properties', async () => {
+    const missing = await invoke('LIST', { TargetId: ACCOUNT });
+    expect(missing.errorCode).toBe('InvalidRequest');
+    expect(missing.message).toContain('Property InstanceArn is required');
+    const badTarget = await invoke('LIST', { InstanceArn: INSTANCE, TargetId: 'abc' });
+    expect(badTarget.errorCode).toBe('InvalidRequest');
+    expect(badTarget.message).toContain('Property TargetId');
+    expect(sso.calls()).toHaveLength(0);
+  });
+});
+
+describe('CREATE', () => {
+  test('submits the assignment and answers IN_PROGRESS with the request id and the primary identifier', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
+    sso.on(CreateAccountAssignmentCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
+    });
+    const response = await invoke('CREATE', MODEL);
+    expect(response.status).toBe('IN_PROGRESS');
+    expect(response.resourceModel).toEqual(MODEL);
+    expect(response.callbackContext).toMatchObject({ requestId: REQUEST_ID, polls: 0 });
+    expect(response.callbackDelaySeconds).toBe(1);
+    expect(sso.commandCalls(CreateAccountAssignmentCommand)[0].args[0].input).toEqual({
+      InstanceArn: INSTANCE,
+      PermissionSetArn: PERMISSION_SET,
+      PrincipalId: PRINCIPAL,
+      PrincipalType: 'USER',
+      TargetId: ACCOUNT,
+      TargetType: 'AWS_ACCOUNT',
+    });
+  });
+
+  test('on callback, SUCCEEDED answers SUCCESS with the model as read back', async () => {
+    sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
+    });
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const context = Object.freeze({ requestId: REQUEST_ID, startedAt: Date.now(), polls: 0 });
+    const response = await invoke('CREATE', MODEL, context);
+    expect(response).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
+    expect(response.errorCode).toBeUndefined();
+    expect(sso.commandCalls(DescribeAccountAssignmentCreationStatusCommand)[0].args[0].input).toEqual({
+      InstanceArn: INSTANCE,
+      AccountAssignmentCreationRequestId: REQUEST_ID,
+    });
+    expect(sso.commandCalls(CreateAccountAssignmentCommand)).toHaveLength(0);
+  });
+
+  test('still IN_PROGRESS: calls back again with a longer, capped delay', async () => {
+    sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
+    });
+    const delays: number[] = [];
+    let context: Record<string, unknown> = { requestId: REQUEST_ID, startedAt: Date.now(), polls: 0 };
+    for (let round = 0; round < 7; round += 1) {
+      const response = await invoke('CREATE', MODEL, context);
+      expect(response.status).toBe('IN_PROGRESS');
+      expect(response.resourceModel).toEqual(MODEL);
+      delays.push(response.callbackDelaySeconds ?? -1);
+      context = response.callbackContext ?? {};
+    }
+    expect(context.polls).toBe(7);
+    delays.forEach((delay, index) => {
+      const base = Math.min(10, 2 ** (index + 1));
+      expect(delay).toBeGreaterThanOrEqual(Math.max(1, Math.ceil(base / 2)));
+      expect(delay).toBeLessThanOrEqual(base);
+    });
+    expect(Math.max(...delays)).toBeLessThanOrEqual(10);
+  });
+
+  test('FAILED reports the reason and request id with a specific code where the reason shows one', async () => {
+    sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
+      AccountAssignmentCreationStatus: {
+        Status: 'FAILED',
+        RequestId: REQUEST_ID,
+        FailureReason: 'Request failed because the account 123456789012 is suspended',
+      },
+    });
+    const response = await invoke('CREATE', MODEL, {
+      requestId: REQUEST_ID,
+      startedAt: Date.now(),
+      polls: 2,
+    });
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+    expect(response.message).toContain(REQUEST_ID);
+    expect(response.message).toContain('is suspended');
+  });
+
+  test('FAILED with an unrecognised reason is GeneralServiceException', async () => {
+    sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
+      AccountAssignmentCreationStatus: {
+        Status: 'FAILED',
+        RequestId: REQUEST_ID,
+        FailureReason: 'Something odd',
+      },
+    });
+    const response = await invoke('CREATE', MODEL, {
+      requestId: REQUEST_ID,
+      startedAt: Date.now(),
+      polls: 0,
+    });
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
+    expect(response.message).toContain('Something odd');
+  });
+
+  test('past the stabilization deadline it fails NotStabilized', async () => {
+    sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
+    });
+    const startedAt = Date.now() - 26 * 60 * 1000;
+    const response = await invoke('CREATE', MODEL, { requestId: REQUEST_ID, startedAt, polls: 40 });
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotStabilized' });
+    expect(response.message).toContain(REQUEST_ID);
+  });
+
+  test('an existing assignment, even on a later page, is AlreadyExists and nothing is created', async () => {
+    sso
+      .on(ListAccountAssignmentsCommand)
+      .resolvesOnce({
+        AccountAssignments: [{ ...LISTED, PrincipalId: OTHER_PRINCIPAL }],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({ AccountAssignments: [LISTED] });
+    const response = await invoke('CREATE', MODEL);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
+    expect(response.message).toContain("Resource of type 'AWS::SSO::Assignment'");
+    expect(sso.commandCalls(ListAccountAssignmentsCommand)[1].args[0].input.NextToken).toBe('page-2');
+    expect(sso.commandCalls(CreateAccountAssignmentCommand)).toHaveLength(0);
+  });
+
+  test('messages name the type CloudFormation invoked (private registrations use their own name)', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const request = handlerRequest('CREATE', MODEL, { resourceType: 'Acme::SSO::Assignment' });
+    const response = asProgress(await entrypoint(request, LAMBDA_CONTEXT));
+    expect(response.errorCode).toBe('AlreadyExists');
+    expect(response.message).toContain("Resource of type 'Acme::SSO::Assignment'");
+  });
+
+  test('throttled after the SDK retries: IN_PROGRESS with a jittered delay, resuming the same step', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
+    sso
+      .on(CreateAccountAssignmentCommand)
+      .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+    const response = await invoke('CREATE', MODEL);
+    expect(response.status).toBe('IN_PROGRESS');
+    expect(response.callbackDelaySeconds).toBeGreaterThanOrEqual(3);
+    expect(response.callbackDelaySeconds).toBeLessThanOrEqual(15);
+    expect(response.callbackContext?.requestId).toBeUndefined();
+    expect(typeof response.callbackContext?.startedAt).toBe('number');
+    expect(response.resourceModel).toEqual(MODEL);
+  });
+
+  test('a conflict that outlives the deadline fails with ResourceConflict', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
+    sso.on(CreateAccountAssignmentCommand).rejects(new ConflictException({ message: 'busy', $metadata: {} }));
+    const response = await invoke('CREATE', MODEL, { startedAt: Date.now() - 30 * 60 * 1000 });
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'ResourceConflict' });
+  });
+
+  test('missing caller credentials fail InvalidCredentials without an AWS call', async () => {
+    const request = handlerRequest('CREATE', MODEL, { callerCredentials: undefined });
+    const response = asProgress(await entrypoint(request, LAMBDA_CONTEXT));
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidCredentials' });
+    expect(sso.calls()).toHaveLength(0);
+  });
+});
+
+describe('DELETE', () => {
+  test('deletes and stabilizes to SUCCESS without a resource model', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    sso.on(DeleteAccountAssignmentCommand).resolves({
+      AccountAssignmentDeletionStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
+    });
+    sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
+      AccountAssignmentDeletionStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
+    });
+    const first = await invoke('DELETE', MODEL);
+    expect(first).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL });
+    expect(first.callbackContext).toMatchObject({ requestId: REQUEST_ID });
+    const second = await invoke('DELETE', MODEL, first.callbackContext);
+    expect(second.status).toBe('SUCCESS');
+    expect(second.resourceModel).toBeUndefined();
+    expect(sso.commandCalls(DeleteAccountAssignmentCommand)).toHaveLength(1);
+    expect(sso.commandCalls(DescribeAccountAssignmentDeletionStatusCommand)[0].args[0].input).toEqual({
+      InstanceArn: INSTANCE,
+      AccountAssignmentDeletionRequestId: REQUEST_ID,
+    });
+  });
+
+  test('an absent assignment is NotFound and nothing is deleted', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
+    const response = await invoke('DELETE', MODEL);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+    expect(sso.commandCalls(DeleteAccountAssignmentCommand)).toHaveLength(0);
+  });
+
+  test('a deleted permission set (ResourceNotFoundException) is NotFound', async () => {
+    sso
+      .on(ListAccountAssignmentsCommand)
+      .rejects(new ResourceNotFoundException({ message: 'PermissionSet not found', $metadata: {} }));
+    const response = await invoke('DELETE', MODEL);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+  });
+
+  test('FAILED because the entitlement no longer exists means it is already gone: SUCCESS', async () => {
+    sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
+      AccountAssignmentDeletionStatus: {
+        Status: 'FAILED',
+        RequestId: REQUEST_ID,
+        FailureReason: "EntitlementItem doesn't exist",
+      },
+    });
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
+    const response = await invoke('DELETE', MODEL, {
+      requestId: REQUEST_ID,
+      startedAt: Date.now(),
+      polls: 1,
+    });
+    expect(response.status).toBe('SUCCESS');
+    expect(response.resourceModel).toBeUndefined();
+  });
+
+  test('FAILED while the assignment is still there fails with the reason', async () => {
+    sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
+      AccountAssignmentDeletionStatus: {
+        Status: 'FAILED',
+        RequestId: REQUEST_ID,
+        FailureReason: 'Access denied to role',
+      },
+    });
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const response = await invoke('DELETE', MODEL, {
+      requestId: REQUEST_ID,
+      startedAt: Date.now(),
+      polls: 1,
+    });
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'AccessDenied' });
+    expect(response.message).toContain('Access denied to role');
+    expect(response.message).toContain(REQUEST_ID);
+  });
+});
+
+describe('READ', () => {
+  test('rebuilds the model from ListAccountAssignments', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const response = await invoke('READ', MODEL);
+    expect(response).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
+    expect(sso.commandCalls(ListAccountAssignmentsCommand)[0].args[0].input).toMatchObject({
+      InstanceArn: INSTANCE,
+      AccountId: ACCOUNT,
+      PermissionSetArn: PERMISSION_SET,
+    });
+  });
+
+  test('does not echo the input: a principal of another type is not a match', async () => {
+    sso
+      .on(ListAccountAssignmentsCommand)
+      .resolves({ AccountAssignments: [{ ...LISTED, PrincipalType: 'GROUP' as const }] });
+    const response = await invoke('READ', MODEL);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+  });
+
+  test('an absent assignment is NotFound', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
+    expect(await invoke('READ', MODEL)).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+  });
+
+  test('a deleted instance or permission set is NotFound', async () => {
+    sso
+      .on(ListAccountAssignmentsCommand)
+      .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    expect(await invoke('READ', MODEL)).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+  });
+
+  test('throttling on a read fails with Throttling, never IN_PROGRESS', async () => {
+    sso
+      .on(ListAccountAssignmentsCommand)
+      .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+    expect(await invoke('READ', MODEL)).toMatchObject({ status: 'FAILED', errorCode: 'Throttling' });
+  });
+});
+
+describe('LIST', () => {
+  test('enumerates every permission set, account and assignment across all pages, with no nextToken', async () => {
+    sso
+      .on(ListPermissionSetsCommand)
+      .resolvesOnce({ PermissionSets: [PERMISSION_SET], NextToken: 'ps-page-2' })
+      .resolvesOnce({ PermissionSets: [OTHER_PERMISSION_SET] });
+    sso
+      .on(ListAccountsForProvisionedPermissionSetCommand, { PermissionSetArn: PERMISSION_SET })
+      .resolves({ AccountIds: [ACCOUNT, OTHER_ACCOUNT] });
+    sso
+      .on(ListAccountsForProvisionedPermissionSetCommand, { PermissionSetArn: OTHER_PERMISSION_SET })
+      .resolves({ AccountIds: [ACCOUNT] });
+    sso
+      .on(ListAccountAssignmentsCommand, { AccountId: ACCOUNT, PermissionSetArn: PERMISSION_SET })
+      .resolvesOnce({ AccountAssignments: [LISTED], NextToken: 'aa-page-2' })
+      .resolvesOnce({
+        AccountAssignments: [{ ...LISTED, PrincipalId: OTHER_PRINCIPAL, PrincipalType: 'GROUP' as const }],
+      });
+    sso
+      .on(ListAccountAssignmentsCommand, { AccountId: OTHER_ACCOUNT, PermissionSetArn: PERMISSION_SET })
+      .resolves({ AccountAssignments: [{ ...LISTED, AccountId: OTHER_ACCOUNT }] });
+    sso
+      .on(ListAccountAssignmentsCommand, { AccountId: ACCOUNT, PermissionSetArn: OTHER_PERMISSION_SET })
+      .resolves({ AccountAssignments: [{ ...LISTED, PermissionSetArn: OTHER_PERMISSION_SET }] });
+
+    const response = await invoke('LIST', { InstanceArn: INSTANCE });
+    expect(response.status).toBe('SUCCESS');
+    expect(response.nextToken ?? undefined).toBeUndefined();
+    expect(response.resourceModels).toEqual([
+      MODEL,
+      { ...MODEL, PrincipalId: OTHER_PRINCIPAL, PrincipalType: 'GROUP' as const },
+      { ...MODEL, TargetId: OTHER_ACCOUNT },
+      { ...MODEL, PermissionSetArn: OTHER_PERMISSION_SET },
+    ]);
+    expect(sso.commandCalls(ListPermissionSetsCommand)).toHaveLength(2);
+  });
+
+  test('PermissionSetArn narrows without listing permission sets', async () => {
+    sso.on(ListAccountsForProvisionedPermissionSetCommand).resolves({ AccountIds: [ACCOUNT] });
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const response = await invoke('LIST', { InstanceArn: INSTANCE, PermissionSetArn: PERMISSION_SET });
+    expect(response.resourceModels).toEqual([MODEL]);
+    expect(sso.commandCalls(ListPermissionSetsCommand)).toHaveLength(0);
+  });
+
+  test('TargetId narrows to the permission sets provisioned to that account', async () => {
+    sso.on(ListPermissionSetsProvisionedToAccountCommand).resolves({ PermissionSets: [PERMISSION_SET] });
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const response = await invoke('LIST', { InstanceArn: INSTANCE, TargetId: ACCOUNT });
+    expect(response.resourceModels).toEqual([MODEL]);
+    expect(sso.commandCalls(ListPermissionSetsProvisionedToAccountCommand)[0].args[0].input).toMatchObject({
+      InstanceArn: INSTANCE,
+      AccountId: ACCOUNT,
+    });
+    expect(sso.commandCalls(ListAccountsForProvisionedPermissionSetCommand)).toHaveLength(0);
+    expect(sso.commandCalls(ListPermissionSetsCommand)).toHaveLength(0);
+  });
+
+  test('the whole created model is accepted as LIST input (contract tests pass it)', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const response = await invoke('LIST', MODEL);
+    expect(response.status).toBe('SUCCESS');
+    expect(response.resourceModels).toEqual([MODEL]);
+  });
+});
+
+describe('error table: each AWS error maps to its handler error code', () => {
+  test.each([
+    [
+      'AccessDeniedException',
+      () => new AccessDeniedException({ message: 'no', $metadata: {} }),
+      'AccessDenied',
+    ],
+    [
+      'ValidationException',
+      () => new ValidationException({ message: 'bad', $metadata: {} }),
+      'InvalidRequest',
+    ],
+    [
+      'ServiceQuotaExceededException',
+      () => new ServiceQuotaExceededException({ message: 'quota', $metadata: {} }),
+      'ServiceLimitExceeded',
+    ],
+    [
+      'ResourceNotFoundException',
+      () => new ResourceNotFoundException({ message: 'x', $metadata: {} }),
+      'NotFound',
+    ],
+    ['ThrottlingException', () => new ThrottlingException({ message: 'slow', $metadata: {} }), 'Throttling'],
+    [
+      'ConflictException',
+      () => new ConflictException({ message: 'conflict', $metadata: {} }),
+      'ResourceConflict',
+    ],
+    [
+      'InternalServerException',
+      () => new InternalServerException({ message: 'oops', $metadata: {} }),
+      'ServiceInternalError',
+    ],
+    ['ExpiredTokenException', () => awsError('ExpiredTokenException'), 'InvalidCredentials'],
+    ['TimeoutError', () => awsError('TimeoutError'), 'NetworkFailure'],
+    ['an unknown error', () => awsError('SomethingNewException', 'new failure'), 'InternalFailure'],
+  ])('%s on LIST fails with its code', async (_name, makeError, code) => {
+    sso.on(ListPermissionSetsCommand).rejects(makeError());
+    const response = await invoke('LIST', { InstanceArn: INSTANCE });
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: code });
+    expect(response.message).not.toBe('');
+  });
+
+  test('the message of an unknown error is passed on', async () => {
+    sso.on(ListAccountAssignmentsCommand).rejects(awsError('SomethingNewException', 'new failure'));
+    const response = await invoke('READ', MODEL);
+    expect(response.message).toContain('new failure');
+  });
+});
+
+describe('TestEntrypoint (SAM / cfn test event format)', () => {
+  test('runs the same handlers from a TestEvent', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const response = asProgress(
+      await testEntrypoint({
+        credentials: CALLER_CREDENTIALS,
+        action: 'READ',
+        request: {
+          clientRequestToken: 'token-1',
+          desiredResourceState: MODEL,
+          logicalResourceIdentifier: 'A',
+        },
+        callbackContext: null,
+        region: 'us-east-1',
+      }),
+    );
+    expect(response).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
+  });
+
+  test('validates the TestEvent model too', async () => {
+    const response = asProgress(
+      await testEntrypoint({
+        credentials: CALLER_CREDENTIALS,
+        action: 'CREATE',
+        request: { clientRequestToken: 'token-2', desiredResourceState: { ...MODEL, TargetId: 'x' } },
+      }),
+    );
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+    expect(sso.calls()).toHaveLength(0);
+  });
+});
+
+describe('logging', () => {
+  test('no credential or bearer token value reaches a log line', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
+    sso.on(CreateAccountAssignmentCommand).rejects(awsError('SomethingNewException', 'boom'));
+    const request = handlerRequest('CREATE', MODEL, { bearerToken: 'bearer-token-secret-value-123' });
+    await entrypoint(request, LAMBDA_CONTEXT);
+    expect(logLines.length).toBeGreaterThan(0);
+    const output = logLines.join('\n');
+    for (const secret of [...Object.values(CALLER_CREDENTIALS), 'bearer-token-secret-value-123']) {
+      expect(output).not.toContain(secret);
+    }
+  });
+});
