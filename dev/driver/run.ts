@@ -1,0 +1,290 @@
+// Drives one CloudFormation operation against a handler entrypoint: invoke, and while the handler answers
+// IN_PROGRESS, wait callbackDelaySeconds and re-invoke with the same bearer token, the returned resourceModel as
+// resourceProperties and the returned callbackContext, as CloudFormation does (the same loop as `cfn test`:
+// cloudformation-cli src/rpdk/core/contract/resource_client.py `call`).
+import { checkParsedEvent, ContractViolation, parseProgressEvent } from './contract';
+import {
+  buildHandlerRequest,
+  buildReinvocationRequest,
+  createLambdaContext,
+  DEFAULT_LAMBDA_TIMEOUT_MS,
+  functionNameFor,
+  redactCredentials,
+  secretsOf,
+  type RequestDefaults,
+} from './request';
+import {
+  type CallbackContext,
+  cloneJson,
+  type CredentialsPayload,
+  type Entrypoint,
+  type HandlerAction,
+  type HandlerRequestPayload,
+  type ProgressEventPayload,
+  type ResourceProperties,
+} from './types';
+
+/** CloudFormation's default handler timeout: 120 minutes (provider.definition.schema.v1.json timeoutInMinutes). */
+export const DEFAULT_OPERATION_TIMEOUT_MINUTES = 120;
+export const DEFAULT_MAX_INVOCATIONS = 100;
+const MAX_LOGGED_MESSAGE_LENGTH = 200;
+
+export type RunOptions = RequestDefaults & {
+  /** The schema's primaryIdentifier pointers (contract checks need them). */
+  primaryIdentifier: readonly string[];
+  previousProperties?: ResourceProperties;
+  /** Resume an operation: its bearer token (otherwise a fresh UUID) and last callbackContext. */
+  bearerToken?: string;
+  callbackContext?: CallbackContext;
+  nextToken?: string;
+  /** Multiplies every callbackDelaySeconds wait (default 1; e.g. 0.01 in tests). */
+  timeScale?: number;
+  /** Invocations allowed for the operation before DriverError 'max-invocations' (default 100). */
+  maxInvocations?: number;
+  /** Wall-time budget for the whole operation in ms (default 120 minutes x timeScale, at least lambdaTimeoutMs). */
+  timeoutMs?: number;
+  /** The Lambda timeout: getRemainingTimeInMillis counts down from it and an invocation running longer fails. */
+  lambdaTimeoutMs?: number;
+  /** Contract rules (default true). Shape rules are always enforced. */
+  checkContract?: boolean;
+  allowedErrorCodes?: readonly string[];
+  /** Called for each re-invocation; lets a caller rotate credentials as CloudFormation may. */
+  refreshCredentials?: (invocation: number) => CredentialsPayload;
+  /** One line per invocation; default console.log. Lines never contain credentials or the bearer token. */
+  log?: (line: string) => void;
+  /** Prefix of every log line; defaults to the request's resourceType, '' for none. */
+  logPrefix?: string;
+  /** Injectable for tests: waits between invocations and the millisecond clock. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+};
+
+export type InvocationRecord = {
+  /** 1-based. */
+  index: number;
+  action: HandlerAction;
+  /** The request sent, with credentials replaced by '<redacted>' (the bearer token is kept). */
+  request: HandlerRequestPayload;
+  response: ProgressEventPayload;
+  /** Since the operation started. */
+  startedAtMs: number;
+  durationMs: number;
+  /** The wait before the next invocation (callbackDelaySeconds x 1000 x timeScale); 0 for the last one. */
+  sleptMs: number;
+};
+
+export type RunResult = {
+  final: ProgressEventPayload;
+  invocations: InvocationRecord[];
+  elapsedMs: number;
+};
+
+export type DriverErrorCode =
+  'max-invocations' | 'operation-timeout' | 'lambda-timeout' | 'entrypoint-threw' | 'list-pagination';
+
+export class DriverError extends Error {
+  override readonly name = 'DriverError';
+
+  constructor(
+    readonly code: DriverErrorCode,
+    readonly action: HandlerAction,
+    message: string,
+    readonly invocations: InvocationRecord[],
+    options?: { cause?: unknown },
+  ) {
+    super(`${action}: ${message}`, options);
+  }
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function redact(line: string, secrets: readonly string[]): string {
+  return secrets.reduce((text, secret) => text.split(secret).join('<redacted>'), line);
+}
+
+function formatLine(
+  prefix: string,
+  action: HandlerAction,
+  index: number,
+  outcome: string,
+  durationMs: number,
+  elapsedMs: number,
+): string {
+  return `${prefix}${action} #${index} ${outcome} in ${Math.round(durationMs)}ms (elapsed ${Math.round(elapsedMs)}ms)`;
+}
+
+function describeEvent(event: ProgressEventPayload): string {
+  let text = event.status;
+  if (event.errorCode !== undefined) text += ` ${event.errorCode}`;
+  if (event.status === 'IN_PROGRESS') text += ` callbackDelaySeconds=${event.callbackDelaySeconds}`;
+  if (event.status === 'FAILED' && event.message !== '') {
+    const message = event.message.replace(/\s+/g, ' ');
+    text += `: ${message.length > MAX_LOGGED_MESSAGE_LENGTH ? `${message.slice(0, MAX_LOGGED_MESSAGE_LENGTH)}...` : message}`;
+  }
+  return text;
+}
+
+/** Runs the invocation, failing if it outlasts `limitMs` (the Lambda timeout or what is left of the budget). */
+async function invokeWithin<T>(
+  invocation: Promise<T>,
+  limitMs: number,
+  onTimeout: () => DriverError,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  // A late rejection after the timeout must not surface as an unhandled rejection.
+  invocation.catch(() => undefined);
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), Math.max(0, limitMs));
+  });
+  try {
+    return await Promise.race([invocation, expiry]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Starts `request` (the first invocation of an operation) and drives it to a terminal status.
+ * Throws ContractViolation (rule broken), or DriverError (limits, timeouts, the entrypoint throwing).
+ */
+export async function runRequest(
+  entrypoint: Entrypoint,
+  firstRequest: HandlerRequestPayload,
+  options: RunOptions,
+): Promise<RunResult> {
+  const action = firstRequest.action;
+  const now = options.now ?? (() => performance.now());
+  const sleep = options.sleep ?? realSleep;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const logPrefix = options.logPrefix ?? firstRequest.resourceType;
+  const prefix = logPrefix === '' ? '' : `${logPrefix} `;
+  const timeScale = options.timeScale ?? 1;
+  const maxInvocations = options.maxInvocations ?? DEFAULT_MAX_INVOCATIONS;
+  if (!Number.isFinite(timeScale) || timeScale < 0)
+    throw new RangeError(`timeScale must be >= 0, got ${timeScale}`);
+  const lambdaTimeoutMs = options.lambdaTimeoutMs ?? DEFAULT_LAMBDA_TIMEOUT_MS;
+  // Waits scale, handler execution does not: never default below one Lambda timeout.
+  const timeoutMs =
+    options.timeoutMs ?? Math.max(DEFAULT_OPERATION_TIMEOUT_MINUTES * 60_000 * timeScale, lambdaTimeoutMs);
+  const rules = {
+    primaryIdentifier: options.primaryIdentifier,
+    allowedErrorCodes: options.allowedErrorCodes,
+  };
+  const functionName = functionNameFor(firstRequest.resourceType);
+
+  const startedAt = now();
+  const invocations: InvocationRecord[] = [];
+  const secrets = new Set<string>();
+  const emit = (line: string): void => log(redact(line, [...secrets]));
+  const fail = (code: DriverErrorCode, message: string, cause?: unknown): DriverError =>
+    new DriverError(code, action, message, invocations, cause === undefined ? undefined : { cause });
+
+  let request = firstRequest;
+  for (let index = 1; ; index++) {
+    secretsOf(request).forEach((secret) => secrets.add(secret));
+    const invocationStart = now();
+    const context = createLambdaContext({
+      functionName,
+      region: request.region,
+      awsAccountId: request.awsAccountId,
+      lambdaTimeoutMs,
+      now,
+    });
+    const budgetLeftMs = timeoutMs - (invocationStart - startedAt);
+    const limitedByLambda = lambdaTimeoutMs <= budgetLeftMs;
+    let raw: unknown;
+    try {
+      // The handler gets its own copy, so nothing it mutates leaks into the driver's records.
+      raw = await invokeWithin(
+        entrypoint(cloneJson(request), context),
+        Math.min(lambdaTimeoutMs, budgetLeftMs),
+        () =>
+          limitedByLambda
+            ? fail(
+                'lambda-timeout',
+                `invocation #${index} ran longer than the Lambda timeout of ${lambdaTimeoutMs}ms`,
+              )
+            : fail(
+                'operation-timeout',
+                `invocation #${index} was still running when the ${timeoutMs}ms budget ran out`,
+              ),
+      );
+    } catch (error) {
+      const durationMs = now() - invocationStart;
+      if (error instanceof DriverError) {
+        emit(formatLine(prefix, action, index, error.code.toUpperCase(), durationMs, now() - startedAt));
+        throw error;
+      }
+      emit(formatLine(prefix, action, index, 'ENTRYPOINT THREW', durationMs, now() - startedAt));
+      throw fail('entrypoint-threw', `the entrypoint threw on invocation #${index}: ${String(error)}`, error);
+    }
+    const durationMs = now() - invocationStart;
+
+    let response: ProgressEventPayload;
+    try {
+      response = parseProgressEvent(action, raw);
+      if (options.checkContract ?? true) checkParsedEvent(action, response, rules);
+    } catch (error) {
+      if (error instanceof ContractViolation) {
+        emit(
+          formatLine(
+            prefix,
+            action,
+            index,
+            `CONTRACT VIOLATION [${error.rule}]`,
+            durationMs,
+            now() - startedAt,
+          ),
+        );
+      }
+      throw error;
+    }
+    emit(formatLine(prefix, action, index, describeEvent(response), durationMs, now() - startedAt));
+
+    const record: InvocationRecord = {
+      index,
+      action,
+      request: redactCredentials(request),
+      response,
+      startedAtMs: invocationStart - startedAt,
+      durationMs,
+      sleptMs: 0,
+    };
+    invocations.push(record);
+
+    if (response.status !== 'IN_PROGRESS') {
+      return { final: response, invocations, elapsedMs: now() - startedAt };
+    }
+    if (index >= maxInvocations) {
+      throw fail('max-invocations', `still IN_PROGRESS after ${maxInvocations} invocations`);
+    }
+    const waitMs = response.callbackDelaySeconds * 1000 * timeScale;
+    if (now() - startedAt + waitMs > timeoutMs) {
+      throw fail(
+        'operation-timeout',
+        `still IN_PROGRESS after ${Math.round(now() - startedAt)}ms; waiting ${waitMs}ms more would exceed the ${timeoutMs}ms budget`,
+      );
+    }
+    record.sleptMs = waitMs;
+    await sleep(waitMs);
+    request = buildReinvocationRequest(request, response, options.refreshCredentials?.(index + 1));
+  }
+}
+
+/** Builds the first HandlerRequest for `action` and drives the operation to a terminal status. */
+export function runAction(
+  entrypoint: Entrypoint,
+  action: HandlerAction,
+  properties: ResourceProperties,
+  options: RunOptions,
+): Promise<RunResult> {
+  const request = buildHandlerRequest(options, {
+    action,
+    properties,
+    previousProperties: options.previousProperties,
+    bearerToken: options.bearerToken,
+    callbackContext: options.callbackContext,
+    nextToken: options.nextToken,
+  });
+  return runRequest(entrypoint, request, options);
+}
