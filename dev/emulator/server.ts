@@ -212,7 +212,7 @@ class Emulator implements RunningEmulator {
   }
 
   calls(): readonly ApiCallRecord[] {
-    return this.records.map((record) => ({ ...record }));
+    return this.records.map((record) => structuredClone(record));
   }
 
   clearCalls(): void {

@@ -98,3 +98,31 @@ export async function rejectionOf(
   }
   throw new Error('Expected the call to fail, but it succeeded');
 }
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** Sends a hand-made request (for what the SDK would never send: bad types, unknown members, no signature). */
+export async function rawCall(
+  emulator: RunningEmulator,
+  target: string,
+  body: string,
+  headers: Record<string, string> = {
+    authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/sso/aws4_request',
+  },
+): Promise<RawResponse> {
+  const response = await fetch(`${emulator.endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, ...headers },
+    body,
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? (JSON.parse(text) as unknown) : null,
+  };
+}
