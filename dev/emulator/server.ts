@@ -83,9 +83,9 @@ export interface RunningEmulator {
 /** The default provisioning time, outstanding-write limit and collective rate. */
 export const DEFAULTS = {
   provisioningMs: 1000,
-  // IAM Identity Center quotas, Throttle limits: "a collective throttle limit of 20 transactions per second
-  // (TPS) … The write API operations have a limit of 15 outstanding asynchronous calls."
-  // (https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html)
+  // Throttle limits: "a collective throttle limit of 20 transactions per second (TPS) … The write API
+  // operations have a limit of 15 outstanding asynchronous calls."
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/aam-quotas.html)
   requestsPerSecond: 20,
   maxOutstandingAsyncWrites: 15,
   // The model documents no default page size for these List operations; 20 keeps pagination visible.

@@ -478,14 +478,8 @@ export class SsoAdminService {
     if (this.permissionSets.some((permissionSet) => permissionSet.name === name)) {
       throw conflict(`PermissionSet with name ${name} already exists.`);
     }
-    // IAM Identity Center quotas: 2000 permission sets per instance
-    // (https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html).
-    if (this.permissionSets.length >= 2000) {
-      throw new ServiceError(
-        'ServiceQuotaExceededException',
-        'The number of permission sets exceeds the quota',
-      );
-    }
+    // Quota errors (ServiceQuotaExceededException) are not modelled from real quotas; inject them with
+    // faults.error({ errorName: 'ServiceQuotaExceededException', … }).
     const description = optionalStr(input, 'Description');
     const sessionDuration = optionalStr(input, 'SessionDuration');
     const relayState = optionalStr(input, 'RelayState');
@@ -493,7 +487,7 @@ export class SsoAdminService {
       name,
       arn: this.newPermissionSetArn(),
       createdAt: this.clock.now(),
-      // AWS defaults SessionDuration to one hour (API reference, CreatePermissionSet).
+      // Sessions last one hour unless set (IAM Identity Center user guide, "Set session duration").
       sessionDuration: sessionDuration ?? 'PT1H',
       ...(description === undefined ? {} : { description }),
       ...(relayState === undefined ? {} : { relayState }),
@@ -562,13 +556,10 @@ export class SsoAdminService {
     if (this.faults.takeConflict(operationName, assignment)) {
       // The model documents ConflictException as "a conflict with a previous successful write … did not have
       // time to propagate"; callers are expected to retry with backoff.
-      throw conflict(
-        'Occurs when a conflict with a previous successful write is detected. Please retry the request.',
-      );
+      throw conflict('A conflict with a previous write was detected. Retry the request with backoff.');
     }
     // "The write API operations have a limit of 15 outstanding asynchronous calls. This limit cannot be
-    // increased." (IAM Identity Center quotas, Throttle limits:
-    // https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html)
+    // increased." (Throttle limits, https://docs.aws.amazon.com/IAM/latest/UserGuide/aam-quotas.html)
     const outstanding = [...this.creations, ...this.deletions].filter(
       (operation) => operation.status === 'IN_PROGRESS',
     );
