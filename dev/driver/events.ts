@@ -5,12 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import Ajv from 'ajv';
 import {
+  buildHandlerRequest,
   DEFAULT_ACCOUNT_ID,
   DEFAULT_CALLER_CREDENTIALS,
   DEFAULT_LOGICAL_RESOURCE_ID,
   DEFAULT_REGION,
+  type RequestDefaults,
 } from './request';
-import { buildHandlerRequest, type RequestDefaults } from './request';
 import {
   type CallbackContext,
   cloneJson,

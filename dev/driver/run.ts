@@ -2,7 +2,7 @@
 // IN_PROGRESS, wait callbackDelaySeconds and re-invoke with the same bearer token, the returned resourceModel as
 // resourceProperties and the returned callbackContext, as CloudFormation does (the same loop as `cfn test`:
 // cloudformation-cli src/rpdk/core/contract/resource_client.py `call`).
-import { checkParsedEvent, ContractViolation, parseProgressEvent } from './contract';
+import { checkParsedEvent, type ContractRules, ContractViolation, parseProgressEvent } from './contract';
 import {
   buildHandlerRequest,
   buildReinvocationRequest,
@@ -99,18 +99,10 @@ export class DriverError extends Error {
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function redact(line: string, secrets: readonly string[]): string {
-  return secrets.reduce((text, secret) => text.split(secret).join('<redacted>'), line);
-}
-
-function formatLine(
-  prefix: string,
-  action: HandlerAction,
-  index: number,
-  outcome: string,
-  durationMs: number,
-  elapsedMs: number,
-): string {
-  return `${prefix}${action} #${index} ${outcome} in ${Math.round(durationMs)}ms (elapsed ${Math.round(elapsedMs)}ms)`;
+  // Longest first, so a secret containing another is masked whole.
+  return [...secrets]
+    .sort((a, b) => b.length - a.length)
+    .reduce((text, secret) => text.split(secret).join('<redacted>'), line);
 }
 
 function describeEvent(event: ProgressEventPayload): string {
@@ -143,8 +135,44 @@ async function invokeWithin<T>(
   }
 }
 
+type Settings = {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  log: (line: string) => void;
+  linePrefix: string;
+  timeScale: number;
+  maxInvocations: number;
+  timeoutMs: number;
+  lambdaTimeoutMs: number;
+  checkContract: boolean;
+  rules: ContractRules;
+};
+
+function resolveSettings(options: RunOptions, resourceType: string): Settings {
+  const timeScale = options.timeScale ?? 1;
+  if (!Number.isFinite(timeScale) || timeScale < 0) {
+    throw new RangeError(`timeScale must be >= 0, got ${timeScale}`);
+  }
+  const lambdaTimeoutMs = options.lambdaTimeoutMs ?? DEFAULT_LAMBDA_TIMEOUT_MS;
+  const logPrefix = options.logPrefix ?? resourceType;
+  return {
+    now: options.now ?? (() => performance.now()),
+    sleep: options.sleep ?? realSleep,
+    log: options.log ?? ((line: string) => console.log(line)),
+    linePrefix: logPrefix === '' ? '' : `${logPrefix} `,
+    timeScale,
+    maxInvocations: options.maxInvocations ?? DEFAULT_MAX_INVOCATIONS,
+    // Waits scale, handler execution does not: never default below one Lambda timeout.
+    timeoutMs:
+      options.timeoutMs ?? Math.max(DEFAULT_OPERATION_TIMEOUT_MINUTES * 60_000 * timeScale, lambdaTimeoutMs),
+    lambdaTimeoutMs,
+    checkContract: options.checkContract ?? true,
+    rules: { primaryIdentifier: options.primaryIdentifier, allowedErrorCodes: options.allowedErrorCodes },
+  };
+}
+
 /**
- * Starts `request` (the first invocation of an operation) and drives it to a terminal status.
+ * Starts `firstRequest` (the first invocation of an operation) and drives it to a terminal status.
  * Throws ContractViolation (rule broken), or DriverError (limits, timeouts, the entrypoint throwing).
  */
 export async function runRequest(
@@ -153,29 +181,12 @@ export async function runRequest(
   options: RunOptions,
 ): Promise<RunResult> {
   const action = firstRequest.action;
-  const now = options.now ?? (() => performance.now());
-  const sleep = options.sleep ?? realSleep;
-  const log = options.log ?? ((line: string) => console.log(line));
-  const logPrefix = options.logPrefix ?? firstRequest.resourceType;
-  const prefix = logPrefix === '' ? '' : `${logPrefix} `;
-  const timeScale = options.timeScale ?? 1;
-  const maxInvocations = options.maxInvocations ?? DEFAULT_MAX_INVOCATIONS;
-  if (!Number.isFinite(timeScale) || timeScale < 0)
-    throw new RangeError(`timeScale must be >= 0, got ${timeScale}`);
-  const lambdaTimeoutMs = options.lambdaTimeoutMs ?? DEFAULT_LAMBDA_TIMEOUT_MS;
-  // Waits scale, handler execution does not: never default below one Lambda timeout.
-  const timeoutMs =
-    options.timeoutMs ?? Math.max(DEFAULT_OPERATION_TIMEOUT_MINUTES * 60_000 * timeScale, lambdaTimeoutMs);
-  const rules = {
-    primaryIdentifier: options.primaryIdentifier,
-    allowedErrorCodes: options.allowedErrorCodes,
-  };
+  const settings = resolveSettings(options, firstRequest.resourceType);
+  const { now, timeoutMs, lambdaTimeoutMs } = settings;
   const functionName = functionNameFor(firstRequest.resourceType);
-
   const startedAt = now();
   const invocations: InvocationRecord[] = [];
   const secrets = new Set<string>();
-  const emit = (line: string): void => log(redact(line, [...secrets]));
   const fail = (code: DriverErrorCode, message: string, cause?: unknown): DriverError =>
     new DriverError(code, action, message, invocations, cause === undefined ? undefined : { cause });
 
@@ -183,6 +194,10 @@ export async function runRequest(
   for (let index = 1; ; index++) {
     secretsOf(request).forEach((secret) => secrets.add(secret));
     const invocationStart = now();
+    const logOutcome = (outcome: string): void => {
+      const line = `${settings.linePrefix}${action} #${index} ${outcome} in ${Math.round(now() - invocationStart)}ms (elapsed ${Math.round(now() - startedAt)}ms)`;
+      settings.log(redact(line, [...secrets]));
+    };
     const context = createLambdaContext({
       functionName,
       region: request.region,
@@ -191,31 +206,31 @@ export async function runRequest(
       now,
     });
     const budgetLeftMs = timeoutMs - (invocationStart - startedAt);
-    const limitedByLambda = lambdaTimeoutMs <= budgetLeftMs;
+    const expired = (): DriverError =>
+      lambdaTimeoutMs <= budgetLeftMs
+        ? fail(
+            'lambda-timeout',
+            `invocation #${index} ran longer than the Lambda timeout of ${lambdaTimeoutMs}ms`,
+          )
+        : fail(
+            'operation-timeout',
+            `invocation #${index} was still running when the ${timeoutMs}ms budget ran out`,
+          );
+
     let raw: unknown;
     try {
       // The handler gets its own copy, so nothing it mutates leaks into the driver's records.
       raw = await invokeWithin(
         entrypoint(cloneJson(request), context),
         Math.min(lambdaTimeoutMs, budgetLeftMs),
-        () =>
-          limitedByLambda
-            ? fail(
-                'lambda-timeout',
-                `invocation #${index} ran longer than the Lambda timeout of ${lambdaTimeoutMs}ms`,
-              )
-            : fail(
-                'operation-timeout',
-                `invocation #${index} was still running when the ${timeoutMs}ms budget ran out`,
-              ),
+        expired,
       );
     } catch (error) {
-      const durationMs = now() - invocationStart;
       if (error instanceof DriverError) {
-        emit(formatLine(prefix, action, index, error.code.toUpperCase(), durationMs, now() - startedAt));
+        logOutcome(error.code.toUpperCase());
         throw error;
       }
-      emit(formatLine(prefix, action, index, 'ENTRYPOINT THREW', durationMs, now() - startedAt));
+      logOutcome('ENTRYPOINT THREW');
       throw fail('entrypoint-threw', `the entrypoint threw on invocation #${index}: ${String(error)}`, error);
     }
     const durationMs = now() - invocationStart;
@@ -223,23 +238,12 @@ export async function runRequest(
     let response: ProgressEventPayload;
     try {
       response = parseProgressEvent(action, raw);
-      if (options.checkContract ?? true) checkParsedEvent(action, response, rules);
+      if (settings.checkContract) checkParsedEvent(action, response, settings.rules);
     } catch (error) {
-      if (error instanceof ContractViolation) {
-        emit(
-          formatLine(
-            prefix,
-            action,
-            index,
-            `CONTRACT VIOLATION [${error.rule}]`,
-            durationMs,
-            now() - startedAt,
-          ),
-        );
-      }
+      if (error instanceof ContractViolation) logOutcome(`CONTRACT VIOLATION [${error.rule}]`);
       throw error;
     }
-    emit(formatLine(prefix, action, index, describeEvent(response), durationMs, now() - startedAt));
+    logOutcome(describeEvent(response));
 
     const record: InvocationRecord = {
       index,
@@ -255,18 +259,19 @@ export async function runRequest(
     if (response.status !== 'IN_PROGRESS') {
       return { final: response, invocations, elapsedMs: now() - startedAt };
     }
-    if (index >= maxInvocations) {
-      throw fail('max-invocations', `still IN_PROGRESS after ${maxInvocations} invocations`);
+    if (index >= settings.maxInvocations) {
+      throw fail('max-invocations', `still IN_PROGRESS after ${settings.maxInvocations} invocations`);
     }
-    const waitMs = response.callbackDelaySeconds * 1000 * timeScale;
-    if (now() - startedAt + waitMs > timeoutMs) {
+    const waitMs = response.callbackDelaySeconds * 1000 * settings.timeScale;
+    const elapsedMs = now() - startedAt;
+    if (elapsedMs + waitMs > timeoutMs) {
       throw fail(
         'operation-timeout',
-        `still IN_PROGRESS after ${Math.round(now() - startedAt)}ms; waiting ${waitMs}ms more would exceed the ${timeoutMs}ms budget`,
+        `still IN_PROGRESS after ${Math.round(elapsedMs)}ms; waiting ${waitMs}ms more would exceed the ${timeoutMs}ms budget`,
       );
     }
     record.sleptMs = waitMs;
-    await sleep(waitMs);
+    await settings.sleep(waitMs);
     request = buildReinvocationRequest(request, response, options.refreshCredentials?.(index + 1));
   }
 }
