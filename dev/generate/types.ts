@@ -8,4 +8,8 @@ export interface ResourceTypeSources {
 
 export const RESOURCE_TYPES: ResourceTypeSources[] = [
   { schema: 'aws-sso-assignment.json', sourceDir: 'src/assignment' },
+  {
+    schema: 'application-assignment/aws-sso-applicationassignment.json',
+    sourceDir: 'src/application-assignment',
+  },
 ];
