@@ -106,7 +106,11 @@ async function readBack(client: SSOAdminClient, key: AssignmentKey): Promise<Ass
 /** The callback context between invocations of one CREATE or DELETE. */
 interface WriteContext extends JsonObject {
   startedAt?: number;
+  phase?: typeof SUBMIT_PHASE;
 }
+
+/** CREATE's pre-check has passed; the next invocation sends CreateAccountAssignment. */
+const SUBMIT_PHASE = 'submit';
 
 function pendingStartedAt(callbackContext: JsonObject | undefined): number {
   const startedAt = callbackContext?.startedAt;
@@ -158,11 +162,19 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
         const pending = readStabilizationContext(callbackContext);
         if (pending) return this.stabilizeCreation(client, key, pending, logger);
 
-        if (await readBack(client, key)) {
-          return failed(
-            HandlerErrorCode.AlreadyExists,
-            `Resource of type '${typeName()}' with identifier '${identifierText(key)}' already exists.`,
-          );
+        if (callbackContext?.phase !== SUBMIT_PHASE) {
+          if (await readBack(client, key)) {
+            return failed(
+              HandlerErrorCode.AlreadyExists,
+              `Resource of type '${typeName()}' with identifier '${identifierText(key)}' already exists.`,
+            );
+          }
+          // Write-ahead marker: CloudFormation holds this context before CreateAccountAssignment is sent. If
+          // the process dies after sending it, CloudFormation re-sends the request with this context, so the
+          // retry knows the pre-check passed and submits again (accepted for an existing assignment, no
+          // duplicate) instead of answering a false AlreadyExists.
+          const marker: WriteContext = { phase: SUBMIT_PHASE, startedAt };
+          return inProgress(modelFromKey(key), marker, 0, 'the assignment does not exist yet; submitting it');
         }
         const submitted = await requestCreation(client, key);
         logger.log(`CreateAccountAssignment accepted, RequestId ${submitted.requestId}`);

@@ -2,6 +2,7 @@ import { ServiceInputTypes, ServiceOutputTypes, SSOAdminClient } from '@aws-sdk/
 import type { FinalizeHandler, FinalizeHandlerArguments } from '@smithy/types';
 import { isErrorNamed } from './errors';
 import { RETRY_POLICY } from './retry-policy';
+import { InvocationBudgetRetryStrategy } from './retry-strategy';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 export interface SessionCredentials {
@@ -65,8 +66,7 @@ export function createSsoAdminClient(settings: ClientSettings, typeName: string)
     region: settings.region,
     // A copy: the SDK annotates the credentials object it is given.
     credentials: { ...settings.credentials },
-    maxAttempts: RETRY_POLICY.sdkMaxAttempts,
-    retryMode: 'standard',
+    retryStrategy: new InvocationBudgetRetryStrategy(),
     requestHandler: {
       connectionTimeout: RETRY_POLICY.connectionTimeoutMs,
       requestTimeout: RETRY_POLICY.requestTimeoutMs,

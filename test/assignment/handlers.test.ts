@@ -142,16 +142,27 @@ describe('input validation (before any AWS call)', () => {
 });
 
 describe('CREATE', () => {
-  test('submits the assignment and answers IN_PROGRESS with the request id and the primary identifier', async () => {
+  test('first checks the assignment is absent and answers IN_PROGRESS with a submit marker, sending nothing', async () => {
     sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
-    sso.on(CreateAccountAssignmentCommand).resolves({
-      AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
-    });
     const response = await invoke('CREATE', MODEL);
     expect(response.status).toBe('IN_PROGRESS');
     expect(response.resourceModel).toEqual(MODEL);
-    expect(response.callbackContext).toMatchObject({ requestId: REQUEST_ID, polls: 0 });
+    expect(response.callbackContext).toMatchObject({ phase: 'submit' });
+    expect(response.callbackDelaySeconds).toBe(0);
+    expect(sso.commandCalls(CreateAccountAssignmentCommand)).toHaveLength(0);
+  });
+
+  test('with the submit marker it sends CreateAccountAssignment and answers IN_PROGRESS with the request id', async () => {
+    sso.on(CreateAccountAssignmentCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
+    });
+    const startedAt = Date.now() - 1000;
+    const response = await invoke('CREATE', MODEL, Object.freeze({ phase: 'submit', startedAt }));
+    expect(response.status).toBe('IN_PROGRESS');
+    expect(response.resourceModel).toEqual(MODEL);
+    expect(response.callbackContext).toEqual({ requestId: REQUEST_ID, polls: 0, startedAt });
     expect(response.callbackDelaySeconds).toBe(1);
+    expect(sso.commandCalls(ListAccountAssignmentsCommand)).toHaveLength(0);
     expect(sso.commandCalls(CreateAccountAssignmentCommand)[0].args[0].input).toEqual({
       InstanceArn: INSTANCE,
       PermissionSetArn: PERMISSION_SET,
@@ -160,6 +171,15 @@ describe('CREATE', () => {
       TargetId: ACCOUNT,
       TargetType: 'AWS_ACCOUNT',
     });
+  });
+
+  test('a re-sent submit after a crash, with the assignment already there, ends in SUCCESS, not AlreadyExists', async () => {
+    sso.on(CreateAccountAssignmentCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
+    });
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const response = await invoke('CREATE', MODEL, { phase: 'submit', startedAt: Date.now() });
+    expect(response).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
   });
 
   test('on callback, SUCCEEDED answers SUCCESS with the model as read back', async () => {
@@ -269,23 +289,25 @@ describe('CREATE', () => {
   });
 
   test('throttled after the SDK retries: IN_PROGRESS with a jittered delay, resuming the same step', async () => {
-    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
     sso
       .on(CreateAccountAssignmentCommand)
       .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
-    const response = await invoke('CREATE', MODEL);
+    const response = await invoke('CREATE', MODEL, { phase: 'submit', startedAt: Date.now() });
     expect(response.status).toBe('IN_PROGRESS');
     expect(response.callbackDelaySeconds).toBeGreaterThanOrEqual(3);
     expect(response.callbackDelaySeconds).toBeLessThanOrEqual(15);
     expect(response.callbackContext?.requestId).toBeUndefined();
+    expect(response.callbackContext?.phase).toBe('submit');
     expect(typeof response.callbackContext?.startedAt).toBe('number');
     expect(response.resourceModel).toEqual(MODEL);
   });
 
   test('a conflict that outlives the deadline fails with ResourceConflict', async () => {
-    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
     sso.on(CreateAccountAssignmentCommand).rejects(new ConflictException({ message: 'busy', $metadata: {} }));
-    const response = await invoke('CREATE', MODEL, { startedAt: Date.now() - 30 * 60 * 1000 });
+    const response = await invoke('CREATE', MODEL, {
+      phase: 'submit',
+      startedAt: Date.now() - 30 * 60 * 1000,
+    });
     expect(response).toMatchObject({ status: 'FAILED', errorCode: 'ResourceConflict' });
   });
 
@@ -562,9 +584,11 @@ describe('TestEntrypoint (SAM / cfn test event format)', () => {
 
 describe('logging', () => {
   test('no credential or bearer token value reaches a log line', async () => {
-    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
     sso.on(CreateAccountAssignmentCommand).rejects(awsError('SomethingNewException', 'boom'));
-    const request = handlerRequest('CREATE', MODEL, { bearerToken: 'bearer-token-secret-value-123' });
+    const request = handlerRequest('CREATE', MODEL, {
+      bearerToken: 'bearer-token-secret-value-123',
+      callbackContext: { phase: 'submit', startedAt: Date.now() },
+    });
     await entrypoint(request, LAMBDA_CONTEXT);
     expect(logLines.length).toBeGreaterThan(0);
     const output = logLines.join('\n');

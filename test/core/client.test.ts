@@ -1,6 +1,7 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
+import { runInInvocation } from '../../src/core/invocation';
 import {
   clientSettingsFromSession,
   createSsoAdminClient,
@@ -139,5 +140,40 @@ describe('clientSettingsFromSession', () => {
     ['no region', { configuration: { credentials: SETTINGS.credentials } }],
   ])('%s is a MissingCredentialsError', (_label, session) => {
     expect(() => clientSettingsFromSession(session)).toThrow(MissingCredentialsError);
+  });
+});
+
+describe('retries are bounded by the time left in the invocation', () => {
+  test('with little time left a throttled call is not retried', async () => {
+    const throttled = { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } };
+    const server = await scriptedServer([throttled, { status: 200, body: { Instances: [] } }]);
+    try {
+      process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
+      const client = createSsoAdminClient(SETTINGS, 'AWS::SSO::Assignment');
+      await expect(
+        runInInvocation({ deadline: Date.now() + 6_000, typeName: 'AWS::SSO::Assignment' }, () =>
+          client.send(new ListInstancesCommand({})),
+        ),
+      ).rejects.toMatchObject({ name: 'ThrottlingException' });
+      expect(server.recorded).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('with time to spare the same call is retried', async () => {
+    const throttled = { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } };
+    const server = await scriptedServer([throttled, { status: 200, body: { Instances: [] } }]);
+    try {
+      process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
+      const client = createSsoAdminClient(SETTINGS, 'AWS::SSO::Assignment');
+      const response = await runInInvocation({ deadline: Date.now() + 60_000, typeName: 'T' }, () =>
+        client.send(new ListInstancesCommand({})),
+      );
+      expect(response.Instances).toEqual([]);
+      expect(server.recorded).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
   });
 });
