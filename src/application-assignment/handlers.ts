@@ -66,26 +66,35 @@ function notFound(key: ApplicationAssignmentKey): ApplicationAssignmentProgress 
   );
 }
 
+/**
+ * Where a CREATE or DELETE stands between invocations:
+ * - absent: nothing done yet, so the pre-check runs;
+ * - 'submit' (CREATE only): the pre-check passed, so this invocation sends the write;
+ * - 'confirm': the write returned, so later invocations only read back.
+ */
+type WritePhase = 'submit' | 'confirm';
+
 /** The callback context between invocations of one CREATE or DELETE. */
 interface WriteContext extends JsonObject {
   /** Epoch ms of the first invocation: the stabilization deadline counts from here. */
   readonly startedAt: number;
-  /** Set once the write call returned: later invocations only confirm it by reading back. */
-  readonly written?: true;
+  readonly phase?: WritePhase;
   /** Read-backs that did not show the write yet; drives the growing callback delay. */
   readonly polls?: number;
 }
 
 /** Narrows the callback context CloudFormation hands back (untrusted, frozen); a first invocation has none. */
 function readWriteContext(callbackContext: JsonObject | undefined): WriteContext {
-  const startedAt = callbackContext?.startedAt;
+  const startedAt = typeof callbackContext?.startedAt === 'number' ? callbackContext.startedAt : Date.now();
   const polls = callbackContext?.polls;
-  return {
-    startedAt: typeof startedAt === 'number' ? startedAt : Date.now(),
-    ...(callbackContext?.written === true
-      ? { written: true, polls: typeof polls === 'number' && polls >= 0 ? polls : 0 }
-      : {}),
-  };
+  switch (callbackContext?.phase) {
+    case 'submit':
+      return { startedAt, phase: 'submit' };
+    case 'confirm':
+      return { startedAt, phase: 'confirm', polls: typeof polls === 'number' && polls >= 0 ? polls : 0 };
+    default:
+      return { startedAt };
+  }
 }
 
 /**
@@ -109,7 +118,7 @@ function notConfirmedYet(
   const polls = context.polls ?? 0;
   const delaySeconds = stabilizationDelaySeconds(polls);
   logger.log(`${operation} not confirmed yet; reading back again in ${delaySeconds} s`);
-  const next: WriteContext = { startedAt: context.startedAt, written: true, polls: polls + 1 };
+  const next: WriteContext = { startedAt: context.startedAt, phase: 'confirm', polls: polls + 1 };
   return inProgress(
     modelFromKey(key),
     next,
@@ -127,7 +136,7 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
     logger: LoggerProxy,
   ): Promise<ApplicationAssignmentProgress> {
     const key = keyFromModel(request.desiredResourceState);
-    // Replaced once the write has gone through, so a throttled read-back resumes by confirming, not by
+    // Replaced once the write has returned, so a throttled read-back resumes by confirming, not by
     // pre-checking again (which would find the new assignment and answer AlreadyExists).
     let context = readWriteContext(callbackContext);
     return guarded(
@@ -135,16 +144,30 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
       logger,
       async () => {
         const client = ssoAdminClientFor(session, typeName());
-        if (!context.written) {
+        if (context.phase === undefined) {
           if (await describeApplicationAssignment(client, key)) {
             return failed(
               HandlerErrorCode.AlreadyExists,
               `Resource of type '${typeName()}' with identifier '${identifierText(key)}' already exists.`,
             );
           }
+          // Write-ahead marker, as for the account assignment: CloudFormation holds this context before
+          // CreateApplicationAssignment is sent. If the process dies after sending it, CloudFormation re-sends
+          // the request with this context, so the retry knows the pre-check passed and creates again instead
+          // of answering a false AlreadyExists. (The SSO Admin model lists no "already exists" error for
+          // CreateApplicationAssignment; its ConflictException is a propagation race, retried as such.)
+          const marker: WriteContext = { startedAt: context.startedAt, phase: 'submit' };
+          return inProgress(
+            modelFromKey(key),
+            marker,
+            0,
+            'the application assignment does not exist yet; creating it',
+          );
+        }
+        if (context.phase === 'submit') {
           await createApplicationAssignment(client, key);
           logger.log('CreateApplicationAssignment succeeded; confirming with DescribeApplicationAssignment');
-          context = { startedAt: context.startedAt, written: true, polls: 0 };
+          context = { startedAt: context.startedAt, phase: 'confirm', polls: 0 };
         }
         const found = await describeApplicationAssignment(client, key);
         if (found) return succeeded(modelFromKey(found));
@@ -162,7 +185,7 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
     logger: LoggerProxy,
   ): Promise<ApplicationAssignmentProgress> {
     const key = keyFromModel(request.desiredResourceState);
-    // Replaced once the write has gone through, so a throttled read-back resumes by confirming, not by
+    // Replaced once the write has returned, so a throttled read-back resumes by confirming, not by
     // pre-checking again (which would find nothing and answer NotFound).
     let context = readWriteContext(callbackContext);
     return guarded(
@@ -170,7 +193,7 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
       logger,
       async () => {
         const client = ssoAdminClientFor(session, typeName());
-        if (!context.written) {
+        if (context.phase !== 'confirm') {
           if (!(await describeApplicationAssignment(client, key))) return notFound(key);
           try {
             await deleteApplicationAssignment(client, key);
@@ -183,7 +206,7 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
             if (!isErrorNamed(error, 'ResourceNotFoundException')) throw error;
             logger.log('DeleteApplicationAssignment found no assignment; confirming it is gone');
           }
-          context = { startedAt: context.startedAt, written: true, polls: 0 };
+          context = { startedAt: context.startedAt, phase: 'confirm', polls: 0 };
         }
         if (!(await describeApplicationAssignment(client, key))) return succeeded();
         return notConfirmedYet(key, context, 'DeleteApplicationAssignment', logger);
