@@ -1,0 +1,199 @@
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { entrypoint as assignmentEntrypoint } from '../../src/assignment/handlers';
+import { RESOURCE_SCHEMA as ASSIGNMENT_SCHEMA } from '../../src/assignment/schema';
+import { asProgress, handlerRequest, LAMBDA_CONTEXT } from '../support/handler-request';
+
+/**
+ * Property: whatever hostile or malformed properties arrive, the handler answers FAILED InvalidRequest,
+ * names the offending property, makes no AWS call, and never fails with InternalFailure.
+ */
+
+interface PropertyRule {
+  readonly type?: string;
+  readonly pattern?: string;
+  readonly enum?: readonly string[];
+  readonly minLength?: number;
+  readonly maxLength?: number;
+}
+
+interface TypeUnderTest {
+  readonly name: string;
+  readonly entrypoint: (event: unknown, context?: object) => Promise<unknown>;
+  readonly properties: Readonly<Record<string, PropertyRule>>;
+  readonly required: readonly string[];
+  readonly validModel: Record<string, string>;
+}
+
+const TYPES: TypeUnderTest[] = [
+  {
+    name: 'AWS::SSO::Assignment',
+    entrypoint: assignmentEntrypoint,
+    properties: ASSIGNMENT_SCHEMA.properties,
+    required: ASSIGNMENT_SCHEMA.required,
+    validModel: {
+      InstanceArn: 'arn:aws:sso:::instance/ssoins-72230b9a8e8e8b7a',
+      PermissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-72230b9a8e8e8b7a/ps-b2c3d4e5f6071829',
+      PrincipalId: 'e4b8a4f8-2031-70a5-6b7c-8d9e0f1a2b3c',
+      PrincipalType: 'GROUP',
+      TargetId: '222233334444',
+      TargetType: 'AWS_ACCOUNT',
+    },
+  },
+];
+
+const RUNS_PER_TYPE = 10_000;
+
+/** A string that breaks the property's rule: wrong pattern, enum, or length. */
+function invalidStringFor(rule: PropertyRule): fc.Arbitrary<string> {
+  const breaksRule = (value: string): boolean =>
+    (rule.pattern !== undefined && !new RegExp(rule.pattern, 'u').test(value)) ||
+    (rule.enum !== undefined && !rule.enum.includes(value)) ||
+    (rule.minLength !== undefined && [...value].length < rule.minLength) ||
+    (rule.maxLength !== undefined && [...value].length > rule.maxLength);
+  return fc
+    .oneof(
+      fc.string(),
+      fc.string({ unit: 'grapheme', maxLength: 64 }),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 64 }),
+      fc.string({ minLength: 2_000, maxLength: 20_000 }),
+      // ARNs of another partition or service, and near-misses of the real shapes.
+      fc.constantFrom(
+        'arn:azure:sso:::instance/ssoins-72230b9a8e8e8b7a',
+        'arn:aws-toolongpartition:sso:::instance/ssoins-72230b9a8e8e8b7a',
+        'arn:aws:iam:::instance/ssoins-72230b9a8e8e8b7a',
+        'arn:aws:sso:::permissionSet/ssoins-72230b9a8e8e8b7a/ps-short',
+        'arn:aws:sso::123456789012:application/ssoins-72230b9a8e8e8b7a/apl-1a2b3c4d',
+        ' arn:aws:sso:::instance/ssoins-72230b9a8e8e8b7a',
+        'arn:aws:sso:::instance/ssoins-72230b9a8e8e8b7a\n',
+        '12345678901',
+        '1234567890123',
+        '１２３４５６７８９０１２',
+        'user',
+        'AWS_ACCOUNT ',
+        '',
+      ),
+    )
+    .filter(breaksRule);
+}
+
+const wrongTypedValue = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+);
+
+type Mutation = {
+  kind: 'remove' | 'wrong-type' | 'invalid-string' | 'null' | 'extra';
+  property: string;
+  value?: unknown;
+};
+
+function mutations(type: TypeUnderTest): fc.Arbitrary<Mutation> {
+  const names = Object.keys(type.properties);
+  const known = new Set(names);
+  const extraName = fc
+    .oneof(
+      fc.string({ minLength: 1, maxLength: 30 }),
+      fc.constantFrom('__proto__', 'constructor', 'toString', 'instanceArn', 'Tags'),
+    )
+    .filter((name) => !known.has(name));
+  return fc.oneof(
+    fc.constantFrom(...type.required).map((property): Mutation => ({ kind: 'remove', property })),
+    fc.constantFrom(...type.required).map((property): Mutation => ({ kind: 'null', property })),
+    fc.tuple(fc.constantFrom(...names), wrongTypedValue).map(([property, value]): Mutation => ({
+      kind: 'wrong-type',
+      property,
+      value,
+    })),
+    fc.constantFrom(...names).chain((property) =>
+      invalidStringFor(type.properties[property]).map((value): Mutation => ({
+        kind: 'invalid-string',
+        property,
+        value,
+      })),
+    ),
+    fc.tuple(extraName, fc.oneof(fc.string(), wrongTypedValue)).map(([property, value]): Mutation => ({
+      kind: 'extra',
+      property,
+      value,
+    })),
+  );
+}
+
+function apply(model: Record<string, string>, mutation: Mutation): Record<string, unknown> {
+  const mutated: Record<string, unknown> = { ...model };
+  if (mutation.kind === 'remove') delete mutated[mutation.property];
+  else if (mutation.kind === 'null') mutated[mutation.property] = null;
+  // An own property even for '__proto__', as JSON.parse creates it from a request body.
+  else
+    Object.defineProperty(mutated, mutation.property, {
+      value: mutation.value,
+      enumerable: true,
+      writable: true,
+    });
+  return mutated;
+}
+
+const sso = mockClient(SSOAdminClient);
+
+beforeAll(() => {
+  // The lib's console logging would dominate this test's time and output.
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+
+afterAll(() => {
+  jest.restoreAllMocks();
+  sso.restore();
+});
+
+describe.each(TYPES)('$name', (type) => {
+  test(`${RUNS_PER_TYPE} hostile models: InvalidRequest naming the property, zero AWS calls`, async () => {
+    const actions = fc.constantFrom('CREATE', 'READ', 'DELETE') as fc.Arbitrary<'CREATE' | 'READ' | 'DELETE'>;
+    await fc.assert(
+      fc.asyncProperty(mutations(type), actions, async (mutation, action) => {
+        sso.reset();
+        const properties = apply(type.validModel, mutation);
+        const response = asProgress(
+          await type.entrypoint(handlerRequest(action, properties), LAMBDA_CONTEXT),
+        );
+        expect(response.status).toBe('FAILED');
+        expect(response.errorCode).toBe('InvalidRequest');
+        expect(response.message).toContain(`Property ${mutation.property}`);
+        expect(sso.calls()).toHaveLength(0);
+      }),
+      { numRuns: RUNS_PER_TYPE },
+    );
+  });
+
+  test('properties that are not an object at all are InvalidRequest too', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string(), fc.integer(), fc.array(fc.anything()), fc.constant(null)),
+        async (value) => {
+          sso.reset();
+          const response = asProgress(await type.entrypoint(handlerRequest('CREATE', value), LAMBDA_CONTEXT));
+          expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+          expect(sso.calls()).toHaveLength(0);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test('hostile request envelopes never crash the entrypoint', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.anything(), async (event) => {
+        sso.reset();
+        const response = asProgress(await type.entrypoint(event, LAMBDA_CONTEXT));
+        expect(response.status).toBe('FAILED');
+        expect(response.errorCode).not.toBe('InternalFailure');
+        expect(sso.calls()).toHaveLength(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
