@@ -1,0 +1,3 @@
+import { CloudWatch } from './all';
+
+export = CloudWatch;

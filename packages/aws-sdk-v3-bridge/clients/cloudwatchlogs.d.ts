@@ -1,0 +1,3 @@
+import { CloudWatchLogs } from './all';
+
+export = CloudWatchLogs;

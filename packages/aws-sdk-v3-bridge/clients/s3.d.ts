@@ -1,0 +1,3 @@
+import { S3 } from './all';
+
+export = S3;
