@@ -1,0 +1,290 @@
+/**
+ * `npm run demo`: the resource types' lifecycle (CREATE -> READ -> LIST -> DELETE -> READ) driven the way
+ * CloudFormation drives it, against an SSO Admin emulator started in-process and seeded with an instance,
+ * permission sets, users, groups, accounts and applications. With --endpoint (any SSO Admin endpoint) or
+ * --live (real AWS, credentials from the default provider chain) nothing is seeded: pass the model.
+ * Exit code 0 only if every step gives the expected result.
+ */
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { parseArgs } from 'node:util';
+import {
+  type CredentialsPayload,
+  DEFAULT_CALLER_CREDENTIALS,
+  Driver,
+  type ResourceProperties,
+} from '../driver';
+import { DEFAULT_WORLD, type RunningEmulator, startEmulator } from '../emulator';
+import {
+  availableResourceTypes,
+  isTypeKey,
+  RESOURCE_TYPES,
+  type ResourceTypeEntry,
+  TYPE_KEYS,
+} from '../types';
+import { captureConsole, type ConsoleCapture } from './console-capture';
+import { LIFECYCLE_STEPS, runLifecycle, type StepOutcome } from './lifecycle';
+import { modelFromFlags, nonNegativeNumber, propertyFlagOptions, UsageError } from './options';
+import { readFileSync } from 'node:fs';
+
+const DEFAULT_PROVISIONING_MS = 1500;
+
+const USAGE = `Usage: npm run demo -- [options]
+
+Runs CREATE -> READ -> LIST -> DELETE -> READ (expects NotFound) for each resource type, printing one
+line per handler invocation and a verdict per step. Exit code 0 only if every step is as expected.
+
+Where it runs (default: an SSO Admin emulator started in-process on 127.0.0.1, seeded; nothing else needed):
+  --endpoint URL          an SSO Admin endpoint you run (e.g. npx tsx dev/emulator/main.ts); nothing is seeded
+  --live                  real AWS with the credentials of the default provider chain (AWS_PROFILE, env, SSO,
+                          ...); creates and deletes a real assignment; nothing is seeded
+  --region REGION         region of --live/--endpoint runs (default: from the provider chain, or us-east-1)
+
+The model (required with --endpoint/--live; the emulator run uses its seeded IDs):
+  --model FILE            JSON properties, e.g. inputs/inputs_1_create.json; flags below override it
+${RESOURCE_TYPES.map(
+  (entry) =>
+    `  ${entry.typeName}: ${Object.keys(entry.schema.properties)
+      .map((name) => `--${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`)
+      .join(' ')}`,
+).join('\n')}
+
+Other options:
+  --type TYPE             ${TYPE_KEYS.join(' | ')} | all (default: all whose handlers exist; with
+                          --endpoint/--live, those whose model is complete)
+  --provisioning-ms MS    emulator: how long an account-assignment write stays IN_PROGRESS (default ${DEFAULT_PROVISIONING_MS})
+  --time-scale X          multiplies the handlers' callback delays (default 1: real waits)
+  --verbose               also print the handlers' and runtime lib's own log lines
+  --help`;
+
+function messageOf(response: unknown): string {
+  const message: unknown =
+    typeof response === 'object' && response !== null
+      ? (response as { message?: unknown }).message
+      : undefined;
+  return typeof message === 'string' ? message : '';
+}
+
+type Writer = (line: string) => void;
+const write: Writer = (line) => process.stdout.write(`${line}\n`);
+
+interface Target {
+  description: string;
+  credentials: CredentialsPayload;
+  region: string;
+  emulator?: RunningEmulator;
+}
+
+/** Credentials and region from the SDK's default chains, resolved through the SSO Admin client (a dependency). */
+async function liveSettings(
+  region: string | undefined,
+): Promise<{ credentials: CredentialsPayload; region: string }> {
+  const probe = new SSOAdminClient(region === undefined ? {} : { region });
+  try {
+    const identity = await probe.config.credentials();
+    const resolvedRegion = await probe.config.region().catch(() => undefined);
+    return {
+      credentials: {
+        accessKeyId: identity.accessKeyId,
+        secretAccessKey: identity.secretAccessKey,
+        // Long-term keys have no session token; the handlers then sign without one.
+        sessionToken: identity.sessionToken ?? '',
+      },
+      region: resolvedRegion ?? 'us-east-1',
+    };
+  } finally {
+    probe.destroy();
+  }
+}
+
+function selectTypes(
+  requested: string | undefined,
+  seeded: boolean,
+  flags: Readonly<Record<string, unknown>>,
+  base: ResourceProperties,
+): { entry: ResourceTypeEntry; model: ResourceProperties }[] {
+  const available = availableResourceTypes();
+  if (requested !== undefined && requested !== 'all' && !isTypeKey(requested)) {
+    throw new UsageError(`--type must be one of ${TYPE_KEYS.join(', ')}, all; got '${requested}'`);
+  }
+  const wanted =
+    requested === undefined || requested === 'all'
+      ? available
+      : available.filter((entry) => entry.key === requested);
+  if (wanted.length === 0) {
+    throw new UsageError(`The handlers of --type ${requested ?? 'all'} are not in this checkout yet`);
+  }
+  if (seeded) return wanted.map((entry) => ({ entry, model: entry.demoModel(DEFAULT_WORLD) }));
+
+  const models = wanted.map((entry) => ({ entry, result: modelFromFlags(entry, flags, base) }));
+  const complete = models.flatMap(({ entry, result }) =>
+    result.complete ? [{ entry, model: result.model }] : [],
+  );
+  const explicit = requested !== undefined && requested !== 'all';
+  const incomplete = models.filter(({ result }) => !result.complete);
+  if (complete.length === 0 || (explicit && incomplete.length > 0)) {
+    const missing = incomplete
+      .map(
+        ({ entry, result }) =>
+          `${entry.typeName} needs ${result.complete ? '' : result.missingFlags.join(' ')}`,
+      )
+      .join('; ');
+    throw new UsageError(`Nothing is seeded with --endpoint/--live, so pass the model: ${missing}`);
+  }
+  return complete;
+}
+
+function describeSeededWorld(): string[] {
+  const world = DEFAULT_WORLD;
+  const names = (items: readonly { name: string }[]): string => items.map((item) => item.name).join(', ');
+  return [
+    `  instance        ${world.instanceArn}`,
+    `  permission sets ${names(world.permissionSets)}`,
+    `  users           ${names(world.users)}`,
+    `  groups          ${names(world.groups)}`,
+    `  accounts        ${world.accounts.map((account) => `${account.name} (${account.id})`).join(', ')}`,
+    `  applications    ${names(world.applications)}`,
+  ];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      endpoint: { type: 'string' },
+      live: { type: 'boolean', default: false },
+      region: { type: 'string' },
+      type: { type: 'string' },
+      model: { type: 'string' },
+      'provisioning-ms': { type: 'string' },
+      'time-scale': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+      ...propertyFlagOptions(),
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    write(USAGE);
+    return 0;
+  }
+  const provisioningMs =
+    nonNegativeNumber('provisioning-ms', values['provisioning-ms']) ?? DEFAULT_PROVISIONING_MS;
+  const timeScale = nonNegativeNumber('time-scale', values['time-scale']) ?? 1;
+  const seeded = values.endpoint === undefined && !values.live;
+  const base: ResourceProperties =
+    values.model === undefined ? {} : (JSON.parse(readFileSync(values.model, 'utf8')) as ResourceProperties);
+  const selected = selectTypes(values.type, seeded, values, base);
+
+  if (!values.verbose) {
+    // Warnings about this machine's Node.js (the handlers target the nodejs22.x Lambda runtime) and about
+    // the runtime lib's aws-sdk v2 dependency say nothing about the demo; --verbose keeps them.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+  }
+  const startedAt = performance.now();
+  let target: Target;
+  if (seeded) {
+    const emulator = await startEmulator({ provisioningMs });
+    target = {
+      description: `SSO Admin emulator at ${emulator.endpoint} (in-process; account-assignment writes stay IN_PROGRESS for ${provisioningMs} ms)`,
+      credentials: { ...DEFAULT_CALLER_CREDENTIALS },
+      region: DEFAULT_WORLD.region,
+      emulator,
+    };
+    process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+  } else if (values.live) {
+    const settings = await liveSettings(values.region);
+    if (values.endpoint !== undefined) process.env.AWS_ENDPOINT_URL_SSO_ADMIN = values.endpoint;
+    target = {
+      description: `${values.endpoint ?? 'AWS'} in ${settings.region}, credentials from the default provider chain (not shown)`,
+      ...settings,
+    };
+  } else {
+    process.env.AWS_ENDPOINT_URL_SSO_ADMIN = values.endpoint;
+    target = {
+      description: `${values.endpoint ?? ''} (fake credentials; nothing seeded)`,
+      credentials: { ...DEFAULT_CALLER_CREDENTIALS },
+      region: values.region ?? DEFAULT_WORLD.region,
+    };
+  }
+
+  write(`Target: ${target.description}`);
+  if (target.emulator) {
+    write('Seeded world:');
+    describeSeededWorld().forEach((line) => write(line));
+  }
+  write(`Callback delays run at ${timeScale === 1 ? 'real speed' : `x${timeScale}`}.`);
+
+  // Silence the runtime lib's console logging (it would interleave with the driver's lines).
+  const capture: ConsoleCapture = captureConsole();
+  const flushHandlerLogs = (): void => {
+    const lines = capture.drain();
+    if (values.verbose) lines.forEach((line) => write(`      | ${line}`));
+  };
+  const results: { entry: ResourceTypeEntry; outcomes: StepOutcome[] }[] = [];
+  try {
+    for (const { entry, model } of selected) {
+      const handlers = await entry.loadHandlers();
+      write('');
+      write(`== ${entry.typeName} ==`);
+      write(`Model: ${JSON.stringify(model)}`);
+      // Keeps the last response's message, so each driver line can say what an IN_PROGRESS is waiting for.
+      let lastMessage = '';
+      const driver = new Driver({
+        entrypoint: async (request, context) => {
+          const response = await handlers.entrypoint(request, context);
+          lastMessage = messageOf(response);
+          return response;
+        },
+        typeName: entry.typeName,
+        primaryIdentifier: entry.primaryIdentifier,
+        region: target.region,
+        callerCredentials: target.credentials,
+        timeScale,
+        logPrefix: '',
+        log: (line) => {
+          flushHandlerLogs();
+          write(
+            `    ${line}${line.includes(' IN_PROGRESS ') && lastMessage !== '' ? `: ${lastMessage}` : ''}`,
+          );
+        },
+      });
+      const outcomes = await runLifecycle(entry, driver, model, {
+        onStepStart: (step, index) => write(`[${index + 1}/${LIFECYCLE_STEPS.length}] ${step}`),
+        onStepEnd: (outcome, index) => {
+          flushHandlerLogs();
+          if (outcome.skipped) write(`[${index + 1}/${LIFECYCLE_STEPS.length}] ${outcome.step}`);
+          write(`  ${outcome.ok ? 'PASS' : 'FAIL'} ${outcome.summary}`);
+        },
+      });
+      results.push({ entry, outcomes });
+    }
+  } finally {
+    capture.restore();
+    await target.emulator?.close();
+  }
+
+  const all = results.flatMap(({ outcomes }) => outcomes);
+  const passed = all.filter((outcome) => outcome.ok).length;
+  const perType = results
+    .map(
+      ({ entry, outcomes }) => `${entry.typeName} ${outcomes.filter((o) => o.ok).length}/${outcomes.length}`,
+    )
+    .join(', ');
+  write('');
+  write(
+    `${passed === all.length ? 'All steps as expected' : 'Some steps were NOT as expected'}: ${passed}/${all.length} (${perType}) in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`,
+  );
+  return passed === all.length ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const usage = error instanceof UsageError || (error instanceof TypeError && 'code' in error);
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    if (usage) process.stderr.write('Run `npm run demo -- --help` for the options.\n');
+    process.exit(usage ? 2 : 1);
+  },
+);
