@@ -7,12 +7,17 @@
  *   `cfn generate` emits (ResourceModel with TYPE_NAME, @Expose names, primary identifier helpers).
  * - `schema.ts`: the resource schema as a constant, so the handler validates input against exactly
  *   the schema it was registered with.
+ * - `resource-role.yaml`, `docs/README.md` (next to the schema) and `templates/register-type-<package>.yaml`:
+ *   the execution role, the reference page and the registration template (see registration.ts, docs.ts).
  *
  * `--check` writes nothing and exits 1 when a file on disk differs from what would be generated.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'prettier';
+import { renderDocs } from './docs';
+import { renderRegisterTypeTemplate, renderResourceRole } from './registration';
+import { RegistrySchema } from './registry-schema';
 import { RESOURCE_TYPES, ResourceTypeSources } from './types';
 
 interface PropertySchema {
@@ -164,8 +169,42 @@ export async function projectFiles(): Promise<GeneratedFile[]> {
 }
 
 async function formatTypeScript(content: string): Promise<string> {
+  return formatAs(content, 'typescript');
+}
+
+async function formatAs(content: string, parser: 'typescript' | 'yaml' | 'markdown'): Promise<string> {
   const prettierOptions = JSON.parse(readFileSync(path.join(ROOT, '.prettierrc.json'), 'utf8')) as object;
-  return format(content, { ...prettierOptions, parser: 'typescript' });
+  return format(content, { ...prettierOptions, parser });
+}
+
+/** The package name of a type (`npm run package -- --type <name>`): its source folder's name. */
+export function packageNameOf(sources: ResourceTypeSources): string {
+  return path.basename(sources.sourceDir);
+}
+
+/**
+ * Registration and documentation files for one type: `resource-role.yaml` and `docs/README.md` next to its
+ * schema (as `cfn generate` places them in a type's project folder), and its StackSet-ready
+ * `templates/register-type-<package>.yaml`.
+ */
+async function registrationFiles(sources: ResourceTypeSources): Promise<GeneratedFile[]> {
+  const schema = JSON.parse(readFileSync(path.join(ROOT, sources.schema), 'utf8')) as RegistrySchema;
+  const typeFolder = path.join(ROOT, path.dirname(sources.schema));
+  const packageName = packageNameOf(sources);
+  return [
+    {
+      file: path.join(typeFolder, 'resource-role.yaml'),
+      content: await formatAs(renderResourceRole(schema, sources.schema), 'yaml'),
+    },
+    {
+      file: path.join(typeFolder, 'docs', 'README.md'),
+      content: await formatAs(renderDocs(schema, sources.schema), 'markdown'),
+    },
+    {
+      file: path.join(ROOT, 'templates', `register-type-${packageName}.yaml`),
+      content: await formatAs(renderRegisterTypeTemplate(schema, packageName, sources.schema), 'yaml'),
+    },
+  ];
 }
 
 /** Everything `npm run generate` writes, with its expected content. */
@@ -181,10 +220,11 @@ export async function generatedFiles(sources: ResourceTypeSources): Promise<Gene
     file,
     content: await formatTypeScript(content),
   });
-  return Promise.all([
+  const sourceFiles = await Promise.all([
     render(path.join(ROOT, sources.sourceDir, 'models.ts'), renderModels(schema, sources.schema)),
     render(path.join(ROOT, sources.sourceDir, 'schema.ts'), renderSchemaModule(schema, sources.schema)),
   ]);
+  return [...sourceFiles, ...(await registrationFiles(sources))];
 }
 
 async function main(): Promise<void> {
@@ -205,6 +245,7 @@ async function main(): Promise<void> {
       stale += 1;
       console.error(`stale: ${relative} (run npm run generate)`);
     } else {
+      mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, content);
       console.error(`wrote ${relative}`);
     }

@@ -1,0 +1,47 @@
+/**
+ * The parts of a CloudFormation resource provider schema (schema/meta/provider.definition.schema.v1.json)
+ * that the registration templates and the docs are generated from.
+ */
+export interface RegistryPropertySchema {
+  type?: string | string[];
+  description?: string;
+  enum?: (string | number | boolean)[];
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+  items?: RegistryPropertySchema;
+  $ref?: string;
+}
+
+export interface RegistryHandler {
+  permissions: string[];
+  timeoutInMinutes?: number;
+}
+
+export interface RegistrySchema {
+  typeName: string;
+  description?: string;
+  properties: Record<string, RegistryPropertySchema>;
+  required?: string[];
+  primaryIdentifier: string[];
+  createOnlyProperties?: string[];
+  readOnlyProperties?: string[];
+  writeOnlyProperties?: string[];
+  handlers?: Record<string, RegistryHandler>;
+}
+
+/** `Org::Service::Type` -> `Org-Service-Type`, the form type ARNs and the CloudFormation CLI use. */
+export function hyphenatedTypeName(typeName: string): string {
+  return typeName.split('::').join('-');
+}
+
+/** `/properties/Name` -> `Name`; nested pointers are not used by these schemas. */
+export function propertyNameOf(pointer: string): string {
+  const parts = pointer.split('/');
+  if (parts.length !== 3 || parts[1] !== 'properties') {
+    throw new Error(`generate: nested property pointer ${pointer} is not supported`);
+  }
+  return parts[2];
+}

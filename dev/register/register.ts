@@ -1,0 +1,609 @@
+/**
+ * `npm run register -- --type-name Org::SSO::Assignment --bucket my-bucket [--region …] [--profile …]`
+ *
+ * Registers a packaged resource type (build/<type>.zip from `npm run package`) in one account and Region,
+ * the way `cfn submit --set-default` does, with the AWS SDK v3:
+ *   1. check that credentials and a Region resolve;
+ *   2. upload the package to S3;
+ *   3. unless given, deploy the execution role stack (resource-role.yaml rendered for the private name,
+ *      stack `<org-service-type>-role-stack` as cfn submit names it) and a logging stack (log group and
+ *      log delivery role);
+ *   4. RegisterType, poll DescribeTypeRegistration (showing progress), SetTypeDefaultVersion.
+ * Exit code 0 on success, 1 when a step fails, 2 for bad arguments. Credentials are never printed.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  DescribeTypeRegistrationCommand,
+  DescribeTypeRegistrationCommandOutput,
+  RegisterTypeCommand,
+  SetTypeDefaultVersionCommand,
+  StackEvent,
+  UpdateStackCommand,
+  waitUntilStackCreateComplete,
+  waitUntilStackUpdateComplete,
+} from '@aws-sdk/client-cloudformation';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createWaiter, WaiterState } from '@smithy/core/client';
+import {
+  defaultLogGroupName,
+  loggingTemplate,
+  renderResourceRole,
+  RESERVED_NAMESPACES,
+  templateToYaml,
+  TYPE_NAME_PATTERN,
+} from '../generate/registration';
+import { hyphenatedTypeName, RegistrySchema } from '../generate/registry-schema';
+import { RESOURCE_TYPES, ResourceTypeSources } from '../generate/types';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Polling bounds in seconds, passed to the SDK waiters (exponential backoff with jitter, capped). */
+export interface PollTiming {
+  minDelay: number;
+  maxDelay: number;
+  maxWaitTime: number;
+}
+
+/** Registration usually takes a few minutes; stacks with two IAM roles about one. */
+export const DEFAULT_POLL_TIMING: PollTiming = { minDelay: 5, maxDelay: 30, maxWaitTime: 30 * 60 };
+
+export interface RegisterOptions {
+  /** The private name to register, for example Org::SSO::Assignment. */
+  typeName: string;
+  bucket: string;
+  /** Package name: `assignment` or `application-assignment` (the folder name under src/). */
+  packageName: string;
+  packagePath: string;
+  executionRoleArn?: string;
+  logRoleArn?: string;
+  logGroupName: string;
+  profile?: string;
+}
+
+export interface RegisterDependencies {
+  cloudFormation: CloudFormationClient;
+  s3: S3Client;
+  log: (line: string) => void;
+  timing: PollTiming;
+  now: () => Date;
+}
+
+export interface RegisterResult {
+  packageUrl: string;
+  executionRoleArn: string;
+  logRoleArn: string;
+  logGroupName: string;
+  typeArn: string;
+  typeVersionArn: string;
+}
+
+/** A failure explained for the person running the command. */
+export class RegisterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegisterError';
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  return metadata?.httpStatusCode;
+}
+
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
+const BAD_CREDENTIALS = new Set([
+  'InvalidClientTokenId',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'UnrecognizedClientException',
+]);
+const EXPIRED_CREDENTIALS = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshRequired']);
+
+/**
+ * Turns an SDK error from one step into a message that says what to do. `needs` names the permissions
+ * the step uses, for access-denied errors.
+ */
+export function explain(error: unknown, step: string, needs: string, profile?: string): RegisterError {
+  const name = errorName(error);
+  const awsSays = errorMessage(error);
+  const profileNote = profile ? ` (profile "${profile}")` : '';
+  // The SDK's default credential chain throws CredentialsProviderError when no source has credentials
+  // (https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/setting-credentials-node.html).
+  if (name === 'CredentialsProviderError') {
+    return new RegisterError(
+      `No AWS credentials found${profileNote}. Configure credentials (aws configure, aws sso login, ` +
+        'AWS_PROFILE or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables) or pass --profile.',
+    );
+  }
+  if (EXPIRED_CREDENTIALS.has(name)) {
+    return new RegisterError(
+      `${step}: the AWS credentials${profileNote} have expired. Refresh them and retry.`,
+    );
+  }
+  if (BAD_CREDENTIALS.has(name)) {
+    return new RegisterError(
+      `${step}: AWS rejected the credentials${profileNote} (${name}). Check them and retry.`,
+    );
+  }
+  if (/region is missing/i.test(awsSays)) {
+    return new RegisterError('No AWS Region configured: pass --region or set AWS_REGION.');
+  }
+  if (ACCESS_DENIED.has(name) || httpStatusOf(error) === 403) {
+    return new RegisterError(`${step}: access denied. The caller needs ${needs}. AWS said: ${awsSays}`);
+  }
+  return new RegisterError(`${step} failed: ${name}: ${awsSays}`);
+}
+
+async function checkCredentialsAndRegion(client: CloudFormationClient, profile?: string): Promise<string> {
+  try {
+    // Resolves the provider chain without printing anything it returns.
+    await client.config.credentials();
+    return await client.config.region();
+  } catch (error) {
+    throw explain(error, 'Loading credentials', 'credentials', profile);
+  }
+}
+
+function isMissingFile(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
+}
+
+async function readPackage(options: RegisterOptions): Promise<Uint8Array> {
+  try {
+    return await readFile(options.packagePath);
+  } catch (error) {
+    if (isMissingFile(error)) {
+      throw new RegisterError(
+        `Package ${options.packagePath} not found. Build it first: npm run package -- --type ` +
+          `${options.packageName} --type-name ${options.typeName}`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function upload(
+  options: RegisterOptions,
+  body: Uint8Array,
+  deps: RegisterDependencies,
+  region: string,
+): Promise<string> {
+  // Same key shape as cfn submit: <org-service-type>-<UTC timestamp>.zip.
+  const timestamp = deps.now().toISOString().slice(0, 19).replace(/:/g, '-');
+  const key = `${hyphenatedTypeName(options.typeName).toLowerCase()}-${timestamp}.zip`;
+  deps.log(
+    `Uploading ${path.basename(options.packagePath)} (${Math.ceil(body.length / 1024)} KiB) to s3://${options.bucket}/${key}`,
+  );
+  try {
+    await deps.s3.send(
+      new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: body, ContentType: 'application/zip' }),
+    );
+  } catch (error) {
+    const name = errorName(error);
+    if (name === 'NoSuchBucket') {
+      throw new RegisterError(
+        `Bucket "${options.bucket}" does not exist. Create it in ${region} (aws s3 mb s3://${options.bucket} ` +
+          `--region ${region}) or pass an existing bucket with --bucket.`,
+      );
+    }
+    // S3 answers a request sent to the wrong Regional endpoint with PermanentRedirect (301) or
+    // AuthorizationHeaderMalformed (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+    if (
+      name === 'PermanentRedirect' ||
+      name === 'AuthorizationHeaderMalformed' ||
+      httpStatusOf(error) === 301
+    ) {
+      throw new RegisterError(
+        `Bucket "${options.bucket}" is not in ${region}. Use a bucket in the Region you register in, ` +
+          "or pass --region with the bucket's Region.",
+      );
+    }
+    throw explain(
+      error,
+      'Uploading the package',
+      `s3:PutObject on arn:aws:s3:::${options.bucket}/*`,
+      options.profile,
+    );
+  }
+  return `s3://${options.bucket}/${key}`;
+}
+
+function isNoUpdateNeeded(error: unknown): boolean {
+  // UpdateStack answers an unchanged template with ValidationError "No updates are to be performed."
+  return (
+    errorName(error) === 'ValidationError' && /No updates are to be performed/i.test(errorMessage(error))
+  );
+}
+
+/** The first failure reasons of the latest stack operation, oldest first. */
+async function stackFailureReasons(client: CloudFormationClient, stackName: string): Promise<string[]> {
+  try {
+    const { StackEvents = [] } = await client.send(new DescribeStackEventsCommand({ StackName: stackName }));
+    return StackEvents.filter((event: StackEvent) => event.ResourceStatus?.endsWith('_FAILED'))
+      .reverse()
+      .slice(0, 3)
+      .map(
+        (event) =>
+          `${event.LogicalResourceId ?? '?'} ${event.ResourceStatus}: ${event.ResourceStatusReason ?? ''}`,
+      );
+  } catch {
+    return [];
+  }
+}
+
+const STACK_PERMISSIONS =
+  'cloudformation:CreateStack, UpdateStack, DescribeStacks and DescribeStackEvents, and iam:CreateRole, ' +
+  'iam:PutRolePolicy, iam:GetRole (plus logs:CreateLogGroup, logs:PutRetentionPolicy for the logging stack)';
+
+/** Creates the stack, or updates it when it exists; returns its outputs. */
+export async function deployStack(
+  stackName: string,
+  templateBody: string,
+  deps: RegisterDependencies,
+  profile?: string,
+): Promise<Record<string, string>> {
+  const client = deps.cloudFormation;
+  const request = {
+    StackName: stackName,
+    TemplateBody: templateBody,
+    Capabilities: ['CAPABILITY_IAM' as const],
+  };
+  let operation: 'create' | 'update' | 'none' = 'create';
+  try {
+    try {
+      await client.send(new CreateStackCommand(request));
+      deps.log(`Creating stack ${stackName}`);
+    } catch (error) {
+      if (errorName(error) !== 'AlreadyExistsException') throw error;
+      try {
+        await client.send(new UpdateStackCommand(request));
+        operation = 'update';
+        deps.log(`Updating stack ${stackName}`);
+      } catch (updateError) {
+        if (!isNoUpdateNeeded(updateError)) throw updateError;
+        operation = 'none';
+        deps.log(`Stack ${stackName} is up to date`);
+      }
+    }
+  } catch (error) {
+    // A stack whose first creation failed stays in ROLLBACK_COMPLETE and can only be deleted
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html).
+    if (/ROLLBACK_COMPLETE/.test(errorMessage(error))) {
+      throw new RegisterError(
+        `Stack ${stackName} is in ROLLBACK_COMPLETE from an earlier failed attempt. Delete it ` +
+          `(aws cloudformation delete-stack --stack-name ${stackName}) and run the command again.`,
+      );
+    }
+    throw explain(error, `Deploying stack ${stackName}`, STACK_PERMISSIONS, profile);
+  }
+  const waiterConfig = { client, ...deps.timing };
+  try {
+    if (operation === 'create') await waitUntilStackCreateComplete(waiterConfig, { StackName: stackName });
+    if (operation === 'update') await waitUntilStackUpdateComplete(waiterConfig, { StackName: stackName });
+  } catch (error) {
+    if (errorName(error) === 'TimeoutError') {
+      throw new RegisterError(
+        `Stack ${stackName} is still in progress after ${deps.timing.maxWaitTime} s; see its events in the ` +
+          'CloudFormation console and run the command again when it has finished.',
+      );
+    }
+    const reasons = await stackFailureReasons(client, stackName);
+    throw new RegisterError(
+      `Stack ${stackName} did not ${operation} successfully.` +
+        (reasons.length > 0 ? `\n  ${reasons.join('\n  ')}` : '') +
+        '\nSee its events in the CloudFormation console; delete the stack if it is in ROLLBACK_COMPLETE.',
+    );
+  }
+  try {
+    const { Stacks = [] } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const outputs: Record<string, string> = {};
+    for (const output of Stacks[0]?.Outputs ?? []) {
+      if (output.OutputKey && output.OutputValue) outputs[output.OutputKey] = output.OutputValue;
+    }
+    return outputs;
+  } catch (error) {
+    throw explain(error, `Reading stack ${stackName}`, STACK_PERMISSIONS, profile);
+  }
+}
+
+function requireOutput(outputs: Record<string, string>, key: string, stackName: string): string {
+  const value = outputs[key];
+  if (!value) throw new RegisterError(`Stack ${stackName} has no ${key} output.`);
+  return value;
+}
+
+function packageNameOf(sources: ResourceTypeSources): string {
+  return path.basename(sources.sourceDir);
+}
+
+function loadSchema(sources: ResourceTypeSources): RegistrySchema {
+  return JSON.parse(readFileSync(path.join(ROOT, sources.schema), 'utf8')) as RegistrySchema;
+}
+
+function schemaFor(packageName: string): RegistrySchema {
+  const sources = RESOURCE_TYPES.find((type) => packageNameOf(type) === packageName);
+  if (!sources) throw new RegisterError(`Unknown --type ${packageName}.`);
+  return loadSchema(sources);
+}
+
+async function executionRole(options: RegisterOptions, deps: RegisterDependencies): Promise<string> {
+  if (options.executionRoleArn) return options.executionRoleArn;
+  // The role trusts only this type's ARN, so it is rendered for the private name being registered.
+  const schema = { ...schemaFor(options.packageName), typeName: options.typeName };
+  const stackName = `${hyphenatedTypeName(options.typeName).toLowerCase()}-role-stack`;
+  const outputs = await deployStack(stackName, renderResourceRole(schema), deps, options.profile);
+  return requireOutput(outputs, 'ExecutionRoleArn', stackName);
+}
+
+async function logging(
+  options: RegisterOptions,
+  deps: RegisterDependencies,
+): Promise<{ logRoleArn: string; logGroupName: string }> {
+  if (options.logRoleArn) return { logRoleArn: options.logRoleArn, logGroupName: options.logGroupName };
+  const stackName = `${hyphenatedTypeName(options.typeName).toLowerCase()}-logging-stack`;
+  const template = templateToYaml(loggingTemplate(options.typeName, options.logGroupName));
+  const outputs = await deployStack(stackName, template, deps, options.profile);
+  return {
+    logRoleArn: requireOutput(outputs, 'LogRoleArn', stackName),
+    logGroupName: requireOutput(outputs, 'LogGroupName', stackName),
+  };
+}
+
+/** Polls DescribeTypeRegistration with the SDK's waiter backoff, printing each change of status. */
+async function waitForRegistration(
+  registrationToken: string,
+  deps: RegisterDependencies,
+  profile?: string,
+): Promise<DescribeTypeRegistrationCommandOutput> {
+  const started = deps.now().getTime();
+  let lastReported = '';
+  const check = async (
+    client: CloudFormationClient,
+    input: { RegistrationToken: string },
+  ): Promise<{ state: WaiterState; reason: DescribeTypeRegistrationCommandOutput }> => {
+    const status = await client.send(new DescribeTypeRegistrationCommand(input));
+    const line = `${status.ProgressStatus ?? 'UNKNOWN'}: ${status.Description ?? ''}`.trim();
+    if (line !== lastReported) {
+      const seconds = Math.round((deps.now().getTime() - started) / 1000);
+      deps.log(`  [${seconds}s] ${line}`);
+      lastReported = line;
+    }
+    // RegistrationStatus is COMPLETE, IN_PROGRESS or FAILED (CloudFormation API, DescribeTypeRegistration).
+    if (status.ProgressStatus === 'COMPLETE') return { state: WaiterState.SUCCESS, reason: status };
+    if (status.ProgressStatus === 'FAILED') return { state: WaiterState.FAILURE, reason: status };
+    return { state: WaiterState.RETRY, reason: status };
+  };
+  let result;
+  try {
+    result = await createWaiter(
+      { client: deps.cloudFormation, ...deps.timing },
+      { RegistrationToken: registrationToken },
+      check,
+    );
+  } catch (error) {
+    throw explain(error, 'Waiting for the registration', 'cloudformation:DescribeTypeRegistration', profile);
+  }
+  if (result.state === WaiterState.SUCCESS && result.reason) return result.reason;
+  if (result.state === WaiterState.FAILURE) {
+    throw new RegisterError(`Registration failed: ${result.reason?.Description ?? 'no description given'}`);
+  }
+  throw new RegisterError(
+    `Registration still in progress after ${deps.timing.maxWaitTime} s. Check it with: aws cloudformation ` +
+      `describe-type-registration --registration-token ${registrationToken}`,
+  );
+}
+
+export async function register(
+  options: RegisterOptions,
+  deps: RegisterDependencies,
+): Promise<RegisterResult> {
+  const region = await checkCredentialsAndRegion(deps.cloudFormation, options.profile);
+  deps.log(`Registering ${options.typeName} (${options.packageName}) in ${region}`);
+  const body = await readPackage(options);
+  const packageUrl = await upload(options, body, deps, region);
+  const executionRoleArn = await executionRole(options, deps);
+  const { logRoleArn, logGroupName } = await logging(options, deps);
+
+  let registrationToken: string | undefined;
+  try {
+    ({ RegistrationToken: registrationToken } = await deps.cloudFormation.send(
+      new RegisterTypeCommand({
+        Type: 'RESOURCE',
+        TypeName: options.typeName,
+        SchemaHandlerPackage: packageUrl,
+        ExecutionRoleArn: executionRoleArn,
+        LoggingConfig: { LogRoleArn: logRoleArn, LogGroupName: logGroupName },
+        ClientRequestToken: randomUUID(),
+      }),
+    ));
+  } catch (error) {
+    // RegisterType checks iam:PassRole on the roles it is given (the AWS::CloudFormation::ResourceVersion
+    // schema lists it for that reason: aws-cloudformation-resource-providers-cloudformation PR #11) and needs
+    // s3:GetObject on the package (RegisterType API reference, SchemaHandlerPackage).
+    throw explain(
+      error,
+      'RegisterType',
+      `cloudformation:RegisterType, iam:PassRole on the execution and log roles, and s3:GetObject on ${packageUrl}`,
+      options.profile,
+    );
+  }
+  if (!registrationToken) throw new RegisterError('RegisterType returned no registration token.');
+  deps.log(`Registration started (token ${registrationToken})`);
+
+  const registration = await waitForRegistration(registrationToken, deps, options.profile);
+  const typeVersionArn = registration.TypeVersionArn;
+  const typeArn = registration.TypeArn;
+  if (!typeVersionArn || !typeArn)
+    throw new RegisterError('The completed registration has no type version ARN.');
+
+  try {
+    await deps.cloudFormation.send(new SetTypeDefaultVersionCommand({ Arn: typeVersionArn }));
+  } catch (error) {
+    throw explain(error, 'SetTypeDefaultVersion', 'cloudformation:SetTypeDefaultVersion', options.profile);
+  }
+  deps.log(`Default version set to ${typeVersionArn}`);
+  return { packageUrl, executionRoleArn, logRoleArn, logGroupName, typeArn, typeVersionArn };
+}
+
+export const USAGE = `Usage: npm run register -- --type-name <Org::Service::Type> --bucket <bucket> [options]
+
+  --type-name <name>           private type name to register, e.g. Org::SSO::Assignment (required)
+  --bucket <bucket>            S3 bucket in the target Region for the package (required)
+  --type <package>             ${RESOURCE_TYPES.map(packageNameOf).join(' | ')}
+                               (default: the one whose schema name ends like --type-name)
+  --package <file>             package zip (default: build/<type>.zip from npm run package)
+  --region <region>            AWS Region (default: the SDK's: AWS_REGION or the profile's)
+  --profile <profile>          shared config/credentials profile (default: the SDK's chain)
+  --execution-role-arn <arn>   use this execution role instead of deploying <name>-role-stack
+  --log-role-arn <arn>         use this log delivery role instead of deploying <name>-logging-stack
+  --log-group <name>           handler log group (default: <Org-Service-Type>-logs)
+  --help                       show this text`;
+
+export interface CliArguments {
+  options: RegisterOptions;
+  region?: string;
+}
+
+/** Parses and checks the command line; throws RegisterError for anything a user must fix. */
+export function parseCommandLine(argv: string[]): CliArguments | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'type-name': { type: 'string' },
+        bucket: { type: 'string' },
+        type: { type: 'string' },
+        package: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        'execution-role-arn': { type: 'string' },
+        'log-role-arn': { type: 'string' },
+        'log-group': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new RegisterError(errorMessage(error));
+  }
+  if (values.help) return 'help';
+  const typeName = values['type-name'];
+  const bucket = values.bucket?.replace(/^s3:\/\//, '').replace(/\/+$/, '');
+  if (!typeName) throw new RegisterError('--type-name is required.');
+  if (!bucket) throw new RegisterError('--bucket is required.');
+  if (!new RegExp(TYPE_NAME_PATTERN).test(typeName)) {
+    throw new RegisterError(
+      `--type-name ${typeName} must look like Org::Service::Type (letters and digits).`,
+    );
+  }
+  const namespace = typeName.split('::')[0];
+  if (RESERVED_NAMESPACES.some((reserved) => reserved.toLowerCase() === namespace.toLowerCase())) {
+    throw new RegisterError(
+      `--type-name ${typeName}: the ${namespace} namespace is reserved (${RESERVED_NAMESPACES.join(', ')}); ` +
+        'choose your own, e.g. Org::SSO::Assignment.',
+    );
+  }
+  const packageName = values.type ?? packageForTypeName(typeName);
+  if (!RESOURCE_TYPES.some((type) => packageNameOf(type) === packageName)) {
+    throw new RegisterError(
+      `--type ${packageName} is not one of: ${RESOURCE_TYPES.map(packageNameOf).join(', ')}.`,
+    );
+  }
+  return {
+    region: values.region,
+    options: {
+      typeName,
+      bucket,
+      packageName,
+      packagePath: values.package
+        ? path.resolve(values.package)
+        : path.join(ROOT, 'build', `${packageName}.zip`),
+      executionRoleArn: values['execution-role-arn'],
+      logRoleArn: values['log-role-arn'],
+      logGroupName: values['log-group'] ?? defaultLogGroupName(typeName),
+      profile: values.profile,
+    },
+  };
+}
+
+/** `Org::SSO::ApplicationAssignment` -> the package whose schema is `AWS::SSO::ApplicationAssignment`. */
+function packageForTypeName(typeName: string): string {
+  const resourceName = typeName.split('::')[2];
+  for (const type of RESOURCE_TYPES) {
+    if (loadSchema(type).typeName.split('::')[2] === resourceName) return packageNameOf(type);
+  }
+  throw new RegisterError(`Cannot tell which package ${typeName} is: pass --type.`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    console.error(`${errorMessage(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const { options, region } = parsed;
+  const clientConfig = { region, profile: options.profile };
+  try {
+    const result = await register(options, {
+      cloudFormation: new CloudFormationClient(clientConfig),
+      s3: new S3Client(clientConfig),
+      log: (line) => console.log(line),
+      timing: DEFAULT_POLL_TIMING,
+      now: () => new Date(),
+    });
+    console.log(
+      [
+        `Registered ${options.typeName}`,
+        `  type:            ${result.typeArn}`,
+        `  default version: ${result.typeVersionArn}`,
+        `  execution role:  ${result.executionRoleArn}`,
+        `  log group:       ${result.logGroupName}`,
+      ].join('\n'),
+    );
+    return 0;
+  } catch (error) {
+    console.error(
+      error instanceof RegisterError
+        ? error.message
+        : `Unexpected error: ${errorName(error)}: ${errorMessage(error)}`,
+    );
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(errorMessage(error));
+      process.exitCode = 1;
+    },
+  );
+}
