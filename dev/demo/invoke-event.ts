@@ -17,6 +17,7 @@ import {
   parseTestEvent,
   type ResourceProperties,
 } from '../driver';
+import { DEFAULT_WORLD } from '../emulator';
 import {
   isTypeKey,
   REPOSITORY_ROOT,
@@ -41,6 +42,16 @@ export function propertiesOfEvent(json: unknown): ResourceProperties {
       ? asRecord(event?.request)?.desiredResourceState
       : asRecord(event?.requestData)?.resourceProperties;
   return asRecord(properties) ?? {};
+}
+
+/**
+ * The resource `--existing` seeds for an event: its own model, or for a LIST (whose properties are only a
+ * filter) the type's demo model narrowed by that filter.
+ */
+export function resourceToSeed(json: unknown, entry: ResourceTypeEntry): ResourceProperties {
+  const properties = propertiesOfEvent(json);
+  const action = asRecord(json)?.action;
+  return action === 'LIST' ? { ...entry.demoModel(DEFAULT_WORLD), ...properties } : properties;
 }
 
 export class EventTypeError extends Error {

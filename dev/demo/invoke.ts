@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { type RunningEmulator, startEmulator } from '../emulator';
 import { TYPE_KEYS } from '../types';
 import { captureConsole } from './console-capture';
-import { invokeEvent, propertiesOfEvent, typeForEvent } from './invoke-event';
+import { invokeEvent, resourceToSeed, typeForEvent } from './invoke-event';
 import { nonNegativeNumber, UsageError } from './options';
 
 const USAGE = `Usage: npm run invoke -- <event.json> [options]
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   let emulator: RunningEmulator | undefined;
   if (values.endpoint === undefined) {
     emulator = await startEmulator(provisioningMs === undefined ? {} : { provisioningMs });
-    if (values.existing) entry.emulator.seed(emulator, propertiesOfEvent(json));
+    if (values.existing) entry.emulator.seed(emulator, resourceToSeed(json, entry));
   }
   // Before the handlers load and build their SSO Admin clients.
   process.env.AWS_ENDPOINT_URL_SSO_ADMIN = values.endpoint ?? emulator?.endpoint;

@@ -1,0 +1,135 @@
+// `npm run demo`: the lifecycle it runs (dev/demo/lifecycle.ts) in-process, and the script itself as a user
+// runs it (a child process), with short waits.
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { DEFAULT_CALLER_CREDENTIALS, Driver } from '../../dev/driver';
+import { DEFAULT_WORLD, type RunningEmulator, startEmulator } from '../../dev/emulator';
+import { LIFECYCLE_STEPS, runLifecycle } from '../../dev/demo/lifecycle';
+import { availableResourceTypes, callsOf, REPOSITORY_ROOT, type ResourceTypeEntry } from '../../dev/types';
+
+const TSX = path.join(REPOSITORY_ROOT, 'node_modules', '.bin', 'tsx');
+const DEMO = path.join(REPOSITORY_ROOT, 'dev', 'demo', 'demo.ts');
+
+interface ScriptRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the demo script asynchronously (the emulator of this process must keep serving meanwhile). */
+function runDemo(args: string[]): Promise<ScriptRun> {
+  return new Promise((resolve) => {
+    execFile(TSX, [DEMO, ...args], { cwd: REPOSITORY_ROOT, timeout: 25_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let emulator: RunningEmulator;
+const previousEndpoint = process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ provisioningMs: 200 });
+  process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+});
+
+afterAll(async () => {
+  await emulator.close();
+  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
+  else process.env.AWS_ENDPOINT_URL_SSO_ADMIN = previousEndpoint;
+});
+
+beforeEach(() => {
+  emulator.reset();
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+const types = availableResourceTypes();
+
+async function driverFor(entry: ResourceTypeEntry): Promise<Driver> {
+  const handlers = await entry.loadHandlers();
+  return new Driver({
+    entrypoint: handlers.entrypoint,
+    typeName: entry.typeName,
+    primaryIdentifier: entry.primaryIdentifier,
+    timeScale: 0.05,
+    log: () => undefined,
+  });
+}
+
+describe.each(types.map((entry) => [entry.typeName, entry] as const))('%s lifecycle', (_name, entry) => {
+  const model = entry.demoModel(DEFAULT_WORLD);
+
+  test('every step as expected, ending with nothing left in the emulator', async () => {
+    const outcomes = await runLifecycle(entry, await driverFor(entry), model);
+    expect(outcomes.map(({ step, ok, skipped }) => ({ step, ok, skipped }))).toEqual(
+      LIFECYCLE_STEPS.map((step) => ({ step, ok: true, skipped: false })),
+    );
+    expect(outcomes.at(-1)?.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+    expect(entry.emulator.exists(emulator, model)).toBe(false);
+    expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(1);
+    expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(1);
+  });
+
+  test('a failed CREATE fails the run and skips the rest (nothing to delete)', async () => {
+    emulator.faults.error({
+      count: 1,
+      operation: entry.emulator.createOperation,
+      errorName: 'AccessDeniedException',
+    });
+    const outcomes = await runLifecycle(entry, await driverFor(entry), model);
+    expect(outcomes[0]).toMatchObject({ step: 'CREATE', ok: false, skipped: false });
+    expect(outcomes[0]?.final).toMatchObject({ status: 'FAILED', errorCode: 'AccessDenied' });
+    expect(outcomes.slice(1).map(({ ok, skipped }) => ({ ok, skipped }))).toEqual(
+      LIFECYCLE_STEPS.slice(1).map(() => ({ ok: false, skipped: true })),
+    );
+    expect(callsOf(emulator, entry.emulator.deleteOperation)).toEqual([]);
+  });
+
+  test('an assignment that already exists fails CREATE with AlreadyExists and is not deleted', async () => {
+    entry.emulator.seed(emulator, model);
+    const outcomes = await runLifecycle(entry, await driverFor(entry), model);
+    expect(outcomes[0]?.final).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
+    expect(entry.emulator.exists(emulator, model)).toBe(true);
+  });
+});
+
+describe('the demo script', () => {
+  test('with no options: its own emulator, every type, every step PASS, exit code 0', async () => {
+    const run = await runDemo(['--time-scale', '0.05', '--provisioning-ms', '200']);
+    expect(run.code).toBe(0);
+    const verdicts = run.stdout.split('\n').filter((line) => /^ {2}(PASS|FAIL) /.test(line));
+    expect(verdicts).toHaveLength(types.length * LIFECYCLE_STEPS.length);
+    expect(verdicts.filter((line) => line.startsWith('  FAIL'))).toEqual([]);
+    for (const entry of types) expect(run.stdout).toContain(`== ${entry.typeName} ==`);
+    // The runtime lib's own log lines are held back without --verbose; credentials never appear.
+    expect(run.stdout).not.toContain('START RequestId');
+    expect(run.stdout + run.stderr).not.toContain(DEFAULT_CALLER_CREDENTIALS.secretAccessKey);
+  });
+
+  test('--endpoint seeds nothing and needs the model: without it, a usage error (exit code 2)', async () => {
+    const run = await runDemo(['--endpoint', emulator.endpoint, '--type', 'assignment']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--instance-arn');
+    expect(emulator.calls()).toEqual([]);
+  });
+
+  test('--endpoint with --model runs against that endpoint', async () => {
+    const run = await runDemo([
+      '--endpoint',
+      emulator.endpoint,
+      '--type',
+      'assignment',
+      '--model',
+      'inputs/inputs_1_create.json',
+      '--time-scale',
+      '0.05',
+    ]);
+    expect(run.code).toBe(0);
+    expect(callsOf(emulator, 'CreateAccountAssignment')).toHaveLength(1);
+    expect(callsOf(emulator, 'DeleteAccountAssignment')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,168 @@
+// Every sam-tests/ event through `npm run invoke`'s code path (dev/demo/invoke-event.ts) against the emulator:
+// on a fresh emulator, and with the event's resource already there.
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  parseProgressEvent,
+  parseTestEvent,
+  type ProgressEventPayload,
+  type ResourceProperties,
+  testEventToHandlerRequest,
+  type TestEventPayload,
+} from '../../dev/driver';
+import { type RunningEmulator, startEmulator } from '../../dev/emulator';
+import { EventTypeError, invokeEvent, resourceToSeed, typeForEvent } from '../../dev/demo/invoke-event';
+import { availableResourceTypes, callsOf, resourceType, type ResourceTypeEntry } from '../../dev/types';
+
+let emulator: RunningEmulator;
+const previousEndpoint = process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ provisioningMs: 200 });
+  process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+});
+
+afterAll(async () => {
+  await emulator.close();
+  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
+  else process.env.AWS_ENDPOINT_URL_SSO_ADMIN = previousEndpoint;
+});
+
+beforeEach(() => {
+  emulator.reset();
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+interface SamEvent {
+  file: string;
+  json: unknown;
+  event: TestEventPayload;
+}
+
+function samEvents(entry: ResourceTypeEntry): SamEvent[] {
+  return readdirSync(entry.samTestsDir)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => {
+      const fullPath = path.join(entry.samTestsDir, file);
+      const json: unknown = JSON.parse(readFileSync(fullPath, 'utf8'));
+      return { file: fullPath, json, event: parseTestEvent(json) };
+    });
+}
+
+/** The response as a checked ProgressEvent (parseProgressEvent throws on a malformed one). */
+function asEvent(response: unknown): ProgressEventPayload {
+  return parseProgressEvent('READ', response);
+}
+
+const types = availableResourceTypes();
+
+describe.each(types.map((entry) => [entry.typeName, entry] as const))(
+  '%s sam-tests events',
+  (_name, entry) => {
+    const events = samEvents(entry);
+    const cases = events.map((sample) => [path.basename(sample.file), sample] as const);
+    const modelOf = (sample: SamEvent): ResourceProperties => sample.event.request.desiredResourceState;
+    const exists = (sample: SamEvent): boolean => entry.emulator.exists(emulator, modelOf(sample));
+
+    test.each(cases)('%s is recognised as this type by its path', (_file, sample) => {
+      expect(typeForEvent(sample.json, { filePath: sample.file }).key).toBe(entry.key);
+    });
+
+    test.each(cases)('%s on a fresh emulator: one invocation, the expected answer', async (_file, sample) => {
+      const result = await invokeEvent(sample.json, entry);
+      expect(result).toMatchObject({ format: 'test-event', invocations: 1 });
+      expect(result.contractViolation).toBeUndefined();
+      const response = asEvent(result.response);
+      switch (sample.event.action) {
+        case 'CREATE':
+          // A CREATE first answers IN_PROGRESS, carrying the model's identifier; nothing is written yet or
+          // the write is under way.
+          expect(response.status).toBe('IN_PROGRESS');
+          expect(response.resourceModel).toEqual(modelOf(sample));
+          break;
+        case 'LIST':
+          expect(response).toMatchObject({ status: 'SUCCESS', resourceModels: [] });
+          break;
+        default:
+          expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+          expect(callsOf(emulator, entry.emulator.deleteOperation)).toEqual([]);
+      }
+    });
+
+    test.each(cases)('%s with the resource already there (--existing)', async (_file, sample) => {
+      entry.emulator.seed(emulator, resourceToSeed(sample.json, entry));
+      const result = await invokeEvent(sample.json, entry, { follow: true, timeScale: 0.05 });
+      expect(result.contractViolation).toBeUndefined();
+      const response = asEvent(result.response);
+      switch (sample.event.action) {
+        case 'CREATE':
+          expect(response).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
+          break;
+        case 'READ':
+          expect(response).toMatchObject({ status: 'SUCCESS', resourceModel: modelOf(sample) });
+          break;
+        case 'LIST':
+          expect(response.status).toBe('SUCCESS');
+          expect(response.resourceModels).toEqual([resourceToSeed(sample.json, entry)]);
+          break;
+        case 'DELETE':
+          expect(response.status).toBe('SUCCESS');
+          expect(exists(sample)).toBe(false);
+          break;
+        default:
+          throw new Error(`unexpected action ${sample.event.action}`);
+      }
+    });
+
+    test('create.json followed to the end (--follow) creates the resource', async () => {
+      const create = events.find((sample) => sample.event.action === 'CREATE');
+      if (!create) throw new Error('sam-tests has no CREATE event');
+      const result = await invokeEvent(create.json, entry, { follow: true, timeScale: 0.05 });
+      expect(result.invocations).toBeGreaterThan(1);
+      expect(asEvent(result.response)).toMatchObject({ status: 'SUCCESS', resourceModel: modelOf(create) });
+      expect(exists(create)).toBe(true);
+    });
+
+    test('the same READ as a HandlerRequest goes through entrypoint, typed by its resourceType', async () => {
+      const read = events.find((sample) => sample.event.action === 'READ');
+      if (!read) throw new Error('sam-tests has no READ event');
+      entry.emulator.seed(emulator, modelOf(read));
+      const request = testEventToHandlerRequest(read.event, { typeName: entry.typeName });
+      expect(typeForEvent(request).key).toBe(entry.key);
+      const result = await invokeEvent(request, entry);
+      expect(result.format).toBe('handler-request');
+      expect(asEvent(result.response)).toMatchObject({ status: 'SUCCESS', resourceModel: modelOf(read) });
+    });
+  },
+);
+
+describe('typeForEvent', () => {
+  const assignment = resourceType('assignment');
+  const read = samEvents(assignment).find((sample) => sample.event.action === 'READ');
+
+  test('an explicit type wins; an unknown one is refused', () => {
+    expect(typeForEvent(read?.json, { type: 'application-assignment' }).key).toBe('application-assignment');
+    expect(() => typeForEvent(read?.json, { type: 'bucket' })).toThrow(EventTypeError);
+  });
+
+  test('without path or type, the properties decide', () => {
+    expect(typeForEvent(read?.json).key).toBe('assignment');
+    const applicationEvent = {
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: '' },
+      action: 'READ',
+      request: { desiredResourceState: { ApplicationArn: 'arn', PrincipalId: 'id', PrincipalType: 'USER' } },
+    };
+    expect(typeForEvent(applicationEvent).key).toBe('application-assignment');
+  });
+
+  test('properties no single type declares are refused', () => {
+    const ambiguous = {
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: '' },
+      action: 'READ',
+      request: { desiredResourceState: { PrincipalId: 'id' } },
+    };
+    expect(() => typeForEvent(ambiguous)).toThrow(EventTypeError);
+  });
+});
