@@ -13,10 +13,11 @@ import { ssoAdminClientFor } from '../core/client';
 import { buildEntrypoints } from '../core/entrypoints';
 import { isErrorNamed } from '../core/errors';
 import { guarded, Progress } from '../core/guard';
-import { currentInvocation } from '../core/invocation';
+import { alreadyExists, invokedTypeName, notFound } from '../core/identity';
 import { failed, inProgress, JsonObject, listed, succeeded } from '../core/progress';
-import { RETRY_POLICY, stabilizationDelaySeconds } from '../core/retry-policy';
+import { stabilizeOnce } from '../core/stabilizer';
 import { SchemaValidator } from '../core/validation';
+import { readWriteContext, WriteContext } from '../core/write-context';
 import {
   ApplicationAssignmentKey,
   createApplicationAssignment,
@@ -29,9 +30,7 @@ import { RESOURCE_SCHEMA } from './schema';
 
 type ApplicationAssignmentProgress = Progress<ResourceModel>;
 
-function typeName(): string {
-  return currentInvocation()?.typeName ?? ResourceModel.TYPE_NAME;
-}
+const TYPE_NAME = ResourceModel.TYPE_NAME;
 
 /** The model has passed schema validation in the entrypoint, so every identifier property is present. */
 function keyFromModel(model: Optional<ResourceModel>): ApplicationAssignmentKey {
@@ -54,77 +53,50 @@ export function modelFromKey(key: ApplicationAssignmentKey): ResourceModel {
   });
 }
 
-/** The identifier as CloudFormation prints it, in primaryIdentifier order. */
-function identifierText(key: ApplicationAssignmentKey): string {
-  return [key.applicationArn, key.principalType, key.principalId].join('|');
+/** The identifier values in primaryIdentifier order. */
+function identifier(key: ApplicationAssignmentKey): string[] {
+  return [key.applicationArn, key.principalType, key.principalId];
 }
 
-function notFound(key: ApplicationAssignmentKey): ApplicationAssignmentProgress {
-  return failed(
-    HandlerErrorCode.NotFound,
-    `Resource of type '${typeName()}' with identifier '${identifierText(key)}' was not found.`,
-  );
-}
+type Operation = 'CreateApplicationAssignment' | 'DeleteApplicationAssignment';
 
 /**
- * Where a CREATE or DELETE stands between invocations:
- * - absent: nothing done yet, so the pre-check runs;
- * - 'submit' (CREATE only): the pre-check passed, so this invocation sends the write;
- * - 'confirm': the write returned, so later invocations only read back.
+ * The write went through; whether DescribeApplicationAssignment reflects it yet (eventual consistency)
+ * decides: done, or call back with the retry policy's stabilization delays until its deadline.
  */
-type WritePhase = 'submit' | 'confirm';
-
-/** The callback context between invocations of one CREATE or DELETE. */
-interface WriteContext extends JsonObject {
-  /** Epoch ms of the first invocation: the stabilization deadline counts from here. */
-  readonly startedAt: number;
-  readonly phase?: WritePhase;
-  /** Read-backs that did not show the write yet; drives the growing callback delay. */
-  readonly polls?: number;
-}
-
-/** Narrows the callback context CloudFormation hands back (untrusted, frozen); a first invocation has none. */
-function readWriteContext(callbackContext: JsonObject | undefined): WriteContext {
-  const startedAt = typeof callbackContext?.startedAt === 'number' ? callbackContext.startedAt : Date.now();
-  const polls = callbackContext?.polls;
-  switch (callbackContext?.phase) {
-    case 'submit':
-      return { startedAt, phase: 'submit' };
-    case 'confirm':
-      return { startedAt, phase: 'confirm', polls: typeof polls === 'number' && polls >= 0 ? polls : 0 };
-    default:
-      return { startedAt };
-  }
-}
-
-/**
- * The write went through but DescribeApplicationAssignment does not reflect it yet (eventual consistency):
- * call back with the stabilization delays of the retry policy, up to its deadline.
- */
-function notConfirmedYet(
+async function confirm(
   key: ApplicationAssignmentKey,
   context: WriteContext,
-  operation: 'CreateApplicationAssignment' | 'DeleteApplicationAssignment',
+  operation: Operation,
+  reflected: () => Promise<ApplicationAssignmentKey | 'gone' | undefined>,
   logger: LoggerProxy,
-): ApplicationAssignmentProgress {
-  const elapsedMs = Date.now() - context.startedAt;
-  const expectation = operation === 'CreateApplicationAssignment' ? 'show' : 'stop showing';
-  if (elapsedMs >= RETRY_POLICY.stabilizationDeadlineMs) {
-    return failed(
-      HandlerErrorCode.NotStabilized,
-      `${operation} succeeded but DescribeApplicationAssignment did not ${expectation} the assignment within ${Math.round(elapsedMs / 1000)} s`,
-    );
+): Promise<ApplicationAssignmentProgress> {
+  let outcome: ApplicationAssignmentKey | 'gone' | undefined;
+  const step = await stabilizeOnce(context, async () => {
+    outcome = await reflected();
+    return { status: outcome ? 'SUCCEEDED' : 'IN_PROGRESS' };
+  });
+  switch (step.kind) {
+    case 'succeeded':
+      return outcome === 'gone' || outcome === undefined ? succeeded() : succeeded(modelFromKey(outcome));
+    case 'timed-out':
+      return failed(
+        HandlerErrorCode.NotStabilized,
+        `${operation} succeeded but DescribeApplicationAssignment did not reflect it within ${Math.round(step.elapsedMs / 1000)} s`,
+      );
+    case 'failed':
+      return failed(HandlerErrorCode.GeneralServiceException, `${operation} failed: ${step.reason}`);
+    case 'wait': {
+      const polls = step.context.polls ?? 0;
+      logger.log(`${operation} not reflected yet; reading back again in ${step.delaySeconds} s`);
+      return inProgress(
+        modelFromKey(key),
+        { ...step.context },
+        step.delaySeconds,
+        `${operation} succeeded; waiting for DescribeApplicationAssignment to reflect it (check ${polls})`,
+      );
+    }
   }
-  const polls = context.polls ?? 0;
-  const delaySeconds = stabilizationDelaySeconds(polls);
-  logger.log(`${operation} not confirmed yet; reading back again in ${delaySeconds} s`);
-  const next: WriteContext = { startedAt: context.startedAt, phase: 'confirm', polls: polls + 1 };
-  return inProgress(
-    modelFromKey(key),
-    next,
-    delaySeconds,
-    `${operation} succeeded; waiting for DescribeApplicationAssignment to ${expectation} the assignment (check ${polls + 1})`,
-  );
 }
 
 class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConfigurationModel> {
@@ -140,22 +112,15 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
     // pre-checking again (which would find the new assignment and answer AlreadyExists).
     let context = readWriteContext(callbackContext);
     return guarded(
-      'write',
+      'create',
       logger,
       async () => {
-        const client = ssoAdminClientFor(session, typeName());
+        const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
         if (context.phase === undefined) {
-          if (await describeApplicationAssignment(client, key)) {
-            return failed(
-              HandlerErrorCode.AlreadyExists,
-              `Resource of type '${typeName()}' with identifier '${identifierText(key)}' already exists.`,
-            );
-          }
-          // Write-ahead marker, as for the account assignment: CloudFormation holds this context before
-          // CreateApplicationAssignment is sent. If the process dies after sending it, CloudFormation re-sends
-          // the request with this context, so the retry knows the pre-check passed and creates again instead
-          // of answering a false AlreadyExists. (The SSO Admin model lists no "already exists" error for
-          // CreateApplicationAssignment; its ConflictException is a propagation race, retried as such.)
+          if (await describeApplicationAssignment(client, key))
+            return alreadyExists(TYPE_NAME, identifier(key));
+          // The write-ahead marker (see WriteContext). The SSO Admin model lists no "already exists" error for
+          // CreateApplicationAssignment; its ConflictException is a propagation race, retried as such.
           const marker: WriteContext = { startedAt: context.startedAt, phase: 'submit' };
           return inProgress(
             modelFromKey(key),
@@ -169,11 +134,15 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
           logger.log('CreateApplicationAssignment succeeded; confirming with DescribeApplicationAssignment');
           context = { startedAt: context.startedAt, phase: 'confirm', polls: 0 };
         }
-        const found = await describeApplicationAssignment(client, key);
-        if (found) return succeeded(modelFromKey(found));
-        return notConfirmedYet(key, context, 'CreateApplicationAssignment', logger);
+        return confirm(
+          key,
+          context,
+          'CreateApplicationAssignment',
+          () => describeApplicationAssignment(client, key),
+          logger,
+        );
       },
-      (message, delaySeconds) => this.retryLater(key, context, message, delaySeconds),
+      () => ({ model: modelFromKey(key), context }),
     );
   }
 
@@ -189,12 +158,13 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
     // pre-checking again (which would find nothing and answer NotFound).
     let context = readWriteContext(callbackContext);
     return guarded(
-      'write',
+      'delete',
       logger,
       async () => {
-        const client = ssoAdminClientFor(session, typeName());
+        const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
         if (context.phase !== 'confirm') {
-          if (!(await describeApplicationAssignment(client, key))) return notFound(key);
+          if (!(await describeApplicationAssignment(client, key)))
+            return notFound(TYPE_NAME, identifier(key));
           try {
             await deleteApplicationAssignment(client, key);
             logger.log(
@@ -208,10 +178,10 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
           }
           context = { startedAt: context.startedAt, phase: 'confirm', polls: 0 };
         }
-        if (!(await describeApplicationAssignment(client, key))) return succeeded();
-        return notConfirmedYet(key, context, 'DeleteApplicationAssignment', logger);
+        const gone = async () => ((await describeApplicationAssignment(client, key)) ? undefined : 'gone');
+        return confirm(key, context, 'DeleteApplicationAssignment', gone, logger);
       },
-      (message, delaySeconds) => this.retryLater(key, context, message, delaySeconds),
+      () => ({ model: modelFromKey(key), context }),
     );
   }
 
@@ -224,9 +194,9 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
   ): Promise<ApplicationAssignmentProgress> {
     const key = keyFromModel(request.desiredResourceState);
     return guarded('read', logger, async () => {
-      const client = ssoAdminClientFor(session, typeName());
+      const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
       const found = await describeApplicationAssignment(client, key);
-      return found ? succeeded(modelFromKey(found)) : notFound(key);
+      return found ? succeeded(modelFromKey(found)) : notFound(TYPE_NAME, identifier(key));
     });
   }
 
@@ -239,37 +209,26 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
   ): Promise<ApplicationAssignmentProgress> {
     // Schema validation in the entrypoint requires ApplicationArn (the list handlerSchema).
     const applicationArn = request.desiredResourceState?.applicationArn ?? '';
-    return guarded('read', logger, async () => {
-      const client = ssoAdminClientFor(session, typeName());
+    return guarded('list', logger, async () => {
+      const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
       const keys = await listApplicationAssignments(client, applicationArn);
       logger.log(`listed ${keys.length} application assignments`);
       return listed(keys.map(modelFromKey));
     });
-  }
-
-  /** A write still throttled or in conflict after the SDK's retries calls back, until the deadline. */
-  private retryLater(
-    key: ApplicationAssignmentKey,
-    context: WriteContext,
-    message: string,
-    delaySeconds: number,
-  ): ApplicationAssignmentProgress | undefined {
-    if (Date.now() - context.startedAt >= RETRY_POLICY.stabilizationDeadlineMs) return undefined;
-    return inProgress(modelFromKey(key), { ...context }, delaySeconds, message);
   }
 }
 
 const validator = new SchemaValidator(RESOURCE_SCHEMA);
 
 export const resource = new ApplicationAssignmentResource(
-  ResourceModel.TYPE_NAME,
+  TYPE_NAME,
   ResourceModel,
   undefined,
   undefined,
   TypeConfigurationModel,
 );
 
-const entrypoints = buildEntrypoints(resource, validator, ResourceModel.TYPE_NAME);
+const entrypoints = buildEntrypoints(resource, validator, TYPE_NAME);
 
 /** Production entrypoint, invoked by CloudFormation with a HandlerRequest. */
 export const entrypoint = entrypoints.entrypoint;

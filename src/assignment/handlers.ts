@@ -10,22 +10,14 @@ import {
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 import { PrincipalType, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { ssoAdminClientFor } from '../core/client';
-import { codeForFailureReason, isErrorNamed } from '../core/errors';
 import { buildEntrypoints } from '../core/entrypoints';
+import { codeForFailureReason, isErrorNamed } from '../core/errors';
 import { guarded, Progress } from '../core/guard';
-import { currentInvocation } from '../core/invocation';
+import { alreadyExists, invokedTypeName, notFound } from '../core/identity';
 import { failed, inProgress, JsonObject, listed, succeeded } from '../core/progress';
-import { RETRY_POLICY } from '../core/retry-policy';
-import {
-  firstWait,
-  readStabilizationContext,
-  RequestStatus,
-  StabilizationContext,
-  StabilizationStep,
-  stabilizeOnce,
-  startStabilization,
-} from '../core/stabilizer';
+import { firstWait, RequestStatus, StabilizationStep, stabilizeOnce } from '../core/stabilizer';
 import { SchemaValidator } from '../core/validation';
+import { readWriteContext, WriteContext } from '../core/write-context';
 import {
   AssignmentKey,
   creationStatus,
@@ -41,24 +33,22 @@ import { RESOURCE_SCHEMA } from './schema';
 
 type AssignmentProgress = Progress<ResourceModel>;
 
-function typeName(): string {
-  return currentInvocation()?.typeName ?? ResourceModel.TYPE_NAME;
-}
+const TYPE_NAME = ResourceModel.TYPE_NAME;
 
 /** The model has passed schema validation in the entrypoint, so every identifier property is present. */
 function keyFromModel(model: Optional<ResourceModel>): AssignmentKey {
   const { instanceArn, permissionSetArn, principalId, principalType, targetId, targetType } = model ?? {};
-  if (!instanceArn || !permissionSetArn || !principalId || !principalType || !targetId || !targetType) {
+  if (
+    !instanceArn ||
+    !permissionSetArn ||
+    !principalId ||
+    (principalType !== PrincipalType.USER && principalType !== PrincipalType.GROUP) ||
+    targetType !== 'AWS_ACCOUNT' ||
+    !targetId
+  ) {
     throw new Error('the resource model lacks identifier properties that schema validation requires');
   }
-  return {
-    instanceArn,
-    permissionSetArn,
-    principalId,
-    principalType: principalType as PrincipalType,
-    targetId,
-    targetType: 'AWS_ACCOUNT',
-  };
+  return { instanceArn, permissionSetArn, principalId, principalType, targetId, targetType };
 }
 
 export function modelFromKey(key: AssignmentKey): ResourceModel {
@@ -72,8 +62,8 @@ export function modelFromKey(key: AssignmentKey): ResourceModel {
   });
 }
 
-/** The identifier as the native type prints it, in primaryIdentifier order. */
-function identifierText(key: AssignmentKey): string {
+/** The identifier values in primaryIdentifier order, as the native type prints them. */
+function identifier(key: AssignmentKey): string[] {
   return [
     key.instanceArn,
     key.targetId,
@@ -81,14 +71,7 @@ function identifierText(key: AssignmentKey): string {
     key.permissionSetArn,
     key.principalType,
     key.principalId,
-  ].join('|');
-}
-
-function notFound(key: AssignmentKey): AssignmentProgress {
-  return failed(
-    HandlerErrorCode.NotFound,
-    `Resource of type '${typeName()}' with identifier '${identifierText(key)}' was not found.`,
-  );
+  ];
 }
 
 /** Reads the assignment back from SSO Admin; undefined when it is absent (or its permission set is gone). */
@@ -103,39 +86,46 @@ async function readBack(client: SSOAdminClient, key: AssignmentKey): Promise<Ass
   }
 }
 
-/** The callback context between invocations of one CREATE or DELETE. */
-interface WriteContext extends JsonObject {
-  startedAt?: number;
-  phase?: typeof SUBMIT_PHASE;
-}
-
-/** CREATE's pre-check has passed; the next invocation sends CreateAccountAssignment. */
-const SUBMIT_PHASE = 'submit';
-
-function pendingStartedAt(callbackContext: JsonObject | undefined): number {
-  const startedAt = callbackContext?.startedAt;
-  return typeof startedAt === 'number' ? startedAt : Date.now();
-}
+type Operation = 'CreateAccountAssignment' | 'DeleteAccountAssignment';
 
 function waiting(
   key: AssignmentKey,
   step: StabilizationStep & { kind: 'wait' },
-  what: string,
+  operation: Operation,
 ): AssignmentProgress {
-  const context: JsonObject = { ...step.context };
+  const { requestId, polls = 0 } = step.context;
   return inProgress(
     modelFromKey(key),
-    context,
+    { ...step.context },
     step.delaySeconds,
-    `${what} request ${step.context.requestId} is in progress (check ${step.context.polls + 1})`,
+    `${operation} request ${requestId ?? ''} is in progress (check ${polls + 1})`,
   );
 }
 
-function timedOut(what: string, context: StabilizationContext, elapsedMs: number): AssignmentProgress {
+function requestFailed(
+  operation: Operation,
+  requestId: string | undefined,
+  reason: string,
+): AssignmentProgress {
+  return failed(codeForFailureReason(reason), `${operation} request ${requestId ?? ''} failed: ${reason}`);
+}
+
+function timedOut(
+  operation: Operation,
+  requestId: string | undefined,
+  elapsedMs: number,
+): AssignmentProgress {
   return failed(
     HandlerErrorCode.NotStabilized,
-    `${what} request ${context.requestId} did not finish within ${Math.round(elapsedMs / 1000)} s`,
+    `${operation} request ${requestId ?? ''} did not finish within ${Math.round(elapsedMs / 1000)} s`,
   );
+}
+
+/** The step a just-submitted request is at, from the status the write call returned. */
+function stepFromSubmission(context: WriteContext, status: RequestStatus): StabilizationStep {
+  if (status.status === 'SUCCEEDED') return { kind: 'succeeded' };
+  if (status.status === 'FAILED') return { kind: 'failed', reason: status.reason };
+  return firstWait(context);
 }
 
 class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigurationModel> {
@@ -147,41 +137,31 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
     logger: LoggerProxy,
   ): Promise<AssignmentProgress> {
     const key = keyFromModel(request.desiredResourceState);
-    const startedAt = pendingStartedAt(callbackContext);
-    const retryLater = (message: string, delaySeconds: number): AssignmentProgress | undefined => {
-      if (Date.now() - startedAt >= RETRY_POLICY.stabilizationDeadlineMs) return undefined;
-      // Keep the callback context as it was, so the next invocation resumes the same step.
-      const context: WriteContext = { ...callbackContext, startedAt };
-      return inProgress(modelFromKey(key), context, delaySeconds, message);
-    };
+    const context = readWriteContext(callbackContext);
     return guarded(
-      'write',
+      'create',
       logger,
       async () => {
-        const client = ssoAdminClientFor(session, typeName());
-        const pending = readStabilizationContext(callbackContext);
-        if (pending) return this.stabilizeCreation(client, key, pending, logger);
-
-        if (callbackContext?.phase !== SUBMIT_PHASE) {
-          if (await readBack(client, key)) {
-            return failed(
-              HandlerErrorCode.AlreadyExists,
-              `Resource of type '${typeName()}' with identifier '${identifierText(key)}' already exists.`,
-            );
-          }
-          // Write-ahead marker: CloudFormation holds this context before CreateAccountAssignment is sent. If
-          // the process dies after sending it, CloudFormation re-sends the request with this context, so the
-          // retry knows the pre-check passed and submits again (accepted for an existing assignment, no
-          // duplicate) instead of answering a false AlreadyExists.
-          const marker: WriteContext = { phase: SUBMIT_PHASE, startedAt };
+        const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
+        if (context.phase === undefined) {
+          if (await readBack(client, key)) return alreadyExists(TYPE_NAME, identifier(key));
+          // The write-ahead marker (see WriteContext): CreateAccountAssignment is sent on the next invocation.
+          const marker: WriteContext = { startedAt: context.startedAt, phase: 'submit' };
           return inProgress(modelFromKey(key), marker, 0, 'the assignment does not exist yet; submitting it');
         }
-        const submitted = await requestCreation(client, key);
-        logger.log(`CreateAccountAssignment accepted, RequestId ${submitted.requestId}`);
-        const context = { ...startStabilization(submitted.requestId), startedAt };
-        return this.afterStatus(client, key, context, submitted.status, 'creation');
+        if (context.phase === 'submit' || !context.requestId) {
+          // Accepted for an existing assignment without storing a duplicate, so a re-sent submit is safe.
+          const submitted = await requestCreation(client, key);
+          logger.log(`CreateAccountAssignment accepted, RequestId ${submitted.requestId}`);
+          const confirming: WriteContext = { ...context, phase: 'confirm', requestId: submitted.requestId };
+          return this.creationStep(client, key, confirming, stepFromSubmission(confirming, submitted.status));
+        }
+        const { requestId } = context;
+        const step = await stabilizeOnce(context, () => creationStatus(client, key.instanceArn, requestId));
+        logger.log(`creation request ${requestId}: ${step.kind}`);
+        return this.creationStep(client, key, context, step);
       },
-      retryLater,
+      () => ({ model: modelFromKey(key), context }),
     );
   }
 
@@ -193,27 +173,25 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
     logger: LoggerProxy,
   ): Promise<AssignmentProgress> {
     const key = keyFromModel(request.desiredResourceState);
-    const startedAt = pendingStartedAt(callbackContext);
-    const retryLater = (message: string, delaySeconds: number): AssignmentProgress | undefined => {
-      if (Date.now() - startedAt >= RETRY_POLICY.stabilizationDeadlineMs) return undefined;
-      const context: WriteContext = { ...callbackContext, startedAt };
-      return inProgress(modelFromKey(key), context, delaySeconds, message);
-    };
+    const context = readWriteContext(callbackContext);
     return guarded(
-      'write',
+      'delete',
       logger,
       async () => {
-        const client = ssoAdminClientFor(session, typeName());
-        const pending = readStabilizationContext(callbackContext);
-        if (pending) return this.stabilizeDeletion(client, key, pending, logger);
-
-        if (!(await readBack(client, key))) return notFound(key);
-        const submitted = await requestDeletion(client, key);
-        logger.log(`DeleteAccountAssignment accepted, RequestId ${submitted.requestId}`);
-        const context = { ...startStabilization(submitted.requestId), startedAt };
-        return this.afterStatus(client, key, context, submitted.status, 'deletion');
+        const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
+        if (context.phase !== 'confirm' || !context.requestId) {
+          if (!(await readBack(client, key))) return notFound(TYPE_NAME, identifier(key));
+          const submitted = await requestDeletion(client, key);
+          logger.log(`DeleteAccountAssignment accepted, RequestId ${submitted.requestId}`);
+          const confirming: WriteContext = { ...context, phase: 'confirm', requestId: submitted.requestId };
+          return this.deletionStep(client, key, confirming, stepFromSubmission(confirming, submitted.status));
+        }
+        const { requestId } = context;
+        const step = await stabilizeOnce(context, () => deletionStatus(client, key.instanceArn, requestId));
+        logger.log(`deletion request ${requestId}: ${step.kind}`);
+        return this.deletionStep(client, key, context, step);
       },
-      retryLater,
+      () => ({ model: modelFromKey(key), context }),
     );
   }
 
@@ -226,9 +204,9 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
   ): Promise<AssignmentProgress> {
     const key = keyFromModel(request.desiredResourceState);
     return guarded('read', logger, async () => {
-      const client = ssoAdminClientFor(session, typeName());
+      const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
       const found = await readBack(client, key);
-      return found ? succeeded(modelFromKey(found)) : notFound(key);
+      return found ? succeeded(modelFromKey(found)) : notFound(TYPE_NAME, identifier(key));
     });
   }
 
@@ -239,9 +217,10 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
     _callbackContext: JsonObject,
     logger: LoggerProxy,
   ): Promise<AssignmentProgress> {
+    // Schema validation in the entrypoint requires InstanceArn (the list handlerSchema).
     const filter = request.desiredResourceState;
-    return guarded('read', logger, async () => {
-      const client = ssoAdminClientFor(session, typeName());
+    return guarded('list', logger, async () => {
+      const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
       const keys = await listAccountAssignments(client, {
         instanceArn: filter?.instanceArn ?? '',
         permissionSetArn: filter?.permissionSetArn ?? undefined,
@@ -252,103 +231,49 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
     });
   }
 
-  /** What to answer once the status of a submitted write is known (at submission or on a callback). */
-  private async afterStatus(
-    client: SSOAdminClient,
-    key: AssignmentKey,
-    context: StabilizationContext,
-    status: RequestStatus,
-    what: 'creation' | 'deletion',
-  ): Promise<AssignmentProgress> {
-    const step: StabilizationStep =
-      status.status === 'IN_PROGRESS'
-        ? firstWait(context)
-        : status.status === 'FAILED'
-          ? { kind: 'failed', reason: status.reason }
-          : { kind: 'succeeded' };
-    return what === 'creation' ? this.creationStep(client, key, step) : this.deletionStep(client, key, step);
-  }
-
-  private async stabilizeCreation(
-    client: SSOAdminClient,
-    key: AssignmentKey,
-    context: StabilizationContext,
-    logger: LoggerProxy,
-  ): Promise<AssignmentProgress> {
-    const step = await stabilizeOnce(context, (requestId) =>
-      creationStatus(client, key.instanceArn, requestId),
-    );
-    if (step.kind === 'timed-out') return timedOut('CreateAccountAssignment', context, step.elapsedMs);
-    logger.log(`creation request ${context.requestId}: ${step.kind}`);
-    return this.creationStep(client, key, step, context);
-  }
-
   private async creationStep(
     client: SSOAdminClient,
     key: AssignmentKey,
+    context: WriteContext,
     step: StabilizationStep,
-    context?: StabilizationContext,
   ): Promise<AssignmentProgress> {
+    const operation = 'CreateAccountAssignment';
     switch (step.kind) {
       case 'wait':
-        return waiting(key, step, 'CreateAccountAssignment');
-      case 'failed': {
-        const requestId = context?.requestId ?? 'submitted just now';
-        return failed(
-          codeForFailureReason(step.reason),
-          `CreateAccountAssignment request ${requestId} failed: ${step.reason}`,
-        );
-      }
+        return waiting(key, step, operation);
+      case 'failed':
+        return requestFailed(operation, context.requestId, step.reason);
       case 'timed-out':
-        return failed(HandlerErrorCode.NotStabilized, 'CreateAccountAssignment did not finish in time');
+        return timedOut(operation, context.requestId, step.elapsedMs);
       case 'succeeded': {
         const found = await readBack(client, key);
         if (found) return succeeded(modelFromKey(found));
         // The request succeeded but the assignment is not listed yet: look again on the next callback.
-        if (!context) return failed(HandlerErrorCode.NotStabilized, 'the new assignment is not listed');
         const again = await stabilizeOnce(context, async () => ({ status: 'IN_PROGRESS' }));
-        return this.creationStep(client, key, again, context);
+        return this.creationStep(client, key, context, again);
       }
     }
-  }
-
-  private async stabilizeDeletion(
-    client: SSOAdminClient,
-    key: AssignmentKey,
-    context: StabilizationContext,
-    logger: LoggerProxy,
-  ): Promise<AssignmentProgress> {
-    const step = await stabilizeOnce(context, (requestId) =>
-      deletionStatus(client, key.instanceArn, requestId),
-    );
-    if (step.kind === 'timed-out') return timedOut('DeleteAccountAssignment', context, step.elapsedMs);
-    logger.log(`deletion request ${context.requestId}: ${step.kind}`);
-    return this.deletionStep(client, key, step, context);
   }
 
   private async deletionStep(
     client: SSOAdminClient,
     key: AssignmentKey,
+    context: WriteContext,
     step: StabilizationStep,
-    context?: StabilizationContext,
   ): Promise<AssignmentProgress> {
+    const operation = 'DeleteAccountAssignment';
     switch (step.kind) {
       case 'wait':
-        return waiting(key, step, 'DeleteAccountAssignment');
+        return waiting(key, step, operation);
       case 'succeeded':
         return succeeded();
       case 'timed-out':
-        return failed(HandlerErrorCode.NotStabilized, 'DeleteAccountAssignment did not finish in time');
-      case 'failed': {
+        return timedOut(operation, context.requestId, step.elapsedMs);
+      case 'failed':
         // A deletion FAILS when the entitlement is already gone ("EntitlementItem doesn't exist"): what
         // CloudFormation asked for is true, so check the assignment itself rather than the reason's wording.
         if (!(await readBack(client, key))) return succeeded();
-        const requestId = context?.requestId ?? 'submitted just now';
-        return failed(
-          codeForFailureReason(step.reason),
-          `DeleteAccountAssignment request ${requestId} failed: ${step.reason}`,
-        );
-      }
+        return requestFailed(operation, context.requestId, step.reason);
     }
   }
 }
@@ -356,14 +281,14 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
 const validator = new SchemaValidator(RESOURCE_SCHEMA);
 
 export const resource = new AccountAssignmentResource(
-  ResourceModel.TYPE_NAME,
+  TYPE_NAME,
   ResourceModel,
   undefined,
   undefined,
   TypeConfigurationModel,
 );
 
-const entrypoints = buildEntrypoints(resource, validator, ResourceModel.TYPE_NAME);
+const entrypoints = buildEntrypoints(resource, validator, TYPE_NAME);
 
 /** Production entrypoint, invoked by CloudFormation with a HandlerRequest. */
 export const entrypoint = entrypoints.entrypoint;

@@ -6,7 +6,12 @@ export type ErrorOutcome =
   /** Writes wait for CloudFormation to call back rather than fail the stack on a transient condition. */
   | { kind: 'retry-later'; code: HandlerErrorCode; message: string };
 
-export type OperationKind = 'read' | 'write';
+/** The handler an error happened in: CREATE and DELETE are writes, READ and LIST reads. */
+export type OperationKind = 'create' | 'delete' | 'read' | 'list';
+
+function isWrite(kind: OperationKind): boolean {
+  return kind === 'create' || kind === 'delete';
+}
 
 interface ErrorRule {
   /** AWS error names (the SDK's `error.name`) this row handles. */
@@ -14,6 +19,8 @@ interface ErrorRule {
   readonly code: HandlerErrorCode;
   /** When true, writes answer IN_PROGRESS with a jittered callback instead of failing. */
   readonly writesRetryLater?: boolean;
+  /** The code in a CREATE, where the error is about something the properties refer to. */
+  readonly codeOnCreate?: HandlerErrorCode;
 }
 
 /**
@@ -26,7 +33,12 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   { names: ['AccessDeniedException'], code: HandlerErrorCode.AccessDenied },
   { names: ['ValidationException'], code: HandlerErrorCode.InvalidRequest },
   { names: ['ServiceQuotaExceededException'], code: HandlerErrorCode.ServiceLimitExceeded },
-  { names: ['ResourceNotFoundException'], code: HandlerErrorCode.NotFound },
+  {
+    // On CREATE, a missing instance, permission set or application is a property pointing at nothing.
+    names: ['ResourceNotFoundException'],
+    code: HandlerErrorCode.NotFound,
+    codeOnCreate: HandlerErrorCode.InvalidRequest,
+  },
   { names: ['ThrottlingException'], code: HandlerErrorCode.Throttling, writesRetryLater: true },
   // The model documents ConflictException as "a retry (with appropriate backoff logic) is the recommended response".
   { names: ['ConflictException'], code: HandlerErrorCode.ResourceConflict, writesRetryLater: true },
@@ -67,10 +79,10 @@ export function classifyError(error: unknown, operation: OperationKind): ErrorOu
   const label = names[0] ?? 'Error';
   const message = `${label}: ${errorMessage(error)}`;
   if (!rule) return { kind: 'fail', code: HandlerErrorCode.InternalFailure, message };
-  if (rule.writesRetryLater && operation === 'write')
-    return { kind: 'retry-later', code: rule.code, message };
+  const code = (operation === 'create' && rule.codeOnCreate) || rule.code;
+  if (rule.writesRetryLater && isWrite(operation)) return { kind: 'retry-later', code, message };
   // Reads cannot answer IN_PROGRESS: a read that is still throttled after retries reports Throttling.
-  return { kind: 'fail', code: rule.code, message };
+  return { kind: 'fail', code, message };
 }
 
 export function isErrorNamed(error: unknown, name: string): boolean {

@@ -4,33 +4,39 @@ import {
   ProgressEvent,
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 import { classifyError, OperationKind } from './errors';
-import { failed, JsonObject } from './progress';
+import { failed, inProgress, JsonObject } from './progress';
 import { retryLaterDelaySeconds } from './retry-policy';
+import { pastDeadline, WriteContext } from './write-context';
 
 export type Progress<T extends BaseModel> = ProgressEvent<T, JsonObject>;
 
+/** What a write answers when it must call back later: the model and the step to resume from. */
+export interface ResumePoint<T extends BaseModel> {
+  readonly model: T;
+  readonly context: WriteContext;
+}
+
 /**
- * Runs a handler body and turns any error into the response the error table prescribes. Writes facing a
- * transient condition (Throttling, Conflict after the SDK's retries) answer IN_PROGRESS through
- * `retryLater` with a jittered delay, so CloudFormation calls back instead of failing the stack.
+ * Runs a handler body and turns any error into the response the error table prescribes. A write facing a
+ * transient condition (Throttling, Conflict after the SDK's retries) answers IN_PROGRESS from its resume
+ * point with a jittered delay, so CloudFormation calls back instead of failing the stack, until the
+ * stabilization deadline.
  */
 export async function guarded<T extends BaseModel>(
   kind: OperationKind,
   logger: LoggerProxy,
   body: () => Promise<Progress<T>>,
-  retryLater?: (message: string, delaySeconds: number) => Progress<T> | undefined,
+  resumePoint?: () => ResumePoint<T>,
 ): Promise<Progress<T>> {
   try {
     return await body();
   } catch (error: unknown) {
     const outcome = classifyError(error, kind);
-    if (outcome.kind === 'retry-later' && retryLater) {
+    const resume = outcome.kind === 'retry-later' ? resumePoint?.() : undefined;
+    if (resume && !pastDeadline(resume.context)) {
       const delaySeconds = retryLaterDelaySeconds();
-      const progress = retryLater(outcome.message, delaySeconds);
-      if (progress) {
-        logger.log(`${outcome.code} after retries; calling back in ${delaySeconds} s: ${outcome.message}`);
-        return progress;
-      }
+      logger.log(`${outcome.code} after retries; calling back in ${delaySeconds} s: ${outcome.message}`);
+      return inProgress(resume.model, { ...resume.context }, delaySeconds, outcome.message);
     }
     logger.log(`failing with ${outcome.code}: ${outcome.message}`);
     return failed(outcome.code, outcome.message);

@@ -1,16 +1,7 @@
 import { RandomSource, RETRY_POLICY, stabilizationDelaySeconds } from './retry-policy';
+import { WriteContext } from './write-context';
 
-/** What CloudFormation carries between invocations while an asynchronous SSO write settles. */
-export interface StabilizationContext {
-  /** The RequestId the SSO Admin write returned. */
-  readonly requestId: string;
-  /** Epoch ms when the write was submitted. */
-  readonly startedAt: number;
-  /** Status checks made so far; drives the growing callback delay. */
-  readonly polls: number;
-}
-
-/** The status of an asynchronous request, as DescribeAccountAssignment*Status reports it. */
+/** The outcome of a write as far as it is known: DescribeAccountAssignment*Status, or a read-back. */
 export type RequestStatus =
   | { readonly status: 'IN_PROGRESS' }
   | { readonly status: 'SUCCEEDED' }
@@ -19,7 +10,7 @@ export type RequestStatus =
 export type StabilizationStep =
   | { readonly kind: 'succeeded' }
   | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'wait'; readonly context: StabilizationContext; readonly delaySeconds: number }
+  | { readonly kind: 'wait'; readonly context: WriteContext; readonly delaySeconds: number }
   | { readonly kind: 'timed-out'; readonly elapsedMs: number };
 
 export interface StabilizerOptions {
@@ -28,49 +19,36 @@ export interface StabilizerOptions {
   readonly deadlineMs?: number;
 }
 
-export function startStabilization(requestId: string, now: () => number = Date.now): StabilizationContext {
-  return { requestId, startedAt: now(), polls: 0 };
-}
-
-/** The first callback after submitting a write. */
+/** The first callback after a write was accepted: phase 'confirm', no checks made yet. */
 export function firstWait(
-  context: StabilizationContext,
+  context: WriteContext,
   random: RandomSource = Math.random,
-): StabilizationStep {
-  return { kind: 'wait', context, delaySeconds: stabilizationDelaySeconds(0, random) };
+): StabilizationStep & { kind: 'wait' } {
+  const confirming: WriteContext = { ...context, phase: 'confirm', polls: 0 };
+  return { kind: 'wait', context: confirming, delaySeconds: stabilizationDelaySeconds(0, random) };
 }
 
 /**
- * One stabilization round, driven entirely by the callback context: check the request's status once and
- * say what CloudFormation should be told. No state lives in the process between invocations.
+ * One stabilization round, driven entirely by the callback context: check the outcome once and say what
+ * CloudFormation should be told. No state lives in the process between invocations.
  */
 export async function stabilizeOnce(
-  context: StabilizationContext,
-  checkStatus: (requestId: string) => Promise<RequestStatus>,
+  context: WriteContext,
+  checkStatus: () => Promise<RequestStatus>,
   options: StabilizerOptions = {},
 ): Promise<StabilizationStep> {
   const now = options.now ?? Date.now;
-  const status = await checkStatus(context.requestId);
+  const status = await checkStatus();
   if (status.status === 'SUCCEEDED') return { kind: 'succeeded' };
   if (status.status === 'FAILED') return { kind: 'failed', reason: status.reason };
   const elapsedMs = now() - context.startedAt;
   if (elapsedMs >= (options.deadlineMs ?? RETRY_POLICY.stabilizationDeadlineMs)) {
     return { kind: 'timed-out', elapsedMs };
   }
-  const polls = context.polls + 1;
+  const polls = (context.polls ?? 0) + 1;
   return {
     kind: 'wait',
-    context: { ...context, polls },
+    context: { ...context, phase: 'confirm', polls },
     delaySeconds: stabilizationDelaySeconds(polls, options.random),
   };
-}
-
-/** Narrows an untrusted callback context (CloudFormation hands back what we returned, frozen). */
-export function readStabilizationContext(value: unknown): StabilizationContext | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { requestId, startedAt, polls } = value as Record<string, unknown>;
-  if (typeof requestId !== 'string' || typeof startedAt !== 'number' || typeof polls !== 'number') {
-    return undefined;
-  }
-  return { requestId, startedAt, polls };
 }

@@ -115,6 +115,6 @@ test('an application that does not exist fails CREATE without creating anything'
   emulator.reset();
   const missing = { ...MODEL, ApplicationArn: GRAFANA.arn.replace(/apl-\w+$/, 'apl-0000000000000000') };
   const response = await untilDone('CREATE', missing);
-  expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+  expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
   expect(emulator.state.applicationAssignments()).toEqual([]);
 });

@@ -259,7 +259,10 @@ describe('CREATE', () => {
     sso.on(CreateApplicationAssignmentCommand).resolves({});
     const startedAt = Date.now() - 5_000;
     const first = await invoke('CREATE', MODEL, submitting(startedAt));
-    expect(first).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL, callbackDelaySeconds: 1 });
+    expect(first).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL });
+    // The shared stabilizer's schedule: after the first check, 1–2 s.
+    expect(first.callbackDelaySeconds).toBeGreaterThanOrEqual(1);
+    expect(first.callbackDelaySeconds).toBeLessThanOrEqual(2);
     expect(first.callbackContext).toEqual({ startedAt, phase: 'confirm', polls: 1 });
     expect(first.message).toContain('waiting for DescribeApplicationAssignment');
 
@@ -282,7 +285,8 @@ describe('CREATE', () => {
     }
     expect(context.polls).toBe(8);
     delays.forEach((delay, index) => {
-      const base = Math.min(10, 2 ** (index + 1));
+      // The shared stabilizer's schedule after check n (n = 2..8): base min(10, 2^n), jittered in [base/2, base].
+      const base = Math.min(10, 2 ** (index + 2));
       expect(delay).toBeGreaterThanOrEqual(Math.max(1, Math.ceil(base / 2)));
       expect(delay).toBeLessThanOrEqual(base);
     });
@@ -356,12 +360,12 @@ describe('CREATE', () => {
     expect(response).toMatchObject({ status: 'FAILED', errorCode: 'ResourceConflict' });
   });
 
-  test('an unknown application or principal on the write fails through the error table (NotFound)', async () => {
+  test('an unknown application or principal on the write is InvalidRequest (the properties point at nothing)', async () => {
     sso
       .on(CreateApplicationAssignmentCommand)
       .rejects(new ResourceNotFoundException({ message: 'Application does not exist', $metadata: {} }));
     const response = await invoke('CREATE', MODEL, submitting());
-    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
     expect(response.message).toContain('Application does not exist');
   });
 
@@ -413,7 +417,9 @@ describe('DELETE', () => {
     sso.on(DescribeApplicationAssignmentCommand).resolves(DESCRIBED);
     sso.on(DeleteApplicationAssignmentCommand).resolves({});
     const first = await invoke('DELETE', MODEL);
-    expect(first).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL, callbackDelaySeconds: 1 });
+    expect(first).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL });
+    expect(first.callbackDelaySeconds).toBeGreaterThanOrEqual(1);
+    expect(first.callbackDelaySeconds).toBeLessThanOrEqual(2);
     expect(first.callbackContext).toMatchObject({ phase: 'confirm', polls: 1 });
 
     sso.reset();

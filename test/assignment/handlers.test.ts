@@ -160,7 +160,12 @@ describe('CREATE', () => {
     const response = await invoke('CREATE', MODEL, Object.freeze({ phase: 'submit', startedAt }));
     expect(response.status).toBe('IN_PROGRESS');
     expect(response.resourceModel).toEqual(MODEL);
-    expect(response.callbackContext).toEqual({ requestId: REQUEST_ID, polls: 0, startedAt });
+    expect(response.callbackContext).toEqual({
+      requestId: REQUEST_ID,
+      phase: 'confirm',
+      polls: 0,
+      startedAt,
+    });
     expect(response.callbackDelaySeconds).toBe(1);
     expect(sso.commandCalls(ListAccountAssignmentsCommand)).toHaveLength(0);
     expect(sso.commandCalls(CreateAccountAssignmentCommand)[0].args[0].input).toEqual({
@@ -187,7 +192,12 @@ describe('CREATE', () => {
       AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
     });
     sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
-    const context = Object.freeze({ requestId: REQUEST_ID, startedAt: Date.now(), polls: 0 });
+    const context = Object.freeze({
+      requestId: REQUEST_ID,
+      startedAt: Date.now(),
+      phase: 'confirm',
+      polls: 0,
+    });
     const response = await invoke('CREATE', MODEL, context);
     expect(response).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
     expect(response.errorCode).toBeUndefined();
@@ -203,7 +213,12 @@ describe('CREATE', () => {
       AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
     });
     const delays: number[] = [];
-    let context: Record<string, unknown> = { requestId: REQUEST_ID, startedAt: Date.now(), polls: 0 };
+    let context: Record<string, unknown> = {
+      requestId: REQUEST_ID,
+      startedAt: Date.now(),
+      phase: 'confirm',
+      polls: 0,
+    };
     for (let round = 0; round < 7; round += 1) {
       const response = await invoke('CREATE', MODEL, context);
       expect(response.status).toBe('IN_PROGRESS');
@@ -231,6 +246,7 @@ describe('CREATE', () => {
     const response = await invoke('CREATE', MODEL, {
       requestId: REQUEST_ID,
       startedAt: Date.now(),
+      phase: 'confirm',
       polls: 2,
     });
     expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
@@ -249,6 +265,7 @@ describe('CREATE', () => {
     const response = await invoke('CREATE', MODEL, {
       requestId: REQUEST_ID,
       startedAt: Date.now(),
+      phase: 'confirm',
       polls: 0,
     });
     expect(response).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
@@ -260,7 +277,12 @@ describe('CREATE', () => {
       AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
     });
     const startedAt = Date.now() - 26 * 60 * 1000;
-    const response = await invoke('CREATE', MODEL, { requestId: REQUEST_ID, startedAt, polls: 40 });
+    const response = await invoke('CREATE', MODEL, {
+      requestId: REQUEST_ID,
+      startedAt,
+      phase: 'confirm',
+      polls: 40,
+    });
     expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotStabilized' });
     expect(response.message).toContain(REQUEST_ID);
   });
@@ -368,6 +390,7 @@ describe('DELETE', () => {
     const response = await invoke('DELETE', MODEL, {
       requestId: REQUEST_ID,
       startedAt: Date.now(),
+      phase: 'confirm',
       polls: 1,
     });
     expect(response.status).toBe('SUCCESS');
@@ -386,6 +409,7 @@ describe('DELETE', () => {
     const response = await invoke('DELETE', MODEL, {
       requestId: REQUEST_ID,
       startedAt: Date.now(),
+      phase: 'confirm',
       polls: 1,
     });
     expect(response).toMatchObject({ status: 'FAILED', errorCode: 'AccessDenied' });

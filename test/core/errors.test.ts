@@ -16,9 +16,19 @@ test.each(rows)('%s → its table code for reads', (name, row) => {
 });
 
 test.each(rows)('%s on a write: retried later only where the table says so', (name, row) => {
-  const outcome = classifyError(namedError(name), 'write');
-  expect(outcome.code).toBe(row.code);
-  expect(outcome.kind).toBe(row.writesRetryLater ? 'retry-later' : 'fail');
+  for (const kind of ['create', 'delete'] as const) {
+    const outcome = classifyError(namedError(name), kind);
+    expect(outcome.code).toBe((kind === 'create' && row.codeOnCreate) || row.code);
+    expect(outcome.kind).toBe(row.writesRetryLater ? 'retry-later' : 'fail');
+  }
+  expect(classifyError(namedError(name), 'list').kind).toBe('fail');
+});
+
+test('on CREATE a missing referenced resource is InvalidRequest, elsewhere NotFound', () => {
+  const error = namedError('ResourceNotFoundException');
+  expect(classifyError(error, 'create').code).toBe(HandlerErrorCode.InvalidRequest);
+  expect(classifyError(error, 'delete').code).toBe(HandlerErrorCode.NotFound);
+  expect(classifyError(error, 'read').code).toBe(HandlerErrorCode.NotFound);
 });
 
 test('Node socket errors are matched by their code', () => {
@@ -27,7 +37,7 @@ test('Node socket errors are matched by their code', () => {
 });
 
 test('anything else is InternalFailure with its message', () => {
-  expect(classifyError(namedError('BrandNewException'), 'write')).toEqual({
+  expect(classifyError(namedError('BrandNewException'), 'create')).toEqual({
     kind: 'fail',
     code: HandlerErrorCode.InternalFailure,
     message: 'BrandNewException: BrandNewException from test',

@@ -1,11 +1,6 @@
 import { RETRY_POLICY, retryLaterDelaySeconds, stabilizationDelaySeconds } from '../../src/core/retry-policy';
-import {
-  firstWait,
-  readStabilizationContext,
-  RequestStatus,
-  stabilizeOnce,
-  startStabilization,
-} from '../../src/core/stabilizer';
+import { firstWait, RequestStatus, stabilizeOnce } from '../../src/core/stabilizer';
+import { pastDeadline, readWriteContext } from '../../src/core/write-context';
 
 const fixedNow = () => 1_000_000;
 
@@ -28,12 +23,11 @@ test('retry-later delays stay within their documented bounds', () => {
   expect(retryLaterDelaySeconds(() => 0.999999)).toBe(RETRY_POLICY.retryLaterDelaySeconds.max);
 });
 
-test('a new request starts with no polls and waits the first delay', () => {
-  const context = startStabilization('req-1', fixedNow);
-  expect(context).toEqual({ requestId: 'req-1', startedAt: 1_000_000, polls: 0 });
-  expect(firstWait(context, () => 0.999999)).toEqual({
+test('an accepted write starts confirming with no polls and waits the first delay', () => {
+  const step = firstWait({ startedAt: 1_000_000, phase: 'submit' }, () => 0.999999);
+  expect(step).toEqual({
     kind: 'wait',
-    context,
+    context: { startedAt: 1_000_000, phase: 'confirm', polls: 0 },
     delaySeconds: RETRY_POLICY.firstCallbackDelaySeconds,
   });
 });
@@ -43,24 +37,25 @@ test.each<[RequestStatus, string]>([
   [{ status: 'FAILED', reason: 'no' }, 'failed'],
   [{ status: 'IN_PROGRESS' }, 'wait'],
 ])('status %j → %s', async (status, kind) => {
-  const checked: string[] = [];
+  let checks = 0;
   const step = await stabilizeOnce(
-    { requestId: 'req-2', startedAt: 1_000_000, polls: 3 },
-    async (requestId) => {
-      checked.push(requestId);
+    { requestId: 'req-2', startedAt: 1_000_000, phase: 'confirm', polls: 3 },
+    async () => {
+      checks += 1;
       return status;
     },
     { now: fixedNow, random: () => 0.5 },
   );
   expect(step.kind).toBe(kind);
-  expect(checked).toEqual(['req-2']);
-  if (step.kind === 'wait') expect(step.context.polls).toBe(4);
+  expect(checks).toBe(1);
+  if (step.kind === 'wait')
+    expect(step.context).toEqual({ requestId: 'req-2', startedAt: 1_000_000, phase: 'confirm', polls: 4 });
   if (step.kind === 'failed') expect(step.reason).toBe('no');
 });
 
 test('past the deadline an in-progress request times out', async () => {
   const step = await stabilizeOnce(
-    { requestId: 'req-3', startedAt: 0, polls: 1 },
+    { requestId: 'req-3', startedAt: 0, phase: 'confirm', polls: 1 },
     async () => ({ status: 'IN_PROGRESS' }),
     { now: () => 5000, deadlineMs: 5000 },
   );
@@ -68,12 +63,30 @@ test('past the deadline an in-progress request times out', async () => {
 });
 
 test('only a well-formed callback context is read back', () => {
-  expect(readStabilizationContext({ requestId: 'r', startedAt: 1, polls: 0, extra: true })).toEqual({
+  const now = () => 42;
+  expect(readWriteContext(undefined, now)).toEqual({ startedAt: 42 });
+  expect(readWriteContext({ phase: 'submit', startedAt: 7, requestId: 'x' }, now)).toEqual({
+    startedAt: 7,
+    phase: 'submit',
+  });
+  expect(
+    readWriteContext({ phase: 'confirm', startedAt: 7, polls: 2, requestId: 'r', extra: 1 }, now),
+  ).toEqual({
+    startedAt: 7,
+    phase: 'confirm',
+    polls: 2,
     requestId: 'r',
-    startedAt: 1,
+  });
+  expect(readWriteContext({ phase: 'confirm', startedAt: 'x', polls: -1, requestId: 3 }, now)).toEqual({
+    startedAt: 42,
+    phase: 'confirm',
     polls: 0,
   });
-  expect(readStabilizationContext({ startedAt: 1 })).toBeUndefined();
-  expect(readStabilizationContext(null)).toBeUndefined();
-  expect(readStabilizationContext({ requestId: 1, startedAt: 1, polls: 0 })).toBeUndefined();
+  expect(readWriteContext({ phase: 'other', startedAt: 7 }, now)).toEqual({ startedAt: 7 });
+});
+
+test('the deadline counts from the first invocation', () => {
+  const deadline = RETRY_POLICY.stabilizationDeadlineMs;
+  expect(pastDeadline({ startedAt: 0 }, () => deadline - 1)).toBe(false);
+  expect(pastDeadline({ startedAt: 0 }, () => deadline)).toBe(true);
 });

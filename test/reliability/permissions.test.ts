@@ -79,7 +79,11 @@ const PATHS: Record<'create' | 'read' | 'delete' | 'list', Step[]> = {
     { properties: MODEL, exists: false },
     { properties: MODEL, exists: true },
     { properties: MODEL, context: { phase: 'submit', startedAt: Date.now() }, exists: false },
-    { properties: MODEL, context: { requestId: REQUEST_ID, startedAt: Date.now(), polls: 0 }, exists: true },
+    {
+      properties: MODEL,
+      context: { requestId: REQUEST_ID, startedAt: Date.now(), phase: 'confirm', polls: 0 },
+      exists: true,
+    },
   ],
   read: [
     { properties: MODEL, exists: true },
@@ -88,7 +92,11 @@ const PATHS: Record<'create' | 'read' | 'delete' | 'list', Step[]> = {
   delete: [
     { properties: MODEL, exists: true },
     { properties: MODEL, exists: false },
-    { properties: MODEL, context: { requestId: REQUEST_ID, startedAt: Date.now(), polls: 0 }, exists: false },
+    {
+      properties: MODEL,
+      context: { requestId: REQUEST_ID, startedAt: Date.now(), phase: 'confirm', polls: 0 },
+      exists: false,
+    },
   ],
   list: [
     { properties: { InstanceArn: MODEL.InstanceArn }, exists: true },
