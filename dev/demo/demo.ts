@@ -23,7 +23,7 @@ import {
 } from '../types';
 import { captureConsole, type ConsoleCapture } from './console-capture';
 import { LIFECYCLE_STEPS, runLifecycle, type StepOutcome } from './lifecycle';
-import { modelFromFlags, nonNegativeNumber, propertyFlagOptions, UsageError } from './options';
+import { flagFor, modelFromFlags, nonNegativeNumber, propertyFlagOptions, UsageError } from './options';
 import { readFileSync } from 'node:fs';
 
 const DEFAULT_PROVISIONING_MS = 1500;
@@ -44,7 +44,7 @@ The model (required with --endpoint/--live; the emulator run uses its seeded IDs
 ${RESOURCE_TYPES.map(
   (entry) =>
     `  ${entry.typeName}: ${Object.keys(entry.schema.properties)
-      .map((name) => `--${name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`)
+      .map((name) => `--${flagFor(name)}`)
       .join(' ')}`,
 ).join('\n')}
 
@@ -80,7 +80,11 @@ async function liveSettings(
 ): Promise<{ credentials: CredentialsPayload; region: string }> {
   const probe = new SSOAdminClient(region === undefined ? {} : { region });
   try {
-    const identity = await probe.config.credentials();
+    const identity = await probe.config.credentials().catch((error: unknown) => {
+      throw new Error(
+        `--live needs AWS credentials from the default provider chain (environment, AWS_PROFILE, SSO, ...): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
     const resolvedRegion = await probe.config.region().catch(() => undefined);
     return {
       credentials: {
@@ -133,6 +137,32 @@ function selectTypes(
   return complete;
 }
 
+/** What a seeded ID stands for, e.g. 'group Developers', for the model printout. */
+function seededName(value: unknown): string | undefined {
+  const world = DEFAULT_WORLD;
+  const kinds: [string, readonly { name: string; id?: string; arn?: string }[]][] = [
+    ['permission set', world.permissionSets],
+    ['user', world.users],
+    ['group', world.groups],
+    ['account', world.accounts],
+    ['application', world.applications],
+  ];
+  if (value === world.instanceArn) return 'the seeded instance';
+  for (const [kind, items] of kinds) {
+    const item = items.find((candidate) => candidate.id === value || candidate.arn === value);
+    if (item) return `${kind} ${item.name}`;
+  }
+  return undefined;
+}
+
+function describeModel(model: ResourceProperties, seeded: boolean): string[] {
+  const width = Math.max(...Object.keys(model).map((name) => name.length));
+  return Object.entries(model).map(([name, value]) => {
+    const label = seeded ? seededName(value) : undefined;
+    return `  ${name.padEnd(width)}  ${String(value)}${label === undefined ? '' : `  (${label})`}`;
+  });
+}
+
 function describeSeededWorld(): string[] {
   const world = DEFAULT_WORLD;
   const names = (items: readonly { name: string }[]): string => items.map((item) => item.name).join(', ');
@@ -177,10 +207,9 @@ async function main(argv: string[]): Promise<number> {
   const selected = selectTypes(values.type, seeded, values, base);
 
   if (!values.verbose) {
-    // Warnings about this machine's Node.js (the handlers target the nodejs22.x Lambda runtime) and about
-    // the runtime lib's aws-sdk v2 dependency say nothing about the demo; --verbose keeps them.
+    // The SDK's warning about this machine's Node.js version says nothing about the demo (the handlers
+    // target the nodejs22.x Lambda runtime); --verbose keeps it.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
   }
   const startedAt = performance.now();
   let target: Target;
@@ -214,7 +243,12 @@ async function main(argv: string[]): Promise<number> {
     write('Seeded world:');
     describeSeededWorld().forEach((line) => write(line));
   }
-  write(`Callback delays run at ${timeScale === 1 ? 'real speed' : `x${timeScale}`}.`);
+  write('');
+  write('The handlers run in this process, driven the way CloudFormation drives them: each indented');
+  write('line is one invocation. After IN_PROGRESS, CloudFormation calls back after callbackDelaySeconds');
+  write(
+    `${timeScale === 1 ? '' : `(here x${timeScale}) `}with the returned model and callbackContext, until SUCCESS or FAILED.`,
+  );
 
   // Silence the runtime lib's console logging (it would interleave with the driver's lines).
   const capture: ConsoleCapture = captureConsole();
@@ -228,7 +262,8 @@ async function main(argv: string[]): Promise<number> {
       const handlers = await entry.loadHandlers();
       write('');
       write(`== ${entry.typeName} ==`);
-      write(`Model: ${JSON.stringify(model)}`);
+      write('Model:');
+      describeModel(model, seeded).forEach((line) => write(line));
       // Keeps the last response's message, so each driver line can say what an IN_PROGRESS is waiting for.
       let lastMessage = '';
       const driver = new Driver({
@@ -276,6 +311,8 @@ async function main(argv: string[]): Promise<number> {
   write(
     `${passed === all.length ? 'All steps as expected' : 'Some steps were NOT as expected'}: ${passed}/${all.length} (${perType}) in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`,
   );
+  if (passed !== all.length && !values.verbose)
+    write("Run again with --verbose to see the handlers' own logs.");
   return passed === all.length ? 0 : 1;
 }
 

@@ -63,9 +63,8 @@ async function main(argv: string[]): Promise<number> {
   const entry = typeForEvent(json, { type: values.type, filePath: file });
 
   if (!values.verbose) {
-    // Warnings about this machine's Node.js and the runtime lib's aws-sdk v2 dependency; --verbose keeps them.
+    // The SDK's warning about this machine's Node.js version (the handlers target nodejs22.x); --verbose keeps it.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
   }
   let emulator: RunningEmulator | undefined;
   if (values.endpoint === undefined) {

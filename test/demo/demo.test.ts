@@ -17,9 +17,10 @@ interface ScriptRun {
 }
 
 /** Runs the demo script asynchronously (the emulator of this process must keep serving meanwhile). */
-function runDemo(args: string[]): Promise<ScriptRun> {
+function runDemo(args: string[], env: Record<string, string> = {}): Promise<ScriptRun> {
+  const options = { cwd: REPOSITORY_ROOT, timeout: 25_000, env: { ...process.env, ...env } };
   return new Promise((resolve) => {
-    execFile(TSX, [DEMO, ...args], { cwd: REPOSITORY_ROOT, timeout: 25_000 }, (error, stdout, stderr) => {
+    execFile(TSX, [DEMO, ...args], options, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });
@@ -131,5 +132,33 @@ describe('the demo script', () => {
     expect(run.code).toBe(0);
     expect(callsOf(emulator, 'CreateAccountAssignment')).toHaveLength(1);
     expect(callsOf(emulator, 'DeleteAccountAssignment')).toHaveLength(1);
+  });
+
+  test('--live takes credentials from the default provider chain and never prints them', async () => {
+    // Environment credentials (first in the chain), against the emulator instead of AWS.
+    const credentials = {
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7LIVETEST',
+      AWS_SECRET_ACCESS_KEY: 'liveTestSecretAccessKey/EXAMPLE0123456789abc',
+      AWS_SESSION_TOKEN: 'liveTestSessionTokenEXAMPLE0123456789',
+      AWS_REGION: 'eu-west-1',
+    };
+    const run = await runDemo(
+      [
+        '--live',
+        '--endpoint',
+        emulator.endpoint,
+        '--type',
+        'application-assignment',
+        '--model',
+        'application-assignment/inputs/inputs_1_create.json',
+      ],
+      credentials,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('eu-west-1');
+    for (const secret of [credentials.AWS_SECRET_ACCESS_KEY, credentials.AWS_SESSION_TOKEN]) {
+      expect(run.stdout + run.stderr).not.toContain(secret);
+    }
+    expect(callsOf(emulator, 'CreateApplicationAssignment')).toHaveLength(1);
   });
 });
