@@ -1,0 +1,422 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  AlreadyExistsException,
+  CloudFormationClient,
+  CloudFormationServiceException,
+  CreateStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  DescribeTypeRegistrationCommand,
+  RegisterTypeCommand,
+  SetTypeDefaultVersionCommand,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
+import { NoSuchBucket, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CredentialsProviderError } from '@smithy/core/config';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  main,
+  parseCommandLine,
+  register,
+  RegisterDependencies,
+  RegisterError,
+  RegisterOptions,
+} from '../../dev/register/register';
+import { parseTemplate } from './cloudformation-yaml';
+
+const CREDENTIALS = {
+  accessKeyId: 'AKIAREGISTERTEST0001',
+  secretAccessKey: 'registerTestSecret/EXAMPLE+abcdefghij',
+};
+const TYPE_ARN = 'arn:aws:cloudformation:eu-west-1:111122223333:type/resource/Org-SSO-Assignment';
+const VERSION_ARN = `${TYPE_ARN}/00000003`;
+const ROLE_STACK = 'org-sso-assignment-role-stack';
+const LOGGING_STACK = 'org-sso-assignment-logging-stack';
+const EXECUTION_ROLE = 'arn:aws:iam::111122223333:role/org-sso-assignment-role-stack-ExecutionRole-1';
+const LOG_ROLE = 'arn:aws:iam::111122223333:role/org-sso-assignment-logging-stack-LogDeliveryRole-1';
+
+const cloudFormationMock = mockClient(CloudFormationClient);
+const s3Mock = mockClient(S3Client);
+
+let workDir: string;
+let packagePath: string;
+let lines: string[];
+
+function deps(credentials: CloudFormationClient['config']['credentials'] | typeof CREDENTIALS = CREDENTIALS) {
+  const dependencies: RegisterDependencies = {
+    cloudFormation: new CloudFormationClient({ region: 'eu-west-1', credentials }),
+    s3: new S3Client({ region: 'eu-west-1', credentials: CREDENTIALS }),
+    log: (line) => lines.push(line),
+    // Millisecond polling: the waiters still back off with jitter, only the bounds are small.
+    timing: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 2 },
+    now: () => new Date('2026-03-04T05:06:07.890Z'),
+  };
+  return dependencies;
+}
+
+function options(overrides: Partial<RegisterOptions> = {}): RegisterOptions {
+  return {
+    typeName: 'Org::SSO::Assignment',
+    bucket: 'my-artifacts',
+    packageName: 'assignment',
+    packagePath,
+    logGroupName: 'Org-SSO-Assignment-logs',
+    ...overrides,
+  };
+}
+
+function stackCompletes(stackName: string, outputs: Record<string, string>): void {
+  cloudFormationMock.on(DescribeStacksCommand, { StackName: stackName }).resolves({
+    Stacks: [
+      {
+        StackName: stackName,
+        StackStatus: 'CREATE_COMPLETE',
+        CreationTime: new Date(),
+        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
+  });
+}
+
+function awsError(name: string, status: number, message: string): CloudFormationServiceException {
+  return new CloudFormationServiceException({
+    name,
+    $fault: 'client',
+    $metadata: { httpStatusCode: status },
+    message,
+  });
+}
+
+function setUpHappyPath(): void {
+  s3Mock.on(PutObjectCommand).resolves({});
+  cloudFormationMock.on(CreateStackCommand).resolves({ StackId: 'stack-id' });
+  stackCompletes(ROLE_STACK, { ExecutionRoleArn: EXECUTION_ROLE });
+  stackCompletes(LOGGING_STACK, { LogRoleArn: LOG_ROLE, LogGroupName: 'Org-SSO-Assignment-logs' });
+  cloudFormationMock.on(RegisterTypeCommand).resolves({ RegistrationToken: 'token-1' });
+  cloudFormationMock
+    .on(DescribeTypeRegistrationCommand)
+    .resolvesOnce({ ProgressStatus: 'IN_PROGRESS', Description: 'Deployment is currently in DEPLOY_STAGE' })
+    .resolvesOnce({ ProgressStatus: 'IN_PROGRESS', Description: 'Deployment is currently in DEPLOY_STAGE' })
+    .resolves({
+      ProgressStatus: 'COMPLETE',
+      Description: 'Deployment is currently in COMPLETE',
+      TypeArn: TYPE_ARN,
+      TypeVersionArn: VERSION_ARN,
+    });
+  cloudFormationMock.on(SetTypeDefaultVersionCommand).resolves({});
+}
+
+async function failure(run: Promise<unknown>): Promise<RegisterError> {
+  const error = await run.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(RegisterError);
+  return error as RegisterError;
+}
+
+beforeEach(() => {
+  cloudFormationMock.reset();
+  s3Mock.reset();
+  lines = [];
+  workDir = mkdtempSync(path.join(tmpdir(), 'register-test-'));
+  packagePath = path.join(workDir, 'assignment.zip');
+  writeFileSync(packagePath, Buffer.from('PK\u0003\u0004 package bytes'));
+});
+
+afterEach(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('register', () => {
+  test('uploads, deploys the role and logging stacks, registers, waits and sets the default version', async () => {
+    setUpHappyPath();
+    const result = await register(options(), deps());
+
+    const upload = s3Mock.commandCalls(PutObjectCommand)[0].args[0].input;
+    expect(upload).toMatchObject({
+      Bucket: 'my-artifacts',
+      Key: 'org-sso-assignment-2026-03-04T05-06-07.zip',
+      ContentType: 'application/zip',
+    });
+    expect(Buffer.from(upload.Body as Uint8Array).toString()).toContain('package bytes');
+
+    expect(
+      cloudFormationMock.commandCalls(CreateStackCommand).map((call) => call.args[0].input.StackName),
+    ).toEqual([ROLE_STACK, LOGGING_STACK]);
+    expect(cloudFormationMock.commandCalls(RegisterTypeCommand)[0].args[0].input).toEqual({
+      Type: 'RESOURCE',
+      TypeName: 'Org::SSO::Assignment',
+      SchemaHandlerPackage: 's3://my-artifacts/org-sso-assignment-2026-03-04T05-06-07.zip',
+      ExecutionRoleArn: EXECUTION_ROLE,
+      LoggingConfig: { LogRoleArn: LOG_ROLE, LogGroupName: 'Org-SSO-Assignment-logs' },
+      ClientRequestToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(cloudFormationMock.commandCalls(DescribeTypeRegistrationCommand)).toHaveLength(3);
+    expect(cloudFormationMock.commandCalls(SetTypeDefaultVersionCommand)[0].args[0].input).toEqual({
+      Arn: VERSION_ARN,
+    });
+    expect(result).toEqual({
+      packageUrl: 's3://my-artifacts/org-sso-assignment-2026-03-04T05-06-07.zip',
+      executionRoleArn: EXECUTION_ROLE,
+      logRoleArn: LOG_ROLE,
+      logGroupName: 'Org-SSO-Assignment-logs',
+      typeArn: TYPE_ARN,
+      typeVersionArn: VERSION_ARN,
+    });
+  });
+
+  test('shows each change of registration progress once, and never the credentials', async () => {
+    setUpHappyPath();
+    await register(options(), deps());
+    const progress = lines.filter((line) => line.includes('Deployment is currently'));
+    expect(progress.map((line) => line.replace(/\[\d+s\] /, ''))).toEqual([
+      '  IN_PROGRESS: Deployment is currently in DEPLOY_STAGE',
+      '  COMPLETE: Deployment is currently in COMPLETE',
+    ]);
+    expect(lines.join('\n')).not.toContain(CREDENTIALS.secretAccessKey);
+    expect(lines.join('\n')).not.toContain(CREDENTIALS.accessKeyId);
+  });
+
+  test('the role stack is resource-role.yaml rendered for the private name being registered', async () => {
+    setUpHappyPath();
+    await register(options(), deps());
+    const roleStack = cloudFormationMock
+      .commandCalls(CreateStackCommand)
+      .find((call) => call.args[0].input.StackName === ROLE_STACK);
+    expect(roleStack?.args[0].input.Capabilities).toEqual(['CAPABILITY_IAM']);
+    const template = parseTemplate(roleStack?.args[0].input.TemplateBody ?? '');
+    expect(JSON.stringify(template.Resources.ExecutionRole)).toContain(':type/resource/Org-SSO-Assignment/*');
+    expect(JSON.stringify(template.Resources.ExecutionRole)).toContain('sso:CreateAccountAssignment');
+  });
+
+  test('given role ARNs, no stack is deployed and the ARNs are registered as given', async () => {
+    setUpHappyPath();
+    await register(
+      options({
+        executionRoleArn: 'arn:aws:iam::1:role/exec',
+        logRoleArn: 'arn:aws:iam::1:role/log',
+        logGroupName: 'g',
+      }),
+      deps(),
+    );
+    expect(cloudFormationMock.commandCalls(CreateStackCommand)).toHaveLength(0);
+    expect(cloudFormationMock.commandCalls(RegisterTypeCommand)[0].args[0].input).toMatchObject({
+      ExecutionRoleArn: 'arn:aws:iam::1:role/exec',
+      LoggingConfig: { LogRoleArn: 'arn:aws:iam::1:role/log', LogGroupName: 'g' },
+    });
+  });
+
+  test('existing, unchanged stacks are reused: the update reports "No updates are to be performed."', async () => {
+    setUpHappyPath();
+    cloudFormationMock
+      .on(CreateStackCommand)
+      .rejects(new AlreadyExistsException({ $metadata: { httpStatusCode: 400 }, message: 'exists' }));
+    cloudFormationMock
+      .on(UpdateStackCommand)
+      .rejects(awsError('ValidationError', 400, 'No updates are to be performed.'));
+    const result = await register(options(), deps());
+    expect(cloudFormationMock.commandCalls(UpdateStackCommand)).toHaveLength(2);
+    expect(result.executionRoleArn).toBe(EXECUTION_ROLE);
+    expect(lines).toContain(`Stack ${ROLE_STACK} is up to date`);
+  });
+
+  test('no credentials: a clear message before any AWS call', async () => {
+    setUpHappyPath();
+    const missing = () =>
+      Promise.reject(new CredentialsProviderError('Could not load credentials from any providers'));
+    const error = await failure(register(options({ profile: 'work' }), deps(missing)));
+    expect(error.message).toMatch(/^No AWS credentials found \(profile "work"\)/);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(cloudFormationMock.calls()).toHaveLength(0);
+  });
+
+  test('missing bucket: says so and registers nothing', async () => {
+    setUpHappyPath();
+    s3Mock.on(PutObjectCommand).rejects(
+      new NoSuchBucket({
+        $metadata: { httpStatusCode: 404 },
+        message: 'The specified bucket does not exist',
+      }),
+    );
+    const error = await failure(register(options(), deps()));
+    expect(error.message).toContain('Bucket "my-artifacts" does not exist');
+    expect(error.message).toContain('eu-west-1');
+    expect(cloudFormationMock.commandCalls(RegisterTypeCommand)).toHaveLength(0);
+  });
+
+  test('bucket in another Region: says to use the registration Region', async () => {
+    setUpHappyPath();
+    s3Mock.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'PermanentRedirect',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 301 },
+        message: 'The bucket you are attempting to access must be addressed using the specified endpoint.',
+      }),
+    );
+    const error = await failure(register(options(), deps()));
+    expect(error.message).toContain('is not in eu-west-1');
+  });
+
+  test('access denied on upload names the S3 permission', async () => {
+    setUpHappyPath();
+    s3Mock.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'Access Denied',
+      }),
+    );
+    const error = await failure(register(options(), deps()));
+    expect(error.message).toContain('access denied');
+    expect(error.message).toContain('s3:PutObject on arn:aws:s3:::my-artifacts/*');
+  });
+
+  test('access denied on RegisterType names the registry permissions', async () => {
+    setUpHappyPath();
+    cloudFormationMock
+      .on(RegisterTypeCommand)
+      .rejects(
+        awsError('AccessDenied', 403, 'User is not authorized to perform: cloudformation:RegisterType'),
+      );
+    const error = await failure(register(options(), deps()));
+    expect(error.message).toMatch(
+      /^RegisterType: access denied\. The caller needs cloudformation:RegisterType/,
+    );
+    expect(cloudFormationMock.commandCalls(DescribeTypeRegistrationCommand)).toHaveLength(0);
+  });
+
+  test('a failed registration prints its description and leaves the default version alone', async () => {
+    setUpHappyPath();
+    cloudFormationMock.on(DescribeTypeRegistrationCommand).resolves({
+      ProgressStatus: 'FAILED',
+      Description: 'Schema validation failed: typeName does not match the package',
+    });
+    const error = await failure(register(options(), deps()));
+    expect(error.message).toBe(
+      'Registration failed: Schema validation failed: typeName does not match the package',
+    );
+    expect(cloudFormationMock.commandCalls(SetTypeDefaultVersionCommand)).toHaveLength(0);
+  });
+
+  test('a registration that never finishes stops at the wait limit with the token to check', async () => {
+    setUpHappyPath();
+    cloudFormationMock.on(DescribeTypeRegistrationCommand).resolves({ ProgressStatus: 'IN_PROGRESS' });
+    const dependencies = { ...deps(), timing: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 0.05 } };
+    const error = await failure(register(options(), dependencies));
+    expect(error.message).toContain('--registration-token token-1');
+    expect(cloudFormationMock.commandCalls(SetTypeDefaultVersionCommand)).toHaveLength(0);
+  });
+
+  test('a role stack that rolls back reports the failed resources', async () => {
+    setUpHappyPath();
+    cloudFormationMock.on(DescribeStacksCommand, { StackName: ROLE_STACK }).resolves({
+      Stacks: [{ StackName: ROLE_STACK, StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() }],
+    });
+    cloudFormationMock.on(DescribeStackEventsCommand).resolves({
+      StackEvents: [
+        {
+          StackId: 's',
+          EventId: '2',
+          StackName: ROLE_STACK,
+          Timestamp: new Date(),
+          ResourceStatus: 'ROLLBACK_COMPLETE',
+        },
+        {
+          StackId: 's',
+          EventId: '1',
+          StackName: ROLE_STACK,
+          Timestamp: new Date(),
+          LogicalResourceId: 'ExecutionRole',
+          ResourceStatus: 'CREATE_FAILED',
+          ResourceStatusReason: 'not authorized to perform: iam:CreateRole',
+        },
+      ],
+    });
+    const error = await failure(register(options(), deps()));
+    expect(error.message).toContain(`Stack ${ROLE_STACK} did not create successfully.`);
+    expect(error.message).toContain('ExecutionRole CREATE_FAILED: not authorized to perform: iam:CreateRole');
+    expect(cloudFormationMock.commandCalls(RegisterTypeCommand)).toHaveLength(0);
+  });
+
+  test('a stack left in ROLLBACK_COMPLETE by an earlier attempt: says to delete it', async () => {
+    setUpHappyPath();
+    cloudFormationMock
+      .on(CreateStackCommand)
+      .rejects(new AlreadyExistsException({ $metadata: { httpStatusCode: 400 }, message: 'exists' }));
+    cloudFormationMock
+      .on(UpdateStackCommand)
+      .rejects(
+        awsError(
+          'ValidationError',
+          400,
+          `Stack:${ROLE_STACK} is in ROLLBACK_COMPLETE state and can not be updated.`,
+        ),
+      );
+    const error = await failure(register(options(), deps()));
+    expect(error.message).toContain(`aws cloudformation delete-stack --stack-name ${ROLE_STACK}`);
+  });
+
+  test('a missing package says how to build it', async () => {
+    const error = await failure(register(options({ packagePath: path.join(workDir, 'absent.zip') }), deps()));
+    expect(error.message).toContain('npm run package -- --type assignment --type-name Org::SSO::Assignment');
+  });
+});
+
+describe('command line', () => {
+  test('reads every option; the package and log group default from the type', () => {
+    const parsed = parseCommandLine([
+      '--type-name',
+      'Org::SSO::ApplicationAssignment',
+      '--bucket',
+      's3://my-artifacts/',
+      '--region',
+      'eu-west-1',
+      '--profile',
+      'work',
+    ]);
+    expect(parsed).toEqual({
+      region: 'eu-west-1',
+      options: {
+        typeName: 'Org::SSO::ApplicationAssignment',
+        bucket: 'my-artifacts',
+        packageName: 'application-assignment',
+        packagePath: path.resolve(__dirname, '..', '..', 'build', 'application-assignment.zip'),
+        executionRoleArn: undefined,
+        logRoleArn: undefined,
+        logGroupName: 'Org-SSO-ApplicationAssignment-logs',
+        profile: 'work',
+      },
+    });
+  });
+
+  test.each([
+    [['--bucket', 'b'], '--type-name is required.'],
+    [['--type-name', 'Org::SSO::Assignment'], '--bucket is required.'],
+    [['--type-name', 'Org::SSO', '--bucket', 'b'], 'must look like Org::Service::Type'],
+    [['--type-name', 'AWS::SSO::Assignment', '--bucket', 'b'], 'the AWS namespace is reserved'],
+    [['--type-name', 'Org::SSO::Other', '--bucket', 'b'], 'pass --type'],
+    [['--type-name', 'Org::SSO::Assignment', '--bucket', 'b', '--type', 'nope'], '--type nope is not one of'],
+    [['--type-name', 'Org::SSO::Assignment', '--bucket', 'b', '--colour'], "Unknown option '--colour'"],
+  ])('%j is refused: %s', (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+
+  test('exit code 2 with usage for bad arguments, 0 for --help', async () => {
+    const errors: string[] = [];
+    const output: string[] = [];
+    const errorSpy = jest.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    const logSpy = jest.spyOn(console, 'log').mockImplementation((text: string) => output.push(text));
+    try {
+      expect(await main(['--bucket', 'b'])).toBe(2);
+      expect(errors.join('\n')).toContain('Usage: npm run register');
+      expect(await main(['--help'])).toBe(0);
+      expect(output.join('\n')).toContain('--execution-role-arn');
+    } finally {
+      errorSpy.mockRestore();
+      logSpy.mockRestore();
+    }
+  });
+});
