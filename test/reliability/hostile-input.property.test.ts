@@ -1,6 +1,8 @@
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
+import { entrypoint as applicationAssignmentEntrypoint } from '../../src/application-assignment/handlers';
+import { RESOURCE_SCHEMA as APPLICATION_ASSIGNMENT_SCHEMA } from '../../src/application-assignment/schema';
 import { entrypoint as assignmentEntrypoint } from '../../src/assignment/handlers';
 import { RESOURCE_SCHEMA as ASSIGNMENT_SCHEMA } from '../../src/assignment/schema';
 import { asProgress, handlerRequest, LAMBDA_CONTEXT } from '../support/handler-request';
@@ -39,6 +41,17 @@ const TYPES: TypeUnderTest[] = [
       PrincipalType: 'GROUP',
       TargetId: '222233334444',
       TargetType: 'AWS_ACCOUNT',
+    },
+  },
+  {
+    name: 'AWS::SSO::ApplicationAssignment',
+    entrypoint: applicationAssignmentEntrypoint,
+    properties: APPLICATION_ASSIGNMENT_SCHEMA.properties,
+    required: APPLICATION_ASSIGNMENT_SCHEMA.required,
+    validModel: {
+      ApplicationArn: 'arn:aws:sso::111122223333:application/ssoins-72230b9a8e8e8b7a/apl-1a2b3c4d5e6f7a8b',
+      PrincipalId: 'e4b8a4f8-2031-70a5-6b7c-8d9e0f1a2b3c',
+      PrincipalType: 'GROUP',
     },
   },
 ];

@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CreateAccountAssignmentCommand,
+  CreateApplicationAssignmentCommand,
+  DeleteApplicationAssignmentCommand,
+  DescribeApplicationAssignmentCommand,
+  ListApplicationAssignmentsCommand,
+  ResourceNotFoundException,
   DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
@@ -12,7 +17,8 @@ import {
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
-import { entrypoint } from '../../src/assignment/handlers';
+import { entrypoint as applicationAssignmentEntrypoint } from '../../src/application-assignment/handlers';
+import { entrypoint as assignmentEntrypoint } from '../../src/assignment/handlers';
 import { asProgress, handlerRequest, LAMBDA_CONTEXT } from '../support/handler-request';
 
 /**
@@ -23,9 +29,14 @@ import { asProgress, handlerRequest, LAMBDA_CONTEXT } from '../support/handler-r
 const FORWARD_ACCESS = /^iam:/;
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const schema = JSON.parse(readFileSync(path.join(ROOT, 'aws-sso-assignment.json'), 'utf8')) as {
-  handlers: Record<string, { permissions: string[] }>;
-};
+
+function handlerPermissions(schemaFile: string): Record<string, { permissions: string[] }> {
+  return (
+    JSON.parse(readFileSync(path.join(ROOT, schemaFile), 'utf8')) as {
+      handlers: Record<string, { permissions: string[] }>;
+    }
+  ).handlers;
+}
 
 const sso = mockClient(SSOAdminClient);
 const REQUEST_ID = 'a3c5e7f9-1b2d-4f6a-8c0e-123456789abc';
@@ -44,7 +55,7 @@ const LISTED = {
   PrincipalType: 'GROUP' as const,
 };
 
-function stubWorld(assignmentExists: boolean): void {
+function stubAccountAssignments(assignmentExists: boolean): void {
   sso.reset();
   sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: assignmentExists ? [LISTED] : [] });
   sso.on(ListPermissionSetsCommand).resolves({ PermissionSets: [MODEL.PermissionSetArn] });
@@ -72,9 +83,18 @@ function actionsSent(): Set<string> {
 }
 
 type Step = { properties: object; context?: Record<string, unknown>; exists: boolean };
+type Handler = 'create' | 'read' | 'delete' | 'list';
 
-/** Every path of every handler, so that every command a handler can send is sent at least once. */
-const PATHS: Record<'create' | 'read' | 'delete' | 'list', Step[]> = {
+interface TypeUnderTest {
+  readonly name: string;
+  readonly schemaFile: string;
+  readonly entrypoint: (event: unknown, context?: object) => Promise<unknown>;
+  readonly stubWorld: (exists: boolean) => void;
+  /** Every path of every handler, so that every command a handler can send is sent at least once. */
+  readonly paths: Record<Handler, Step[]>;
+}
+
+const ACCOUNT_ASSIGNMENT_PATHS: Record<Handler, Step[]> = {
   create: [
     { properties: MODEL, exists: false },
     { properties: MODEL, exists: true },
@@ -108,32 +128,87 @@ const PATHS: Record<'create' | 'read' | 'delete' | 'list', Step[]> = {
   ],
 };
 
+const APPLICATION = {
+  ApplicationArn: 'arn:aws:sso::111122223333:application/ssoins-72230b9a8e8e8b7a/apl-1a2b3c4d5e6f7a8b',
+  PrincipalId: MODEL.PrincipalId,
+  PrincipalType: 'GROUP',
+};
+
+function stubApplicationAssignments(exists: boolean): void {
+  sso.reset();
+  const described = { ...APPLICATION, PrincipalType: 'GROUP' as const };
+  if (exists) sso.on(DescribeApplicationAssignmentCommand).resolves(described);
+  else
+    sso
+      .on(DescribeApplicationAssignmentCommand)
+      .rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+  sso.on(CreateApplicationAssignmentCommand).resolves({});
+  sso.on(DeleteApplicationAssignmentCommand).resolves({});
+  sso.on(ListApplicationAssignmentsCommand).resolves({ ApplicationAssignments: [described] });
+}
+
+const TYPES: TypeUnderTest[] = [
+  {
+    name: 'AWS::SSO::Assignment',
+    schemaFile: 'aws-sso-assignment.json',
+    entrypoint: assignmentEntrypoint,
+    stubWorld: stubAccountAssignments,
+    paths: ACCOUNT_ASSIGNMENT_PATHS,
+  },
+  {
+    name: 'AWS::SSO::ApplicationAssignment',
+    schemaFile: 'application-assignment/aws-sso-applicationassignment.json',
+    entrypoint: applicationAssignmentEntrypoint,
+    stubWorld: stubApplicationAssignments,
+    paths: {
+      create: [
+        { properties: APPLICATION, exists: false },
+        { properties: APPLICATION, exists: true },
+        { properties: APPLICATION, context: { phase: 'submit', startedAt: Date.now() }, exists: true },
+      ],
+      read: [
+        { properties: APPLICATION, exists: true },
+        { properties: APPLICATION, exists: false },
+      ],
+      delete: [
+        { properties: APPLICATION, exists: true },
+        { properties: APPLICATION, exists: false },
+        {
+          properties: APPLICATION,
+          context: { phase: 'confirm', startedAt: Date.now(), polls: 0 },
+          exists: false,
+        },
+      ],
+      list: [{ properties: { ApplicationArn: APPLICATION.ApplicationArn }, exists: true }],
+    },
+  },
+];
+
 beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
 afterAll(() => {
   jest.restoreAllMocks();
   sso.restore();
 });
 
-describe.each(Object.entries(PATHS))('AWS::SSO::Assignment %s handler', (handler, steps) => {
-  test('sends only commands its permissions allow, and every sso: permission it declares is used', async () => {
-    const sent = new Set<string>();
-    for (const step of steps) {
-      stubWorld(step.exists);
-      const action = handler.toUpperCase() as 'CREATE' | 'READ' | 'DELETE' | 'LIST';
-      const response = asProgress(
-        await entrypoint(
-          handlerRequest(action, step.properties, { callbackContext: step.context }),
-          LAMBDA_CONTEXT,
-        ),
-      );
-      expect(response.errorCode).not.toBe('InternalFailure');
-      actionsSent().forEach((action) => sent.add(action));
-    }
-    const declared = schema.handlers[handler].permissions;
-    expect([...sent].filter((action) => !declared.includes(action))).toEqual([]);
-    expect(
-      declared.filter((permission) => !FORWARD_ACCESS.test(permission) && !sent.has(permission)),
-    ).toEqual([]);
-    expect(declared.filter((permission) => permission.includes('*'))).toEqual([]);
-  });
+describe.each(TYPES)('$name', (type) => {
+  test.each(Object.entries(type.paths))(
+    '%s sends only commands its permissions allow, and uses every sso: permission it declares',
+    async (handler, steps) => {
+      const sent = new Set<string>();
+      for (const step of steps) {
+        type.stubWorld(step.exists);
+        const action = handler.toUpperCase() as 'CREATE' | 'READ' | 'DELETE' | 'LIST';
+        const request = handlerRequest(action, step.properties, { callbackContext: step.context });
+        const response = asProgress(await type.entrypoint(request, LAMBDA_CONTEXT));
+        expect(response.errorCode).not.toBe('InternalFailure');
+        actionsSent().forEach((sentAction) => sent.add(sentAction));
+      }
+      const declared = handlerPermissions(type.schemaFile)[handler].permissions;
+      expect([...sent].filter((sentAction) => !declared.includes(sentAction))).toEqual([]);
+      expect(
+        declared.filter((permission) => !FORWARD_ACCESS.test(permission) && !sent.has(permission)),
+      ).toEqual([]);
+      expect(declared.filter((permission) => permission.includes('*'))).toEqual([]);
+    },
+  );
 });
