@@ -138,9 +138,11 @@ function mutations(type: TypeUnderTest): fc.Arbitrary<Mutation> {
 }
 
 function apply(model: Record<string, string>, mutation: Mutation): Record<string, unknown> {
+  if (mutation.kind === 'remove') {
+    return Object.fromEntries(Object.entries(model).filter(([name]) => name !== mutation.property));
+  }
   const mutated: Record<string, unknown> = { ...model };
-  if (mutation.kind === 'remove') delete mutated[mutation.property];
-  else if (mutation.kind === 'null') mutated[mutation.property] = null;
+  if (mutation.kind === 'null') mutated[mutation.property] = null;
   // An own property even for '__proto__', as JSON.parse creates it from a request body.
   else
     Object.defineProperty(mutated, mutation.property, {
