@@ -54,7 +54,14 @@ Other options:
   --provisioning-ms MS    emulator: how long an account-assignment write stays IN_PROGRESS (default ${DEFAULT_PROVISIONING_MS})
   --time-scale X          multiplies the handlers' callback delays (default 1: real waits)
   --verbose               also print the handlers' and runtime lib's own log lines
-  --help`;
+  --help
+
+Examples:
+  npm run demo -- --type assignment --provisioning-ms 5000
+  npx tsx dev/emulator/main.ts --port 4566   # in another terminal, then:
+  npm run demo -- --endpoint http://127.0.0.1:4566 --model inputs/inputs_1_create.json
+  AWS_PROFILE=admin npm run demo -- --live --region eu-west-1 --type assignment --instance-arn arn:aws:sso:::instance/ssoins-… \\
+    --permission-set-arn … --principal-type GROUP --principal-id … --target-id 123456789012`;
 
 function messageOf(response: unknown): string {
   const message: unknown =
