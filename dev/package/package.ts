@@ -21,10 +21,16 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ZipArchive } from 'archiver';
 import { REPOSITORY_ROOT, TYPE_KEYS, type TypeKey } from '../types';
 import { bundleHandlers, formatBytes, typesFromArgument } from './bundle';
-import { isUsageError, PackageError, readJsonObject, readTypeProject, UsageError } from './project';
+import {
+  isUsageError,
+  PackageError,
+  readJsonObject,
+  readTypeProject,
+  type TypeProject,
+  UsageError,
+} from './project';
 import { DEFAULT_ORGANIZATION, replaceTypeName, validateTypeName, withOrganization } from './type-name';
 
 /** Every entry's date: fixed, so the same sources give the same bytes (DOS time is written in UTC). */
@@ -42,6 +48,8 @@ export interface ZipEntry {
 
 /** A zip of `entries`, sorted by name, with fixed dates and modes. */
 export async function deterministicZip(entries: readonly ZipEntry[]): Promise<Buffer> {
+  // archiver is an ES module: loaded here, so CommonJS callers (jest) can import this file for the rest.
+  const { ZipArchive } = await import('archiver');
   const archive = new ZipArchive({ zlib: { level: 9 } });
   const chunks: Buffer[] = [];
   archive.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -70,6 +78,8 @@ function json(value: unknown): Buffer {
 
 export interface PackageOptions {
   readonly type: TypeKey;
+  /** The type's project files; read from the repository when absent. */
+  readonly project?: TypeProject;
   /** The private name to stamp; defaults to the type's name under DEFAULT_ORGANIZATION. */
   readonly typeName?: string;
   readonly outdir?: string;
@@ -95,7 +105,7 @@ function inputEntries(inputsDir: string): ZipEntry[] {
 
 /** Builds `<outdir>/<type>.zip` for one type. */
 export async function packageType(options: PackageOptions): Promise<PackageResult> {
-  const project = readTypeProject(options.type);
+  const project = options.project ?? readTypeProject(options.type);
   const sourceTypeName = project.rpdkConfig.typeName;
   const typeName = validateTypeName(
     options.typeName ?? withOrganization(sourceTypeName, DEFAULT_ORGANIZATION),
@@ -116,7 +126,7 @@ export async function packageType(options: PackageOptions): Promise<PackageResul
 
   const workDir = await mkdtemp(path.join(tmpdir(), `package-${options.type}-`));
   try {
-    const bundle = await bundleHandlers(options.type, workDir);
+    const bundle = await bundleHandlers(options.type, workDir, project);
     const resourceProvider = await deterministicZip([
       { name: bundle.bundlePath, content: readFileSync(bundle.file) },
     ]);
