@@ -1,0 +1,351 @@
+// Shared set-up for the reliability suite: one SSO Admin emulator per test file, the two resource types
+// under test with a model valid in the emulator's seeded world, fresh caller credentials per test, a virtual
+// clock for deadline cells, and small readers over the emulator's call log and the driver's records.
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  buildHandlerRequest,
+  buildReinvocationRequest,
+  checkResponse,
+  cloneJson,
+  createLambdaContext,
+  Driver,
+  type CredentialsPayload,
+  type Entrypoint,
+  type HandlerAction,
+  type HandlerRequestPayload,
+  type ProgressEventPayload,
+  type ResourceProperties,
+  type RunOptions,
+  type RunResult,
+  functionNameFor,
+  runRequest,
+} from '../../../dev/driver';
+import {
+  DEFAULT_WORLD,
+  startEmulator,
+  type AssignmentTuple,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from '../../../dev/emulator';
+import { entrypoint as applicationAssignmentEntrypoint } from '../../../src/application-assignment/handlers';
+import { RESOURCE_SCHEMA as APPLICATION_ASSIGNMENT_SCHEMA } from '../../../src/application-assignment/schema';
+import { entrypoint as accountAssignmentEntrypoint } from '../../../src/assignment/handlers';
+import { RESOURCE_SCHEMA as ACCOUNT_ASSIGNMENT_SCHEMA } from '../../../src/assignment/schema';
+
+/** Account-assignment writes stay IN_PROGRESS this long in the emulator, so every CREATE/DELETE polls. */
+export const PROVISIONING_MS = 50;
+/** callbackDelaySeconds 1 -> 10 ms; the retry-later 3-15 s -> 30-150 ms. */
+export const TIME_SCALE = 0.01;
+
+export type TypeKey = 'assignment' | 'application-assignment';
+
+/** One resource type under test, bound to one model, and how to see that model in the emulator. */
+export interface TypeUnderTest {
+  readonly key: TypeKey;
+  readonly typeName: string;
+  readonly entrypoint: Entrypoint;
+  readonly primaryIdentifier: readonly string[];
+  /** A model valid against the schema and the emulator's seeded world. */
+  readonly model: ResourceProperties;
+  readonly createOperation: 'CreateAccountAssignment' | 'CreateApplicationAssignment';
+  readonly deleteOperation: 'DeleteAccountAssignment' | 'DeleteApplicationAssignment';
+  /** The SSO Admin read a READ of the model sends. */
+  readonly readOperation: 'ListAccountAssignments' | 'DescribeApplicationAssignment';
+  /** How many assignments matching `model` exist in the emulator now. */
+  copies(emulator: RunningEmulator, model?: ResourceProperties): number;
+  /** Deletes the model's assignment behind the API's back; whether it existed. */
+  removeOutOfBand(emulator: RunningEmulator, model?: ResourceProperties): boolean;
+  /** Re-adds the model's assignment behind the API's back (as already provisioned). */
+  addOutOfBand(emulator: RunningEmulator, model?: ResourceProperties): void;
+}
+
+const [ADMINISTRATOR_ACCESS, READ_ONLY_ACCESS] = DEFAULT_WORLD.permissionSets;
+const DEVELOPERS = DEFAULT_WORLD.groups[1];
+const WORKLOAD_DEV = DEFAULT_WORLD.accounts[1];
+const [GRAFANA] = DEFAULT_WORLD.applications;
+
+export const ACCOUNT_MODEL: ResourceProperties = {
+  InstanceArn: DEFAULT_WORLD.instanceArn,
+  PermissionSetArn: READ_ONLY_ACCESS.arn,
+  PrincipalId: DEVELOPERS.id,
+  PrincipalType: 'GROUP',
+  TargetId: WORKLOAD_DEV.id,
+  TargetType: 'AWS_ACCOUNT',
+};
+
+export const APPLICATION_MODEL: ResourceProperties = {
+  ApplicationArn: GRAFANA.arn,
+  PrincipalId: DEVELOPERS.id,
+  PrincipalType: 'GROUP',
+};
+
+export { ADMINISTRATOR_ACCESS, GRAFANA, READ_ONLY_ACCESS };
+
+function text(model: ResourceProperties, name: string): string {
+  const value = model[name];
+  if (typeof value !== 'string') throw new TypeError(`model.${name} must be a string`);
+  return value;
+}
+
+function principalType(model: ResourceProperties): 'USER' | 'GROUP' {
+  const value = model.PrincipalType;
+  if (value !== 'USER' && value !== 'GROUP') throw new TypeError('model.PrincipalType must be USER or GROUP');
+  return value;
+}
+
+/** The emulator's tuple for an account-assignment model. */
+export function tupleOf(model: ResourceProperties): AssignmentTuple {
+  return {
+    targetId: text(model, 'TargetId'),
+    permissionSetArn: text(model, 'PermissionSetArn'),
+    principalType: principalType(model),
+    principalId: text(model, 'PrincipalId'),
+  };
+}
+
+function applicationRecordOf(model: ResourceProperties) {
+  return {
+    applicationArn: text(model, 'ApplicationArn'),
+    principalType: principalType(model),
+    principalId: text(model, 'PrincipalId'),
+  };
+}
+
+export const ACCOUNT_ASSIGNMENT: TypeUnderTest = {
+  key: 'assignment',
+  typeName: ACCOUNT_ASSIGNMENT_SCHEMA.typeName,
+  entrypoint: accountAssignmentEntrypoint,
+  primaryIdentifier: ACCOUNT_ASSIGNMENT_SCHEMA.primaryIdentifier,
+  model: ACCOUNT_MODEL,
+  createOperation: 'CreateAccountAssignment',
+  deleteOperation: 'DeleteAccountAssignment',
+  readOperation: 'ListAccountAssignments',
+  copies(emulator, model = ACCOUNT_MODEL) {
+    const tuple = tupleOf(model);
+    return emulator.state.accountAssignments().filter((existing) => sameTuple(existing, tuple)).length;
+  },
+  removeOutOfBand(emulator, model = ACCOUNT_MODEL) {
+    return emulator.state.removeAccountAssignment(tupleOf(model));
+  },
+  addOutOfBand(emulator, model = ACCOUNT_MODEL) {
+    emulator.state.addAccountAssignment(tupleOf(model));
+  },
+};
+
+function sameTuple(left: AssignmentTuple, right: AssignmentTuple): boolean {
+  return (
+    left.targetId === right.targetId &&
+    left.permissionSetArn === right.permissionSetArn &&
+    left.principalType === right.principalType &&
+    left.principalId === right.principalId
+  );
+}
+
+export const APPLICATION_ASSIGNMENT: TypeUnderTest = {
+  key: 'application-assignment',
+  typeName: APPLICATION_ASSIGNMENT_SCHEMA.typeName,
+  entrypoint: applicationAssignmentEntrypoint,
+  primaryIdentifier: APPLICATION_ASSIGNMENT_SCHEMA.primaryIdentifier,
+  model: APPLICATION_MODEL,
+  createOperation: 'CreateApplicationAssignment',
+  deleteOperation: 'DeleteApplicationAssignment',
+  readOperation: 'DescribeApplicationAssignment',
+  copies(emulator, model = APPLICATION_MODEL) {
+    const wanted = applicationRecordOf(model);
+    return emulator.state
+      .applicationAssignments()
+      .filter(
+        (existing) =>
+          existing.applicationArn === wanted.applicationArn &&
+          existing.principalType === wanted.principalType &&
+          existing.principalId === wanted.principalId,
+      ).length;
+  },
+  removeOutOfBand(emulator, model = APPLICATION_MODEL) {
+    return emulator.state.removeApplicationAssignment(applicationRecordOf(model));
+  },
+  addOutOfBand(emulator, model = APPLICATION_MODEL) {
+    emulator.state.addApplicationAssignment(applicationRecordOf(model));
+  },
+};
+
+export const TYPES: readonly TypeUnderTest[] = [ACCOUNT_ASSIGNMENT, APPLICATION_ASSIGNMENT];
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/**
+ * Fresh temporary credentials shaped like STS ones: an ASIA… key id (20 characters), a 40-character secret
+ * and a long session token. A fresh identity per test also gives each test its own SDK client (the handlers
+ * cache one client per identity), so no retry-capacity state carries over between tests.
+ */
+export function sessionCredentials(): CredentialsPayload {
+  const keyIdSuffix = Array.from(randomBytes(16), (byte) => BASE32[byte % BASE32.length]).join('');
+  return {
+    accessKeyId: `ASIA${keyIdSuffix}`,
+    secretAccessKey: randomBytes(30).toString('base64'),
+    sessionToken: `IQoJb3JpZ2luX2VjE${randomBytes(420).toString('base64')}`,
+  };
+}
+
+/**
+ * Starts one emulator for the test file (before the handlers build their first SSO Admin client, which
+ * reads AWS_ENDPOINT_URL_SSO_ADMIN), resets it before each test and closes it after the file.
+ */
+export function useEmulator(options: EmulatorOptions = {}): () => RunningEmulator {
+  let emulator: RunningEmulator | undefined;
+  let savedEndpoint: string | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      provisioningMs: PROVISIONING_MS,
+      requestsPerSecond: Infinity,
+      ...options,
+    });
+    savedEndpoint = process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
+    process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+  });
+  afterAll(async () => {
+    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
+    else process.env.AWS_ENDPOINT_URL_SSO_ADMIN = savedEndpoint;
+    await emulator?.close();
+  });
+  beforeEach(() => emulator?.reset());
+  return () => {
+    if (!emulator) throw new Error('the emulator is not running (useEmulator runs in beforeAll)');
+    return emulator;
+  };
+}
+
+/** Silences the runtime lib's per-invocation console lines for the test (restored by restoreAllMocks). */
+export function muteConsole(): void {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+}
+
+export type TestDriver = {
+  driver: Driver;
+  /** The driver's own log lines (one per invocation). */
+  lines: string[];
+  /** The options every operation of this driver runs with (to re-send a request by hand). */
+  options: RunOptions;
+};
+
+/** A driver for the type with fresh credentials, scaled waits and its log lines kept. */
+export function driverFor(type: TypeUnderTest, overrides: Partial<RunOptions> = {}): TestDriver {
+  const lines: string[] = [];
+  const options: RunOptions = {
+    typeName: type.typeName,
+    primaryIdentifier: type.primaryIdentifier,
+    callerCredentials: sessionCredentials(),
+    timeScale: TIME_SCALE,
+    log: (line) => lines.push(line),
+    ...overrides,
+  };
+  return { driver: new Driver({ entrypoint: type.entrypoint, ...options }), lines, options };
+}
+
+/**
+ * Date.now() moved forward by the driver's waits instead of sleeping, so the 25-minute stabilization deadline
+ * passes in milliseconds. The handlers and the emulator (whose default clock is Date.now) both see it.
+ * Date.now is replaced by hand rather than with jest.spyOn: a spy would record every one of the many
+ * thousand calls a deadline cell makes.
+ */
+export class VirtualTime {
+  private offsetMs = 0;
+  private readonly realNow = Date.now;
+
+  install(): this {
+    Date.now = () => this.realNow() + this.offsetMs;
+    return this;
+  }
+
+  uninstall(): void {
+    Date.now = this.realNow;
+  }
+
+  readonly now = (): number => this.realNow() + this.offsetMs;
+
+  readonly advance = (ms: number): void => {
+    this.offsetMs += ms;
+  };
+
+  /** A driver `sleep` that advances virtual time by the wait, then runs `onWake` (fault changes between invocations). */
+  sleeper(onWake: (wait: number) => void = () => undefined): (ms: number) => Promise<void> {
+    let wait = 0;
+    return async (ms: number) => {
+      this.advance(ms);
+      wait += 1;
+      onWake(wait);
+    };
+  }
+}
+
+/** A VirtualTime installed for each test of the file (and uninstalled after it). */
+export function useVirtualTime(): () => VirtualTime {
+  let time: VirtualTime | undefined;
+  beforeEach(() => {
+    time = new VirtualTime().install();
+  });
+  afterEach(() => time?.uninstall());
+  return () => {
+    if (!time) throw new Error('virtual time is installed in beforeEach');
+    return time;
+  };
+}
+
+/** "<operation>:<outcome>" for every call (optionally of one operation), in arrival order. */
+export function callLog(emulator: RunningEmulator, operation?: string): string[] {
+  return emulator
+    .calls()
+    .filter((call) => operation === undefined || call.operation === operation)
+    .map((call) => `${call.operation}:${call.outcome}`);
+}
+
+export function countCalls(emulator: RunningEmulator, operation: string, outcome?: string): number {
+  return emulator
+    .calls()
+    .filter((call) => call.operation === operation && (outcome === undefined || call.outcome === outcome))
+    .length;
+}
+
+/** Every response of the operation(s), in order. */
+export function responsesOf(...results: RunResult[]): ProgressEventPayload[] {
+  return results.flatMap((result) => result.invocations.map((record) => record.response));
+}
+
+/** The callbackDelaySeconds of every IN_PROGRESS response. */
+export function callbackDelays(result: RunResult): number[] {
+  return result.invocations
+    .filter((record) => record.response.status === 'IN_PROGRESS')
+    .map((record) => record.response.callbackDelaySeconds);
+}
+
+/** The error codes of every FAILED response. */
+export function errorCodes(...results: RunResult[]): string[] {
+  return responsesOf(...results).flatMap((response) =>
+    response.errorCode === undefined ? [] : [response.errorCode],
+  );
+}
+
+/**
+ * One Lambda invocation by hand (for crash cells): the response is checked against the contract like every
+ * response the driver sees, and returned even if the caller then "loses" it.
+ */
+export async function invokeOnce(
+  type: TypeUnderTest,
+  request: HandlerRequestPayload,
+  lambdaTimeoutMs?: number,
+): Promise<ProgressEventPayload> {
+  const context = createLambdaContext({ functionName: functionNameFor(type.typeName), lambdaTimeoutMs });
+  const raw = await type.entrypoint(cloneJson(request), context);
+  return checkResponse(request.action, raw, { primaryIdentifier: type.primaryIdentifier });
+}
+
+/** The first HandlerRequest of an operation, as CloudFormation would build it with the driver's settings. */
+export function firstRequest(
+  options: RunOptions,
+  action: HandlerAction,
+  properties: ResourceProperties,
+): HandlerRequestPayload {
+  return buildHandlerRequest(options, { action, properties, bearerToken: randomUUID() });
+}
+
+export { buildReinvocationRequest, runRequest };
