@@ -1,4 +1,5 @@
-# `sam build` runs these targets with ARTIFACTS_DIR set to the function's artifact folder. The handler
-# is bundled into one file at the path template.yml and .rpdk-config name (dist/assignment/handlers.js).
+# `sam build` runs these targets with ARTIFACTS_DIR set to the function's artifact folder. Both types'
+# templates (template.yml and application-assignment/template.yml) use the logical IDs `cfn test` expects,
+# so every artifact gets both bundled handlers (dist/<type>/handlers.js) and each template picks its own.
 build-TypeFunction build-TestEntrypoint:
-	npm run --silent build:lambda -- --type assignment --outdir "$(ARTIFACTS_DIR)"
+	npm run --silent build:lambda -- --type all --outdir "$(ARTIFACTS_DIR)"
