@@ -11,6 +11,7 @@
  *   `npm run register` deploys when no log role is given.
  */
 import { Document, isScalar, visit } from 'yaml';
+import { TYPE_NAME_PATTERN } from '../package/type-name';
 import { hyphenatedTypeName, RegistrySchema } from './registry-schema';
 
 /** A template value: a literal or an intrinsic function in its long (JSON) form. */
@@ -26,10 +27,6 @@ const MAX_SESSION_SECONDS = 43200;
 const SESSION_SECONDS_PER_HANDLER_MINUTE = 70;
 
 const CLOUDFORMATION_SERVICE = 'resources.cloudformation.amazonaws.com';
-/** Namespaces the registry reserves (RegisterType API reference, TypeName). */
-export const RESERVED_NAMESPACES = ['Alexa', 'AMZN', 'Amazon', 'AWS', 'Custom', 'Dev'];
-/** RegisterType's TypeName pattern for resource types (no `::MODULE` suffix). */
-export const TYPE_NAME_PATTERN = '^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$';
 
 /** Every action any handler declares, sorted, without duplicates: the execution role's permissions. */
 export function handlerPermissions(schema: RegistrySchema): string[] {

@@ -8,7 +8,8 @@
  * A resource type name: three `::`-separated parts of 2-64 letters or digits (`typeName` in
  * schema/meta/base.definition.schema.v1.json; RegisterType's TypeName).
  */
-const TYPE_NAME = /^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$/;
+export const TYPE_NAME_PATTERN = '^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$';
+const TYPE_NAME = new RegExp(TYPE_NAME_PATTERN);
 
 /**
  * "The following organization namespaces are reserved and can't be used in your extension names: Alexa,

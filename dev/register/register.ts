@@ -12,6 +12,7 @@
  * Exit code 0 on success, 1 when a step fails, 2 for bad arguments. Credentials are never printed.
  */
 import { randomUUID } from 'node:crypto';
+import { validateTypeName } from '../package/type-name';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -36,9 +37,7 @@ import {
   defaultLogGroupName,
   loggingTemplate,
   renderResourceRole,
-  RESERVED_NAMESPACES,
   templateToYaml,
-  TYPE_NAME_PATTERN,
 } from '../generate/registration';
 import { hyphenatedTypeName, RegistrySchema } from '../generate/registry-schema';
 import { RESOURCE_TYPES, ResourceTypeSources } from '../generate/types';
@@ -510,17 +509,10 @@ export function parseCommandLine(argv: string[]): CliArguments | 'help' {
   const bucket = values.bucket?.replace(/^s3:\/\//, '').replace(/\/+$/, '');
   if (!typeName) throw new RegisterError('--type-name is required.');
   if (!bucket) throw new RegisterError('--bucket is required.');
-  if (!new RegExp(TYPE_NAME_PATTERN).test(typeName)) {
-    throw new RegisterError(
-      `--type-name ${typeName} must look like Org::Service::Type (letters and digits).`,
-    );
-  }
-  const namespace = typeName.split('::')[0];
-  if (RESERVED_NAMESPACES.some((reserved) => reserved.toLowerCase() === namespace.toLowerCase())) {
-    throw new RegisterError(
-      `--type-name ${typeName}: the ${namespace} namespace is reserved (${RESERVED_NAMESPACES.join(', ')}); ` +
-        'choose your own, e.g. Org::SSO::Assignment.',
-    );
+  try {
+    validateTypeName(typeName);
+  } catch (error) {
+    throw new RegisterError(`--type-name: ${errorMessage(error)}`);
   }
   const packageName = values.type ?? packageForTypeName(typeName);
   if (!RESOURCE_TYPES.some((type) => packageNameOf(type) === packageName)) {

@@ -395,8 +395,8 @@ describe('command line', () => {
   test.each([
     [['--bucket', 'b'], '--type-name is required.'],
     [['--type-name', 'Org::SSO::Assignment'], '--bucket is required.'],
-    [['--type-name', 'Org::SSO', '--bucket', 'b'], 'must look like Org::Service::Type'],
-    [['--type-name', 'AWS::SSO::Assignment', '--bucket', 'b'], 'the AWS namespace is reserved'],
+    [['--type-name', 'Org::SSO', '--bucket', 'b'], 'must be Organization::Service::Resource'],
+    [['--type-name', 'AWS::SSO::Assignment', '--bucket', 'b'], "the organization 'AWS' is reserved"],
     [['--type-name', 'Org::SSO::Other', '--bucket', 'b'], 'pass --type'],
     [['--type-name', 'Org::SSO::Assignment', '--bucket', 'b', '--type', 'nope'], '--type nope is not one of'],
     [['--type-name', 'Org::SSO::Assignment', '--bucket', 'b', '--colour'], "Unknown option '--colour'"],
