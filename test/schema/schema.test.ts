@@ -94,3 +94,16 @@ test('generated files say they are generated', () => {
     );
   }
 });
+
+test('the dev tooling registry (dev/types.ts) and the generator list (dev/generate/types.ts) name the same types', async () => {
+  const { RESOURCE_TYPES: DEV_TYPES } = await import('../../dev/types');
+  const fromDev = DEV_TYPES.map((type) => ({
+    typeName: type.typeName,
+    sourceDir: path.dirname(type.handlersFile),
+  }));
+  const fromGenerator = RESOURCE_TYPES.map((sources) => ({
+    typeName: readJson(path.join(ROOT, sources.schema)).typeName,
+    sourceDir: sources.sourceDir,
+  }));
+  expect(fromDev).toEqual(fromGenerator);
+});
