@@ -1,0 +1,354 @@
+/** Renders bench results as the Markdown the run prints and writes to bench/results/latest.md. */
+import { MODEL, SCALE } from './model';
+import type { BenchResults, ConvergenceCase, OperationFigures } from './results';
+import { formatBytes, formatDuration, formatRatio, markdownTable } from './table';
+
+const LIB_FIXED_WAIT_MS = 1_000;
+
+function operationCells(figures: OperationFigures): string[] {
+  return [
+    formatDuration(figures.totalMs),
+    formatRatio(figures.ratio),
+    String(figures.apiCalls),
+    String(figures.invocations),
+    figures.failures === 0 ? '0' : `**${figures.failures}**`,
+  ];
+}
+
+function convergenceTable(cases: readonly ConvergenceCase[]): string {
+  const rows = cases.map((entry) => [
+    formatDuration(entry.provisioningMs),
+    entry.strategy === 'ours' ? 'ours' : 'native-like',
+    ...operationCells(entry.create),
+    ...operationCells(entry.delete),
+  ]);
+  return markdownTable(
+    [
+      'provisioning',
+      'strategy',
+      'CREATE time',
+      '÷ provisioning',
+      'SSO calls',
+      'invocations',
+      'failed',
+      'DELETE time',
+      '÷ provisioning',
+      'SSO calls',
+      'invocations',
+      'failed',
+    ],
+    rows,
+    ['left', 'left'],
+  );
+}
+
+interface Gap {
+  measure: string;
+  ours: number;
+  limit: number;
+  limitLabel: string;
+}
+
+/** Our figures against their limits, largest ratio first. */
+function gapsTable(results: BenchResults): string | undefined {
+  const gaps: Gap[] = [];
+  for (const entry of results.convergence ?? []) {
+    if (entry.strategy !== 'ours') continue;
+    for (const [action, figures] of [
+      ['CREATE', entry.create],
+      ['DELETE', entry.delete],
+    ] as const) {
+      gaps.push({
+        measure: `${action}, provisioning ${formatDuration(entry.provisioningMs)}`,
+        ours: figures.totalMs,
+        limit: entry.provisioningMs,
+        limitLabel: 'the provisioning time',
+      });
+    }
+  }
+  const scale = results.scale?.runs.find((run) => run.strategy === 'ours');
+  if (results.scale && scale) {
+    gaps.push({
+      measure: `${scale.assignments} CREATEs at once`,
+      ours: scale.totalMs,
+      limit: results.scale.limit.limitMs,
+      limitLabel: "the quotas' physical limit",
+    });
+  }
+  if (gaps.length === 0) return undefined;
+  gaps.sort((left, right) => right.ours / right.limit - left.ours / left.limit);
+  return markdownTable(
+    ['measure', 'ours', 'limit', 'ratio', 'gap'],
+    gaps.map((gap) => [
+      gap.measure,
+      formatDuration(gap.ours),
+      `${formatDuration(gap.limit)} (${gap.limitLabel})`,
+      formatRatio(gap.ours / gap.limit),
+      formatDuration(gap.ours - gap.limit),
+    ]),
+  );
+}
+
+/** What the original lib's fixed wait would add to our operations: exactly 1 s per invocation. */
+function fixedWaitEffect(cases: readonly ConvergenceCase[]): string {
+  const rows = cases
+    .filter((entry) => entry.strategy === 'ours')
+    .map((entry) => {
+      const withWait = (figures: OperationFigures): number =>
+        figures.totalMs + figures.invocations * LIB_FIXED_WAIT_MS;
+      return [
+        formatDuration(entry.provisioningMs),
+        formatRatio(entry.create.ratio),
+        formatRatio(withWait(entry.create) / entry.provisioningMs),
+        formatRatio(entry.delete.ratio),
+        formatRatio(withWait(entry.delete) / entry.provisioningMs),
+      ];
+    });
+  return markdownTable(
+    [
+      'provisioning',
+      'CREATE ÷ P, patched',
+      'CREATE ÷ P, original lib',
+      'DELETE ÷ P, patched',
+      'DELETE ÷ P, original lib',
+    ],
+    rows,
+  );
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const out: string[] = [];
+  const { machine } = results;
+  out.push('# Benchmarks (`npm run bench`)');
+  out.push('');
+  out.push(
+    `${results.date} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.platform}; ` +
+      `the whole run took ${results.wallSeconds.toFixed(0)} s.`,
+  );
+  out.push('');
+  out.push(
+    'Figures are ratios measured in one run: against `node -e 0` in the same run, against the provisioning time, ' +
+      "against the quotas' physical limit, or before/after. Sections 3 and 4 run on virtual time (exact, " +
+      'independent of the machine): the real handler code talks real HTTP to the emulator; only waits are virtual.',
+  );
+
+  out.push('');
+  out.push('## 1. Cold start');
+  out.push('');
+  if (results.coldStart && results.coldStart.length > 0) {
+    out.push(
+      markdownTable(
+        [
+          'type',
+          '`node -e 0`',
+          'new process → bundle loaded → first READ',
+          'ratio',
+          'node start',
+          'require',
+          'first READ',
+          'answer',
+        ],
+        results.coldStart.map((entry) => [
+          entry.type,
+          formatDuration(entry.bareNodeMedianMs),
+          formatDuration(entry.handlerMedianMs),
+          formatRatio(entry.ratio),
+          formatDuration(entry.bootMedianMs),
+          formatDuration(entry.requireMedianMs),
+          formatDuration(entry.firstReadMedianMs),
+          entry.status,
+        ]),
+      ),
+    );
+    out.push('');
+    out.push(
+      `Medians of ${results.coldStart[0].runs} runs of each, alternating, after one warm-up of each; the handler ` +
+        'process is plain `node` requiring the bundled handler file of the package (dev/package measureColdStart).',
+    );
+  } else {
+    out.push('n/a (package step missing)');
+  }
+
+  out.push('');
+  out.push('## 2. Package size');
+  out.push('');
+  if (results.packages && results.packages.length > 0) {
+    out.push(
+      markdownTable(
+        ['type', 'ResourceProvider.zip', 'handler bundle (uncompressed)', 'package zip'],
+        results.packages.map((entry) => [
+          entry.type,
+          formatBytes(entry.resourceProviderBytes),
+          formatBytes(entry.bundleBytes),
+          formatBytes(entry.packageBytes),
+        ]),
+      ),
+    );
+  } else {
+    out.push('n/a (package step missing)');
+  }
+
+  out.push('');
+  out.push('## 3. Convergence of one CREATE and one DELETE');
+  out.push('');
+  if (results.convergence) {
+    out.push(convergenceTable(results.convergence));
+    out.push('');
+    out.push(
+      `Model: CloudFormation re-invokes ${formatDuration(MODEL.reinvocationOverheadMs)} after callbackDelaySeconds ` +
+        `(a stated constant, not a measurement); handler execution takes no virtual time; Lambda timeout ` +
+        `${formatDuration(MODEL.lambdaTimeoutMs)}. Medians of ${results.convergence[0]?.repetitions ?? 0} repetitions ` +
+        `(seeded jitter). native-like = the native handler's strategy (constant 5 s stabilization poll waited ` +
+        'in-process, random 60-299 s callback on throttling or conflict; bench/native/native-like.ts).',
+    );
+  } else {
+    out.push('n/a (section failed)');
+  }
+
+  out.push('');
+  out.push(`## 4. Scale: ${SCALE.assignments} assignments created at once`);
+  out.push('');
+  if (results.scale) {
+    const { limit } = results.scale;
+    out.push(
+      `Emulator at ${SCALE.requestsPerSecond} requests/s and ${SCALE.maxOutstandingAsyncWrites} outstanding writes, ` +
+        `provisioning ${formatDuration(SCALE.provisioningMs)}. Physical limit = ${formatDuration(limit.limitMs)} ` +
+        `(${limit.binding} bound; writes bound ${formatDuration(limit.writesBoundMs)}, calls bound ` +
+        `${formatDuration(limit.callsBoundMs)}): ${limit.definition}.`,
+    );
+    out.push('');
+    out.push(
+      markdownTable(
+        [
+          'strategy',
+          'failures',
+          'total time',
+          '÷ limit',
+          'p50 done',
+          'p95 done',
+          'SSO calls',
+          'throttled',
+          'invocations',
+          'wall time',
+        ],
+        results.scale.runs.map((run) => [
+          run.strategy === 'ours' ? 'ours' : 'native-like',
+          run.failures === 0 ? '0' : `**${run.failures}** ${JSON.stringify(run.failureCodes)}`,
+          formatDuration(run.totalMs),
+          formatRatio(run.ratioToLimit),
+          formatDuration(run.p50Ms),
+          formatDuration(run.p95Ms),
+          String(run.apiCalls),
+          `${run.throttles} (${((run.throttles / run.apiCalls) * 100).toFixed(0)}%)`,
+          String(run.invocations),
+          formatDuration(run.wallMs),
+        ]),
+      ),
+    );
+    out.push('');
+    out.push(
+      "Throttles are counted from the emulator's call log (outcome ThrottlingException). Each strategy runs in one " +
+        'process: ours shares one SDK client (and its retry quota) across the 500 concurrent operations, where ' +
+        'Lambda would spread them over instances.',
+    );
+  } else {
+    out.push('n/a (section failed)');
+  }
+
+  out.push('');
+  out.push('## 5. Peak memory of a handler process');
+  out.push('');
+  if (results.memory) {
+    const memory = results.memory;
+    out.push(
+      markdownTable(
+        ['process', 'peak RSS', `÷ Lambda ${memory.lambdaMemoryMb} MB`],
+        [
+          [
+            '`node -e 0`',
+            `${memory.bareNodeRssMb.toFixed(1)} MB`,
+            formatRatio(memory.bareNodeRssMb / memory.lambdaMemoryMb),
+          ],
+          [
+            `handler, ${memory.invocations} invocations`,
+            `${memory.peakRssMb.toFixed(1)} MB`,
+            formatRatio(memory.ratio),
+          ],
+        ],
+      ),
+    );
+    out.push('');
+    out.push(
+      `${memory.bundle}, serving CREATE / READ / LIST / DELETE cycles from the driver over IPC; maxRSS.`,
+    );
+  } else {
+    out.push('n/a (section failed)');
+  }
+
+  out.push('');
+  out.push("## 6. Per-invocation overhead (entrypoint time minus the handler's own work)");
+  out.push('');
+  if (results.overhead) {
+    const overhead = results.overhead;
+    out.push(
+      markdownTable(
+        ['runtime lib', 'invocations', 'entrypoint', "handler's own work", 'overhead'],
+        overhead.variants.map((variant) => [
+          variant.variant,
+          String(variant.invocations),
+          formatDuration(variant.totalMedianMs),
+          formatDuration(variant.handlerMedianMs),
+          formatDuration(variant.overheadMedianMs),
+        ]),
+      ),
+    );
+    out.push('');
+    out.push(
+      `Log delivery without the fixed wait, with an asynchronous log sink that takes ${overhead.logDelivery[0]?.sinkDelayMs ?? 0} ms per line:`,
+    );
+    out.push('');
+    out.push(
+      markdownTable(
+        [
+          'runtime lib',
+          'lines logged before the lib waits',
+          'delivered before the invocation returned',
+          'overhead',
+        ],
+        overhead.logDelivery.map((check) => [
+          check.variant,
+          String(check.linesBeforeWait),
+          `${check.deliveredBeforeReturn} (${((check.deliveredBeforeReturn / check.linesBeforeWait) * 100).toFixed(0)}%)`,
+          formatDuration(check.overheadMedianMs),
+        ]),
+      ),
+    );
+    if (results.convergence) {
+      out.push('');
+      out.push('What the fixed wait costs a stack (our strategy, section 3 model; +1 s per invocation):');
+      out.push('');
+      out.push(fixedWaitEffect(results.convergence));
+    }
+    out.push('');
+    out.push(overhead.method);
+  } else {
+    out.push('n/a (section failed)');
+  }
+
+  const gaps = gapsTable(results);
+  if (gaps) {
+    out.push('');
+    out.push('## Distance to the limits (ours, largest ratio first)');
+    out.push('');
+    out.push(gaps);
+  }
+
+  if (results.notes.length > 0) {
+    out.push('');
+    out.push('## Notes');
+    out.push('');
+    for (const note of results.notes) out.push(`- ${note}`);
+  }
+  out.push('');
+  return out.join('\n');
+}

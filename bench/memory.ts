@@ -1,0 +1,156 @@
+/**
+ * Section 5: peak memory of a handler process. A new node process loads the shipped bundle (the file
+ * ResourceProvider.zip holds) and serves a sequence of CREATE / READ / LIST / DELETE operations that the driver
+ * sends it over IPC, as a warm Lambda would serve invocations one after another; its peak RSS
+ * (process.resourceUsage().maxRSS) is compared with the Lambda memory size and with a bare node process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { DEFAULT_WORLD, startEmulator } from '../dev/emulator';
+import { Driver, type HandlerRequestPayload, type LambdaContextLike } from '../dev/driver';
+import { RESOURCE_SCHEMA } from '../src/assignment/schema';
+import { LAMBDA_MEMORY_MB } from './lib/model';
+import type { MemoryResult } from './lib/results';
+
+/** The handler process: plain node (no loader), the bundle, an IPC loop. */
+const RUNNER = `
+const handlers = require(process.env.BUNDLE_FILE);
+process.on('message', (message) => {
+  if (message.kind === 'invoke') {
+    const context = { ...message.context, getRemainingTimeInMillis: () => 60000 };
+    handlers.entrypoint(message.request, context).then(
+      (response) => process.send({ kind: 'response', id: message.id, response }),
+      (error) => process.send({ kind: 'response', id: message.id, error: String(error) }),
+    );
+  } else if (message.kind === 'report') {
+    process.send({ kind: 'report', maxRssKb: process.resourceUsage().maxRSS }, () => process.exit(0));
+  }
+});
+`;
+
+type RunnerMessage =
+  { kind: 'response'; id: number; response?: unknown; error?: string } | { kind: 'report'; maxRssKb: number };
+
+class HandlerProcess {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (message: RunnerMessage) => void>();
+  private report?: (maxRssKb: number) => void;
+  private readonly child: ChildProcess;
+
+  constructor(bundleFile: string, endpoint: string) {
+    this.child = spawn(process.execPath, ['-e', RUNNER], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: DEFAULT_WORLD.region,
+        AWS_ENDPOINT_URL_SSO_ADMIN: endpoint,
+        BUNDLE_FILE: bundleFile,
+      },
+      // The handler's console (the runtime lib's log lines) is not needed here.
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (message: RunnerMessage) => {
+      if (message.kind === 'report') this.report?.(message.maxRssKb);
+      else this.waiting.get(message.id)?.(message);
+    });
+  }
+
+  invoke(request: HandlerRequestPayload, context: LambdaContextLike): Promise<unknown> {
+    const id = this.nextId++;
+    const { getRemainingTimeInMillis: _remaining, ...plainContext } = context;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, (message) => {
+        this.waiting.delete(id);
+        if (message.kind === 'response' && message.error === undefined) resolve(message.response);
+        else reject(new Error(message.kind === 'response' ? message.error : 'unexpected message'));
+      });
+      this.child.send({ kind: 'invoke', id, request, context: plainContext });
+    });
+  }
+
+  peakRssKb(): Promise<number> {
+    return new Promise((resolve) => {
+      this.report = resolve;
+      this.child.send({ kind: 'report' });
+    });
+  }
+}
+
+/** Peak RSS of `node -e 0`-like process, in KB, for reference. */
+function bareNodePeakRssKb(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS))'],
+      {
+        env: { PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve(Number(output)));
+  });
+}
+
+export interface MemoryOptions {
+  bundleFile: string;
+  /** CREATE + READ + LIST + DELETE cycles. */
+  cycles: number;
+  progress: () => void;
+}
+
+export async function measureMemory(options: MemoryOptions): Promise<MemoryResult> {
+  // Short provisioning and scaled callback waits: this section measures memory, not time.
+  const emulator = await startEmulator({ provisioningMs: 50, requestsPerSecond: Number.POSITIVE_INFINITY });
+  const handler = new HandlerProcess(options.bundleFile, emulator.endpoint);
+  let invocations = 0;
+  const driver = new Driver({
+    entrypoint: (request, context) => {
+      invocations++;
+      return handler.invoke(request, context);
+    },
+    typeName: RESOURCE_SCHEMA.typeName,
+    primaryIdentifier: RESOURCE_SCHEMA.primaryIdentifier,
+    timeScale: 0.05,
+    log: () => undefined,
+  });
+  try {
+    const [permissionSet] = DEFAULT_WORLD.permissionSets;
+    const principals = [
+      ...DEFAULT_WORLD.users.map((user) => ({ id: user.id, type: 'USER' })),
+      ...DEFAULT_WORLD.groups.map((group) => ({ id: group.id, type: 'GROUP' })),
+    ];
+    for (let cycle = 0; cycle < options.cycles; cycle++) {
+      const principal = principals[cycle % principals.length];
+      const properties = {
+        InstanceArn: DEFAULT_WORLD.instanceArn,
+        PermissionSetArn: permissionSet.arn,
+        PrincipalId: principal.id,
+        PrincipalType: principal.type,
+        TargetId: '222233334444',
+        TargetType: 'AWS_ACCOUNT',
+      };
+      const created = await driver.create(properties);
+      if (created.final.status !== 'SUCCESS')
+        throw new Error(`CREATE ${created.final.status} ${created.final.message}`);
+      await driver.read(properties);
+      await driver.list({ InstanceArn: DEFAULT_WORLD.instanceArn });
+      const deleted = await driver.del(properties);
+      if (deleted.final.status !== 'SUCCESS')
+        throw new Error(`DELETE ${deleted.final.status} ${deleted.final.message}`);
+      options.progress();
+    }
+    const peakRssMb = (await handler.peakRssKb()) / 1024;
+    const bareNodeRssMb = (await bareNodePeakRssKb()) / 1024;
+    return {
+      peakRssMb,
+      lambdaMemoryMb: LAMBDA_MEMORY_MB,
+      ratio: peakRssMb / LAMBDA_MEMORY_MB,
+      invocations,
+      bundle: 'dist/assignment/handlers.js (the shipped bundle)',
+      bareNodeRssMb,
+    };
+  } finally {
+    await emulator.close();
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * `npm run bench`: measures how fast a stack converges and how big it can be, as ratios from one run, and
+ * writes bench/results/latest.md and latest.json. Progress goes to stderr, the table to stdout.
+ * Timing-sensitive sections (cold start, memory, per-invocation overhead) run one at a time first; the
+ * virtual-time sections (convergence, scale) then run in parallel worker processes.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { bundleHandlers } from '../dev/package/bundle';
+import { measurePackages } from '../dev/package/measure';
+import { TYPE_KEYS } from '../dev/types';
+import { COLD_START, CONVERGENCE, MODEL, OVERHEAD, SCALE } from './lib/model';
+import { progressBoard } from './lib/progress';
+import { renderMarkdown } from './lib/report';
+import type { BenchResults, ColdStartResult, ConvergenceCase, PackageSize, ScaleResult } from './lib/results';
+import { runWorker } from './lib/worker-process';
+import { measureMemory } from './memory';
+import { measureOverhead, OVERHEAD_STEPS } from './overhead/overhead';
+
+const RESULTS_DIR = path.join(__dirname, 'results');
+const VIRTUAL_WORKER = path.join(__dirname, 'virtual', 'worker.ts');
+const MEMORY_CYCLES = 30;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const workDir = await mkdtemp(path.join(tmpdir(), 'bench-'));
+  const board = progressBoard();
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    model: { ...MODEL, convergence: CONVERGENCE, scale: SCALE, coldStart: COLD_START, overhead: OVERHEAD },
+    notes: [],
+    wallSeconds: 0,
+  };
+  const failed = (section: string, error: unknown): void => {
+    results.notes.push(`${section} failed: ${errorText(error)}`);
+  };
+
+  try {
+    const packagesBar = board.section('1-2 package size, cold start', TYPE_KEYS.length);
+    const memoryBar = board.section('5 peak memory', MEMORY_CYCLES);
+    const overheadBar = board.section('6 per-invocation overhead', OVERHEAD_STEPS);
+    const convergenceBar = board.section(
+      '3 convergence',
+      CONVERGENCE.provisioningSeconds.length * 2 * CONVERGENCE.repetitions,
+    );
+    const scaleBar = board.section('4 scale', SCALE.assignments * 2);
+
+    try {
+      const packages: PackageSize[] = [];
+      const coldStart: ColdStartResult[] = [];
+      for (const type of TYPE_KEYS) {
+        const [measured] = await measurePackages([type], COLD_START.runs);
+        packages.push({
+          type,
+          packageBytes: measured.zipBytes,
+          resourceProviderBytes: measured.resourceProviderBytes,
+          bundleBytes: measured.bundleBytes,
+        });
+        const { coldStart: cold } = measured;
+        coldStart.push({
+          type,
+          runs: cold.runs,
+          bareNodeMedianMs: cold.bareNodeMs.median,
+          handlerMedianMs: cold.handlerProcessMs.median,
+          ratio: cold.handlerProcessMs.median / cold.bareNodeMs.median,
+          bootMedianMs: cold.bootMs.median,
+          requireMedianMs: cold.requireMs.median,
+          firstReadMedianMs: cold.firstRequestMs.median,
+          status: cold.status,
+        });
+        packagesBar.increment();
+      }
+      results.packages = packages;
+      results.coldStart = coldStart;
+    } catch (error) {
+      failed('Sections 1-2 (package, cold start)', error);
+    }
+    packagesBar.done();
+
+    try {
+      const shipped = await bundleHandlers('assignment', path.join(workDir, 'shipped'));
+      results.memory = await measureMemory({
+        bundleFile: shipped.file,
+        cycles: MEMORY_CYCLES,
+        progress: () => memoryBar.increment(),
+      });
+    } catch (error) {
+      failed('Section 5 (memory)', error);
+    }
+    memoryBar.done();
+
+    try {
+      results.overhead = await measureOverhead(path.join(workDir, 'overhead'), () => overheadBar.increment());
+    } catch (error) {
+      failed('Section 6 (per-invocation overhead)', error);
+    }
+    overheadBar.done();
+
+    const [convergence, scale] = await Promise.allSettled([
+      runWorker<ConvergenceCase[]>(VIRTUAL_WORKER, ['convergence'], (units) =>
+        convergenceBar.increment(units),
+      ).finally(() => convergenceBar.done()),
+      runWorker<ScaleResult>(VIRTUAL_WORKER, ['scale'], (units) => scaleBar.increment(units)).finally(() =>
+        scaleBar.done(),
+      ),
+    ]);
+    if (convergence.status === 'fulfilled') results.convergence = convergence.value;
+    else failed('Section 3 (convergence)', convergence.reason);
+    if (scale.status === 'fulfilled') results.scale = scale.value;
+    else failed('Section 4 (scale)', scale.reason);
+  } finally {
+    board.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+
+  const ours = results.scale?.runs.find((run) => run.strategy === 'ours');
+  if (ours && ours.failures > 0) {
+    results.notes.push(
+      `Our handler failed ${ours.failures} of ${ours.assignments} CREATEs at scale (${JSON.stringify(ours.failureCodes)}): a handler bug to fix.`,
+    );
+  }
+  results.wallSeconds = (performance.now() - started) / 1000;
+  const markdown = renderMarkdown(results);
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(path.join(RESULTS_DIR, 'latest.md'), markdown);
+  await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(markdown);
+  const sectionFailed = results.notes.some((note) => note.includes(' failed: '));
+  return sectionFailed || (ours?.failures ?? 0) > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,311 @@
+/**
+ * Convergence and scale on virtual time (see ../lib/virtual-runtime.ts): the real handler code and the
+ * native-like stand-in drive the emulator over real HTTP; only time is virtual.
+ */
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_WORLD, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import {
+  Driver,
+  DriverError,
+  type CredentialsPayload,
+  type Entrypoint,
+  type ResourceProperties,
+  type RunResult,
+} from '../../dev/driver';
+import { entrypoint as oursEntrypoint, resource } from '../../src/assignment/handlers';
+import { RESOURCE_SCHEMA } from '../../src/assignment/schema';
+import { physicalLimit } from '../lib/limits';
+import { CONVERGENCE, MODEL, SCALE } from '../lib/model';
+import type { ConvergenceCase, OperationFigures, ScaleResult, ScaleRun, Strategy } from '../lib/results';
+import { median, percentile } from '../lib/stats';
+import type { VirtualRuntime } from '../lib/virtual-runtime';
+import { nativeLikeEntrypoint } from '../native/native-like';
+
+export type Progress = (units: number) => void;
+
+/** The part of the runtime lib's BaseResource that leaks: its console publisher's filter list. */
+interface LeakyResource {
+  platformLambdaLogger: { logFilters: unknown[] };
+}
+
+/**
+ * Runtime lib 1.0.6 adds the invocation's redaction filters (bearer token, credentials) to one console publisher
+ * shared by every invocation of the process (resource.js entrypoint -> loggerProxy.addFilter), and never
+ * removes them, so each invocation applies every earlier invocation's filters to each log line: the per-
+ * invocation cost grows with the number of invocations the process has served (section 6 measures it). The
+ * scale run makes thousands of invocations in this one process, so the bench drops those filters after each
+ * invocation. Worker logs are discarded anyway; virtual time does not depend on CPU time either way.
+ */
+function withoutFilterLeak(entrypoint: Entrypoint): Entrypoint {
+  const publisher = (resource as unknown as LeakyResource).platformLambdaLogger;
+  const baseline = publisher.logFilters.length;
+  return async (event, context) => {
+    try {
+      return await entrypoint(event, context);
+    } finally {
+      publisher.logFilters.length = baseline;
+    }
+  };
+}
+
+const ENTRYPOINTS: Record<Strategy, Entrypoint> = {
+  ours: withoutFilterLeak(oursEntrypoint),
+  native: nativeLikeEntrypoint,
+};
+
+let credentialsSerial = 0;
+
+/**
+ * Fresh caller credentials per emulator: the handlers cache one SDK client per identity, so a new identity makes
+ * them build a client that reads the new emulator's AWS_ENDPOINT_URL_SSO_ADMIN. Fake, loopback only.
+ */
+function freshCredentials(): CredentialsPayload {
+  credentialsSerial++;
+  return {
+    accessKeyId: `ASIABENCH${String(credentialsSerial).padStart(11, '0')}`,
+    secretAccessKey: 'benchSecretAccessKeyForLoopbackEmulatorOnly0',
+    sessionToken: 'benchSessionTokenForLoopbackEmulatorOnly',
+  };
+}
+
+function driverFor(
+  strategy: Strategy,
+  runtime: VirtualRuntime,
+  callerCredentials: CredentialsPayload,
+): Driver {
+  const { clock } = runtime;
+  return new Driver({
+    entrypoint: ENTRYPOINTS[strategy],
+    typeName: RESOURCE_SCHEMA.typeName,
+    primaryIdentifier: RESOURCE_SCHEMA.primaryIdentifier,
+    callerCredentials,
+    lambdaTimeoutMs: MODEL.lambdaTimeoutMs,
+    maxInvocations: 1_000,
+    now: () => clock.now(),
+    // The callback delay, then CloudFormation's re-invocation overhead (the model constant).
+    sleep: (ms) => clock.sleep(ms + MODEL.reinvocationOverheadMs),
+    log: () => undefined,
+  });
+}
+
+async function emulatorOnVirtualTime(
+  runtime: VirtualRuntime,
+  options: { provisioningMs: number; requestsPerSecond?: number; maxOutstandingAsyncWrites?: number },
+): Promise<RunningEmulator> {
+  const emulator = await startEmulator({ clock: runtime.clock, ...options });
+  process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+  return emulator;
+}
+
+function propertiesFor(
+  permissionSetArn: string,
+  principalId: string,
+  principalType: 'USER' | 'GROUP',
+  targetId: string,
+) {
+  return {
+    InstanceArn: DEFAULT_WORLD.instanceArn,
+    PermissionSetArn: permissionSetArn,
+    PrincipalId: principalId,
+    PrincipalType: principalType,
+    TargetId: targetId,
+    TargetType: 'AWS_ACCOUNT',
+  } satisfies ResourceProperties;
+}
+
+interface OperationSample {
+  totalMs: number;
+  apiCalls: number;
+  invocations: number;
+  succeeded: boolean;
+}
+
+function sampleOf(result: RunResult | DriverError, apiCalls: number): OperationSample {
+  if (result instanceof DriverError) {
+    return { totalMs: Number.NaN, apiCalls, invocations: result.invocations.length, succeeded: false };
+  }
+  return {
+    totalMs: result.elapsedMs,
+    apiCalls,
+    invocations: result.invocations.length,
+    succeeded: result.final.status === 'SUCCESS',
+  };
+}
+
+function figuresOf(samples: OperationSample[], provisioningMs: number): OperationFigures {
+  const done = samples.filter((sample) => sample.succeeded);
+  const totals = done.map((sample) => sample.totalMs);
+  const totalMs = totals.length > 0 ? median(totals) : Number.NaN;
+  return {
+    totalMs,
+    ratio: totalMs / provisioningMs,
+    totalMinMs: totals.length > 0 ? Math.min(...totals) : Number.NaN,
+    totalMaxMs: totals.length > 0 ? Math.max(...totals) : Number.NaN,
+    apiCalls: median(samples.map((sample) => sample.apiCalls)),
+    invocations: median(samples.map((sample) => sample.invocations)),
+    failures: samples.length - done.length,
+  };
+}
+
+async function settle(run: Promise<RunResult>): Promise<RunResult | DriverError> {
+  try {
+    return await run;
+  } catch (error) {
+    if (error instanceof DriverError) return error;
+    throw error;
+  }
+}
+
+/** One CREATE then one DELETE through the driver, per provisioning time and strategy, repeated. */
+export async function runConvergence(
+  runtime: VirtualRuntime,
+  progress: Progress,
+): Promise<ConvergenceCase[]> {
+  const cases: ConvergenceCase[] = [];
+  const [permissionSet] = DEFAULT_WORLD.permissionSets;
+  const [user] = DEFAULT_WORLD.users;
+  const properties = propertiesFor(permissionSet.arn, user.id, 'USER', '222233334444');
+  for (const provisioningSeconds of CONVERGENCE.provisioningSeconds) {
+    const provisioningMs = provisioningSeconds * 1000;
+    const emulator = await emulatorOnVirtualTime(runtime, { provisioningMs });
+    for (const strategy of ['ours', 'native'] as const) {
+      const creates: OperationSample[] = [];
+      const deletes: OperationSample[] = [];
+      for (let repetition = 0; repetition < CONVERGENCE.repetitions; repetition++) {
+        emulator.reset();
+        const driver = driverFor(strategy, runtime, freshCredentials());
+        const created = await runtime.run(() => settle(driver.create(properties)));
+        creates.push(sampleOf(created, emulator.calls().length));
+        emulator.clearCalls();
+        const model =
+          created instanceof DriverError ? properties : (created.final.resourceModel ?? properties);
+        const deleted = await runtime.run(() => settle(driver.del(model)));
+        deletes.push(sampleOf(deleted, emulator.calls().length));
+        progress(1);
+      }
+      cases.push({
+        strategy,
+        provisioningMs,
+        repetitions: CONVERGENCE.repetitions,
+        create: figuresOf(creates, provisioningMs),
+        delete: figuresOf(deletes, provisioningMs),
+      });
+    }
+    await emulator.close();
+  }
+  return cases;
+}
+
+/** 500 distinct assignments over the scale world's accounts, permission sets and groups. */
+function populateScaleWorld(emulator: RunningEmulator): ResourceProperties[] {
+  const accounts = Array.from(
+    { length: SCALE.accounts },
+    (_, index) => `5000000000${String(index).padStart(2, '0')}`,
+  );
+  for (const [index, id] of accounts.entries()) {
+    emulator.state.addAccount({ id, name: `bench-${index}`, status: 'ACTIVE' });
+  }
+  const permissionSets = Array.from(
+    { length: SCALE.permissionSets },
+    (_, index) => emulator.state.addPermissionSet({ name: `BenchPermissionSet${index}` }).arn,
+  );
+  const groups = Array.from({ length: SCALE.groups }, (_, index) => {
+    const id = `b0000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
+    emulator.state.addGroup({ id, name: `bench-group-${index}` });
+    return id;
+  });
+  const all: ResourceProperties[] = [];
+  for (const account of accounts) {
+    for (const permissionSet of permissionSets) {
+      for (const group of groups) all.push(propertiesFor(permissionSet, group, 'GROUP', account));
+    }
+  }
+  return all.slice(0, SCALE.assignments);
+}
+
+async function scaleRun(
+  runtime: VirtualRuntime,
+  strategy: Strategy,
+  limitMs: number,
+  progress: Progress,
+): Promise<ScaleRun> {
+  const emulator = await emulatorOnVirtualTime(runtime, {
+    provisioningMs: SCALE.provisioningMs,
+    requestsPerSecond: SCALE.requestsPerSecond,
+    maxOutstandingAsyncWrites: SCALE.maxOutstandingAsyncWrites,
+  });
+  const assignments = populateScaleWorld(emulator);
+  // One stack: every resource is created by the same caller, each CREATE its own operation.
+  const driver = driverFor(strategy, runtime, freshCredentials());
+  const wallStart = performance.now();
+  const outcomes = await runtime.run(() =>
+    Promise.all(
+      assignments.map(async (properties) => {
+        const outcome = await settle(driver.create(properties));
+        progress(1);
+        return outcome;
+      }),
+    ),
+  );
+  const wallMs = performance.now() - wallStart;
+  const calls = emulator.calls();
+  const failureCodes: Record<string, number> = {};
+  const completionMs: number[] = [];
+  let invocations = 0;
+  for (const outcome of outcomes) {
+    invocations += outcome.invocations.length;
+    if (outcome instanceof DriverError) {
+      failureCodes[`driver:${outcome.code}`] = (failureCodes[`driver:${outcome.code}`] ?? 0) + 1;
+      continue;
+    }
+    if (outcome.final.status === 'SUCCESS') {
+      completionMs.push(outcome.elapsedMs);
+    } else {
+      const code = outcome.final.errorCode ?? 'unknown';
+      failureCodes[code] = (failureCodes[code] ?? 0) + 1;
+    }
+  }
+  const totalMs = completionMs.length > 0 ? Math.max(...completionMs) : Number.NaN;
+  const assignmentsInEmulator = emulator.state.accountAssignments().length;
+  await emulator.close();
+  return {
+    strategy,
+    assignments: assignments.length,
+    succeeded: completionMs.length,
+    failures: assignments.length - completionMs.length,
+    failureCodes,
+    totalMs,
+    ratioToLimit: totalMs / limitMs,
+    p50Ms: completionMs.length > 0 ? percentile(completionMs, 50) : Number.NaN,
+    p95Ms: completionMs.length > 0 ? percentile(completionMs, 95) : Number.NaN,
+    apiCalls: calls.length,
+    throttles: calls.filter((call) => call.outcome === 'ThrottlingException').length,
+    invocations,
+    assignmentsInEmulator,
+    wallMs,
+  };
+}
+
+export async function runScale(runtime: VirtualRuntime, progress: Progress): Promise<ScaleResult> {
+  const limit = physicalLimit({
+    assignments: SCALE.assignments,
+    maxOutstandingWrites: SCALE.maxOutstandingAsyncWrites,
+    provisioningMs: SCALE.provisioningMs,
+    requestsPerSecond: SCALE.requestsPerSecond,
+    minCallsPerAssignment: SCALE.minCallsPerAssignment,
+  });
+  const runs: ScaleRun[] = [];
+  for (const strategy of ['ours', 'native'] as const) {
+    runs.push(await scaleRun(runtime, strategy, limit.limitMs, progress));
+  }
+  return {
+    limit: {
+      ...limit,
+      definition:
+        `max(ceil(N / W) x P, (N x M - R) / R) with N = ${SCALE.assignments} assignments, W = ${SCALE.maxOutstandingAsyncWrites} ` +
+        `outstanding writes, P = ${SCALE.provisioningMs / 1000} s provisioning, R = ${SCALE.requestsPerSecond} requests/s ` +
+        `(one second of burst), M = ${SCALE.minCallsPerAssignment} calls per assignment (pre-check, create, one status read)`,
+    },
+    runs,
+  };
+}

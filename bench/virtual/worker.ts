@@ -1,0 +1,51 @@
+/**
+ * Child process for the virtual-time sections (`convergence` or `scale`), forked by bench/run.ts with IPC.
+ * Messages to the parent: { kind: 'progress', units }, then { kind: 'result', data } or { kind: 'error', message }.
+ */
+import { MODEL } from '../lib/model';
+import { installVirtualTime } from '../lib/virtual-runtime';
+import type { WorkerMessage } from '../lib/worker-process';
+import { runConvergence, runScale } from './scenarios';
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) {
+      // Run by hand (no IPC): print the result.
+      if (message.kind !== 'progress') process.stdout.write(`${JSON.stringify(message, null, 2)}\n`);
+      resolve();
+      return;
+    }
+    process.send(message, () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  // The runtime lib logs every invocation through console.log; thousands of lines would only slow the run.
+  console.log = () => undefined;
+  console.info = () => undefined;
+  console.warn = () => undefined;
+  const runtime = installVirtualTime(MODEL.seed);
+  const progress = (units: number): void => {
+    void send({ kind: 'progress', units });
+  };
+  const section = process.argv[2];
+  const data =
+    section === 'convergence'
+      ? await runConvergence(runtime, progress)
+      : section === 'scale'
+        ? await runScale(runtime, progress)
+        : undefined;
+  if (data === undefined) throw new Error(`unknown section ${String(section)}`);
+  await send({ kind: 'result', data });
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    await send({
+      kind: 'error',
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    process.exit(1);
+  },
+);

@@ -1,0 +1,91 @@
+import { physicalLimit } from '../../bench/lib/limits';
+import { median, percentile, ratio } from '../../bench/lib/stats';
+import { formatDuration, formatRatio, markdownTable } from '../../bench/lib/table';
+
+describe('physicalLimit', () => {
+  test('500 creates at 20 requests/s, 15 outstanding writes, 1 s provisioning: the call rate binds', () => {
+    const limit = physicalLimit({
+      assignments: 500,
+      maxOutstandingWrites: 15,
+      provisioningMs: 1_000,
+      requestsPerSecond: 20,
+      minCallsPerAssignment: 3,
+    });
+    // ceil(500 / 15) = 34 rounds of 1 s; (1500 - 20) / 20 = 74 s.
+    expect(limit).toEqual({ writesBoundMs: 34_000, callsBoundMs: 74_000, limitMs: 74_000, binding: 'calls' });
+  });
+
+  test('long provisioning makes the outstanding-writes quota bind', () => {
+    const limit = physicalLimit({
+      assignments: 30,
+      maxOutstandingWrites: 15,
+      provisioningMs: 60_000,
+      requestsPerSecond: 20,
+      minCallsPerAssignment: 3,
+    });
+    expect(limit.binding).toBe('writes');
+    expect(limit.limitMs).toBe(120_000);
+  });
+
+  test('calls within the first second of burst cost nothing', () => {
+    const limit = physicalLimit({
+      assignments: 5,
+      maxOutstandingWrites: 15,
+      provisioningMs: 1_000,
+      requestsPerSecond: 20,
+      minCallsPerAssignment: 3,
+    });
+    expect(limit.callsBoundMs).toBe(0);
+    expect(limit.limitMs).toBe(1_000);
+  });
+});
+
+describe('stats', () => {
+  test('median of odd and even counts, unsorted input untouched', () => {
+    const values = [5, 1, 3];
+    expect(median(values)).toBe(3);
+    expect(values).toEqual([5, 1, 3]);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  test('nearest-rank percentiles', () => {
+    const values = Array.from({ length: 20 }, (_, index) => index + 1);
+    expect(percentile(values, 50)).toBe(10);
+    expect(percentile(values, 95)).toBe(19);
+    expect(percentile(values, 100)).toBe(20);
+  });
+
+  test('empty input is an error, a zero denominator an infinite ratio', () => {
+    expect(() => median([])).toThrow(RangeError);
+    expect(ratio(1, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('table', () => {
+  test('columns are padded to the widest cell; numbers align right', () => {
+    const table = markdownTable(
+      ['case', 'time'],
+      [
+        ['a', '1.0 s'],
+        ['longer case', '12 ms'],
+      ],
+    );
+    expect(table.split('\n')).toEqual([
+      '| case        |  time |',
+      '| ----------- | ----: |',
+      '| a           | 1.0 s |',
+      '| longer case | 12 ms |',
+    ]);
+  });
+
+  test('durations and ratios', () => {
+    expect(formatDuration(1.234)).toBe('1.23 ms');
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(64_000)).toBe('64.0 s');
+    expect(formatDuration(308_985)).toBe('309 s');
+    expect(formatDuration(Number.NaN)).toBe('n/a');
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatRatio(1.5301)).toBe('1.53x');
+    expect(formatRatio(12)).toBe('12.0x');
+  });
+});
