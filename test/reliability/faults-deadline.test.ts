@@ -17,6 +17,7 @@ import {
   type TypeUnderTest,
   useEmulator,
   useVirtualTime,
+  withoutAccumulatedLogFilters,
 } from './support/harness';
 import { useInterceptor } from './support/interceptor';
 import { NO_RETRY_LAMBDA_TIMEOUT_MS } from './support/transient-cells';
@@ -34,7 +35,11 @@ const intercept = useInterceptor(emulator);
 
 const time = useVirtualTime();
 
-beforeEach(() => muteConsole());
+beforeEach(() => {
+  muteConsole();
+  // Every cell goes through the interceptor, whose Date header follows the virtual clock.
+  intercept();
+});
 afterEach(() => jest.restoreAllMocks());
 
 /** Runs the operation on virtual time; `onWake` runs between invocations (after the virtual wait). */
@@ -43,13 +48,14 @@ function virtualDriver(
   onWake?: (wait: number) => void,
   overrides: Partial<RunOptions> = {},
 ) {
-  return driverFor(type, {
+  const options = {
     timeScale: 1,
     sleep: time().sleeper(onWake),
     now: time().now,
     maxInvocations: MAX_INVOCATIONS,
     ...overrides,
-  }).driver;
+  };
+  return driverFor(type, options, withoutAccumulatedLogFilters(type)).driver;
 }
 
 /** The operation lasted the deadline and not much more (the last wait is at most one callback delay). */

@@ -27,9 +27,15 @@ import {
   type EmulatorOptions,
   type RunningEmulator,
 } from '../../../dev/emulator';
-import { entrypoint as applicationAssignmentEntrypoint } from '../../../src/application-assignment/handlers';
+import {
+  entrypoint as applicationAssignmentEntrypoint,
+  resource as applicationAssignmentResource,
+} from '../../../src/application-assignment/handlers';
 import { RESOURCE_SCHEMA as APPLICATION_ASSIGNMENT_SCHEMA } from '../../../src/application-assignment/schema';
-import { entrypoint as accountAssignmentEntrypoint } from '../../../src/assignment/handlers';
+import {
+  entrypoint as accountAssignmentEntrypoint,
+  resource as accountAssignmentResource,
+} from '../../../src/assignment/handlers';
 import { RESOURCE_SCHEMA as ACCOUNT_ASSIGNMENT_SCHEMA } from '../../../src/assignment/schema';
 
 /** Account-assignment writes stay IN_PROGRESS this long in the emulator, so every CREATE/DELETE polls. */
@@ -44,6 +50,8 @@ export interface TypeUnderTest {
   readonly key: TypeKey;
   readonly typeName: string;
   readonly entrypoint: Entrypoint;
+  /** The runtime lib's resource object behind the entrypoint (one per warm Lambda container). */
+  readonly resource: object;
   readonly primaryIdentifier: readonly string[];
   /** A model valid against the schema and the emulator's seeded world. */
   readonly model: ResourceProperties;
@@ -115,6 +123,7 @@ export const ACCOUNT_ASSIGNMENT: TypeUnderTest = {
   key: 'assignment',
   typeName: ACCOUNT_ASSIGNMENT_SCHEMA.typeName,
   entrypoint: accountAssignmentEntrypoint,
+  resource: accountAssignmentResource,
   primaryIdentifier: ACCOUNT_ASSIGNMENT_SCHEMA.primaryIdentifier,
   model: ACCOUNT_MODEL,
   createOperation: 'CreateAccountAssignment',
@@ -145,6 +154,7 @@ export const APPLICATION_ASSIGNMENT: TypeUnderTest = {
   key: 'application-assignment',
   typeName: APPLICATION_ASSIGNMENT_SCHEMA.typeName,
   entrypoint: applicationAssignmentEntrypoint,
+  resource: applicationAssignmentResource,
   primaryIdentifier: APPLICATION_ASSIGNMENT_SCHEMA.primaryIdentifier,
   model: APPLICATION_MODEL,
   createOperation: 'CreateApplicationAssignment',
@@ -229,7 +239,11 @@ export type TestDriver = {
 };
 
 /** A driver for the type with fresh credentials, scaled waits and its log lines kept. */
-export function driverFor(type: TypeUnderTest, overrides: Partial<RunOptions> = {}): TestDriver {
+export function driverFor(
+  type: TypeUnderTest,
+  overrides: Partial<RunOptions> = {},
+  entrypoint: Entrypoint = type.entrypoint,
+): TestDriver {
   const lines: string[] = [];
   const options: RunOptions = {
     typeName: type.typeName,
@@ -239,7 +253,7 @@ export function driverFor(type: TypeUnderTest, overrides: Partial<RunOptions> = 
     log: (line) => lines.push(line),
     ...overrides,
   };
-  return { driver: new Driver({ entrypoint: type.entrypoint, ...options }), lines, options };
+  return { driver: new Driver({ entrypoint, ...options }), lines, options };
 }
 
 /**
@@ -288,6 +302,34 @@ export function useVirtualTime(): () => VirtualTime {
   return () => {
     if (!time) throw new Error('virtual time is installed in beforeEach');
     return time;
+  };
+}
+
+/**
+ * The log filters of the runtime lib's console publisher. lib 1.0.6 creates that publisher once per resource
+ * and adds the bearer-token and credential filters of every invocation to it without ever removing them
+ * (resource.js entrypoint -> LoggerProxy.addFilter), so a warm container keeps every earlier invocation's
+ * secrets and runs all their filters on each log line. Read through Reflect: the field is not public API.
+ */
+export function libLogFilters(resource: object): unknown[] | undefined {
+  const publisher: unknown = Reflect.get(resource, 'platformLambdaLogger');
+  if (typeof publisher !== 'object' || publisher === null) return undefined;
+  const filters: unknown = Reflect.get(publisher, 'logFilters');
+  return Array.isArray(filters) ? filters : undefined;
+}
+
+/**
+ * The type's entrypoint, dropping the lib's accumulated log filters after each invocation, so that a cell of
+ * several hundred invocations does not slow down quadratically (see libLogFilters). Each invocation still
+ * adds and applies its own filters. Only for long cells; not for the secrets suite.
+ */
+export function withoutAccumulatedLogFilters(type: TypeUnderTest): Entrypoint {
+  return async (event, context) => {
+    try {
+      return await type.entrypoint(event, context);
+    } finally {
+      libLogFilters(type.resource)?.splice(0);
+    }
   };
 }
 

@@ -1,7 +1,8 @@
 // A loopback pass-through in front of the emulator that runs a test's hook after the emulator has answered
 // one SSO Admin call and before the SDK receives that answer. Cells use it to change the world at an exact
 // point inside one handler invocation (e.g. between CreateApplicationAssignment and its read-back), which
-// fault injection between invocations cannot reach.
+// fault injection between invocations cannot reach. It also dates its answers by Date.now(), for cells on
+// virtual time.
 import { createServer, request as forward, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningEmulator } from '../../../dev/emulator';
@@ -52,7 +53,11 @@ export async function startInterceptor(upstreamEndpoint: string): Promise<Interc
       const answerBody = await bodyOf(answer);
       const statusCode = answer.statusCode ?? 502;
       for (const hook of hooks.get(operationOf(incoming)) ?? []) hook(statusCode);
-      outgoing.writeHead(statusCode, answer.headers);
+      // The Date header follows Date.now(), so under virtual time the service's clock agrees with the
+      // handler's, as NTP-synced clocks do: otherwise the SDK sees a skew of minutes and retries the call
+      // after correcting its clock (a clock-skew-corrected error counts as transient).
+      outgoing.sendDate = false;
+      outgoing.writeHead(statusCode, { ...answer.headers, date: new Date(Date.now()).toUTCString() });
       outgoing.end(answerBody);
     })().catch((error: unknown) => {
       outgoing.writeHead(502, { 'content-type': 'text/plain' });
