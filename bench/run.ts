@@ -4,6 +4,7 @@
  * Timing-sensitive sections (cold start, memory, per-invocation overhead) run one at a time first; the
  * virtual-time sections (convergence, scale) then run in parallel worker processes.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -23,6 +24,20 @@ const RESULTS_DIR = path.join(__dirname, 'results');
 const VIRTUAL_WORKER = path.join(__dirname, 'virtual', 'worker.ts');
 const MEMORY_CYCLES = 30;
 
+/** The commit being measured; '+changes' when the measured code (src, dev, bench, patches) differs from it. */
+function measuredCommit(): string {
+  try {
+    const git = (...args: string[]): string =>
+      execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--', 'src', 'dev', 'bench', 'patches', 'package-lock.json') === ''
+      ? head
+      : `${head}+changes`;
+  } catch {
+    return 'unknown';
+  }
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -33,6 +48,7 @@ async function main(): Promise<number> {
   const board = progressBoard();
   const results: BenchResults = {
     date: new Date().toISOString(),
+    commit: measuredCommit(),
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,

@@ -122,7 +122,7 @@ export function renderMarkdown(results: BenchResults): string {
   out.push('# Benchmarks (`npm run bench`)');
   out.push('');
   out.push(
-    `${results.date} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.platform}; ` +
+    `${results.date}, commit ${results.commit}, on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.platform}; ` +
       `the whole run took ${results.wallSeconds.toFixed(0)} s.`,
   );
   out.push('');

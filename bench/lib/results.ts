@@ -118,6 +118,8 @@ export interface OverheadResult {
 
 export interface BenchResults {
   date: string;
+  /** The measured commit (git rev-parse --short HEAD), with '+changes' when the work tree differs. */
+  commit: string;
   machine: { cpu: string; cores: number; node: string; platform: string };
   model: Record<string, unknown>;
   coldStart?: ColdStartResult[];
