@@ -30,7 +30,17 @@ function measuredCommit(): string {
     const git = (...args: string[]): string =>
       execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
     const head = git('rev-parse', '--short', 'HEAD');
-    return git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'dev', 'bench', 'patches', 'package-lock.json') === ''
+    return git(
+      'status',
+      '--porcelain',
+      '--untracked-files=no',
+      '--',
+      'src',
+      'dev',
+      'bench',
+      'patches',
+      'package-lock.json',
+    ) === ''
       ? head
       : `${head}+changes`;
   } catch {
