@@ -30,6 +30,16 @@ export function retryLaterResponses(result: RunResult, errorName: string) {
   );
 }
 
+/**
+ * Pins Math.random low for one test, so the SDK's full-jitter throttling backoff (random x 1 s x 2^retry)
+ * takes milliseconds instead of up to 7 s per burst. What the cells assert (attempt counts, answers, state)
+ * does not depend on the draws; the handlers' own jitter is checked on real draws in faults-deadline.
+ * Restored by jest.restoreAllMocks().
+ */
+export function fastSdkBackoff(): void {
+  jest.spyOn(Math, 'random').mockReturnValue(0.05);
+}
+
 export function expectRetryLaterDelay(delaySeconds: number): void {
   // RETRY_POLICY.retryLaterDelaySeconds
   expect(delaySeconds).toBeGreaterThanOrEqual(3);
@@ -57,6 +67,7 @@ export function describeTransientCells(
 
   describe('throttle bursts', () => {
     test(`2 throttles on ${CREATE}: the SDK absorbs them → SUCCESS, one accepted write`, async () => {
+      fastSdkBackoff();
       emulator().faults.throttle({ count: 2, operation: CREATE });
       const result = await driverFor(type).driver.create(MODEL);
 
@@ -71,6 +82,7 @@ export function describeTransientCells(
     });
 
     test(`5 throttles on ${CREATE} (more than the SDK attempts): IN_PROGRESS retry-later 3–15 s keeping the submit marker → SUCCESS`, async () => {
+      fastSdkBackoff();
       emulator().faults.throttle({ count: SDK_ATTEMPTS + 1, operation: CREATE });
       const result = await driverFor(type).driver.create(MODEL);
 
@@ -111,6 +123,7 @@ export function describeTransientCells(
     });
 
     test('a throttle on a READ (within the SDK attempts): the SDK absorbs it → SUCCESS', async () => {
+      fastSdkBackoff();
       const { driver, model } = await created();
       emulator().faults.throttle({ count: 1, operation: READ });
       const result = await driver.read(model);
@@ -120,6 +133,7 @@ export function describeTransientCells(
     });
 
     test('4 throttles on a READ (outlasting the SDK attempts) → FAILED Throttling', async () => {
+      fastSdkBackoff();
       const { driver, model } = await created();
       emulator().faults.throttle({ count: SDK_ATTEMPTS, operation: READ });
       const result = await driver.read(model);
