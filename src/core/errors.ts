@@ -42,7 +42,8 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   { names: ['ThrottlingException'], code: HandlerErrorCode.Throttling, writesRetryLater: true },
   // The model documents ConflictException as "a retry (with appropriate backoff logic) is the recommended response".
   { names: ['ConflictException'], code: HandlerErrorCode.ResourceConflict, writesRetryLater: true },
-  { names: ['InternalServerException'], code: HandlerErrorCode.ServiceInternalError },
+  // A write calls back rather than failing the stack on a 5xx blip that outlasted the SDK's sub-second retries.
+  { names: ['InternalServerException'], code: HandlerErrorCode.ServiceInternalError, writesRetryLater: true },
   {
     // Common AWS authentication errors and the SDK's credential errors.
     names: [
@@ -72,10 +73,30 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * Errors with no modelled name (e.g. a bare 503 from a load balancer, which the SDK names 'Unknown') are
+ * classified by their HTTP status: 429 as throttling, 5xx as a service error.
+ */
+function ruleByStatus(error: unknown): ErrorRule | undefined {
+  const status = httpStatusOf(error);
+  if (status === 429) return ERROR_TABLE.find((row) => row.names.includes('ThrottlingException'));
+  if (status !== undefined && status >= 500) {
+    return ERROR_TABLE.find((row) => row.names.includes('InternalServerException'));
+  }
+  return undefined;
+}
+
 /** Looks up the table row for an error; anything unknown is an InternalFailure carrying its message. */
 export function classifyError(error: unknown, operation: OperationKind): ErrorOutcome {
   const names = errorNames(error);
-  const rule = ERROR_TABLE.find((row) => row.names.some((name) => names.includes(name)));
+  const rule =
+    ERROR_TABLE.find((row) => row.names.some((name) => names.includes(name))) ?? ruleByStatus(error);
   const label = names[0] ?? 'Error';
   const message = `${label}: ${errorMessage(error)}`;
   if (!rule) return { kind: 'fail', code: HandlerErrorCode.InternalFailure, message };

@@ -1,4 +1,4 @@
-import { MAXIMUM_RETRY_DELAY, StandardRetryStrategy, THROTTLING_RETRY_DELAY_BASE } from '@smithy/core/retry';
+import { MAXIMUM_RETRY_DELAY, Retry, StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
 import { remainingWorkMs } from './invocation';
 import { RETRY_POLICY } from './retry-policy';
@@ -21,7 +21,7 @@ export class InvocationBudgetRetryStrategy implements RetryStrategyV2 {
     // The standard strategy's backoff is random up to base × 2^retries (throttling base, the larger one), capped.
     const worstCaseBackoffMs = Math.min(
       MAXIMUM_RETRY_DELAY,
-      THROTTLING_RETRY_DELAY_BASE * 2 ** token.getRetryCount(),
+      Retry.throttlingDelay() * 2 ** token.getRetryCount(),
     );
     if (this.remainingMs() < worstCaseBackoffMs + RETRY_POLICY.requestTimeoutMs) {
       throw new Error('not enough time left in this invocation for another attempt');

@@ -55,3 +55,18 @@ test.each([
 ])('FailureReason %j → %s', (reason, code) => {
   expect(codeForFailureReason(reason)).toBe(code);
 });
+
+test.each([
+  [503, 'read', HandlerErrorCode.ServiceInternalError, 'fail'],
+  [502, 'create', HandlerErrorCode.ServiceInternalError, 'retry-later'],
+  [429, 'read', HandlerErrorCode.Throttling, 'fail'],
+  [429, 'delete', HandlerErrorCode.Throttling, 'retry-later'],
+  [404, 'read', HandlerErrorCode.InternalFailure, 'fail'],
+])('an unnamed error with HTTP status %i on %s → %s (%s)', (status, kind, code, outcome) => {
+  // What the SDK makes of a response with no JSON body, e.g. a bare 503 from a load balancer.
+  const error = Object.assign(new Error('UnknownError'), {
+    name: 'Unknown',
+    $metadata: { httpStatusCode: status },
+  });
+  expect(classifyError(error, kind as 'read' | 'create' | 'delete')).toMatchObject({ code, kind: outcome });
+});

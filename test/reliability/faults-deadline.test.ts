@@ -17,7 +17,6 @@ import {
   type TypeUnderTest,
   useEmulator,
   useVirtualTime,
-  withoutAccumulatedLogFilters,
 } from './support/harness';
 import { useInterceptor } from './support/interceptor';
 import { NO_RETRY_LAMBDA_TIMEOUT_MS } from './support/transient-cells';
@@ -55,7 +54,7 @@ function virtualDriver(
     maxInvocations: MAX_INVOCATIONS,
     ...overrides,
   };
-  return driverFor(type, options, withoutAccumulatedLogFilters(type)).driver;
+  return driverFor(type, options).driver;
 }
 
 /**

@@ -250,10 +250,9 @@ describe('no secret reaches a log line', () => {
 });
 
 describe('a warm Lambda container', () => {
-  // KNOWN FAILURE (docs/reliability.md, Findings 2): lib 1.0.6 adds each invocation's bearer-token and
-  // credential filters to its long-lived console publisher and never removes them. Remove `.failing` once
-  // the lib is patched (patches/) to drop them between invocations.
-  test.failing.each([ACCOUNT_ASSIGNMENT, APPLICATION_ASSIGNMENT])(
+  // Lib 1.0.6 adds each invocation's bearer-token and credential filters to its long-lived console publisher
+  // and never removes them; patches/ drops them at the start of each invocation (docs/reliability.md).
+  test.each([ACCOUNT_ASSIGNMENT, APPLICATION_ASSIGNMENT])(
     '$typeName does not keep earlier invocations\u2019 credentials and bearer tokens in its log filters',
     (type) => {
       // Every invocation above registered its secrets as log filters on the lib's console publisher.

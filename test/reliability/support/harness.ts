@@ -318,21 +318,6 @@ export function libLogFilters(resource: object): unknown[] | undefined {
   return Array.isArray(filters) ? filters : undefined;
 }
 
-/**
- * The type's entrypoint, dropping the lib's accumulated log filters after each invocation, so that a cell of
- * several hundred invocations does not slow down quadratically (see libLogFilters). Each invocation still
- * adds and applies its own filters. Only for long cells; not for the secrets suite.
- */
-export function withoutAccumulatedLogFilters(type: TypeUnderTest): Entrypoint {
-  return async (event, context) => {
-    try {
-      return await type.entrypoint(event, context);
-    } finally {
-      libLogFilters(type.resource)?.splice(0);
-    }
-  };
-}
-
 /** "<operation>:<outcome>" for every call (optionally of one operation), in arrival order. */
 export function callLog(emulator: RunningEmulator, operation?: string): string[] {
   return emulator

@@ -174,34 +174,35 @@ export function describeTransientCells(
       expect(countCalls(emulator(), READ, 'InternalServerException')).toBe(SDK_ATTEMPTS);
     });
 
-    // KNOWN FAILURE (docs/reliability.md, Findings 1): a 503 without a JSON body reaches the error table as
-    // name 'Unknown' / message 'UnknownError', which no row matches, so the READ fails InternalFailure.
-    // Remove `.failing` once src/core/errors.ts maps HTTP 5xx status codes to ServiceInternalError.
-    test.failing(
-      '4 bare HTTP 503 on a READ (outlasting the SDK attempts) → FAILED ServiceInternalError',
-      async () => {
-        const { driver, model } = await created();
-        emulator().faults.serverError({
-          count: SDK_ATTEMPTS,
-          operation: READ,
-          errorName: 'ServiceUnavailable',
-        });
-        const result = await driver.read(model);
+    // A 503 without a JSON body reaches the error table as name 'Unknown'; the table falls back on the HTTP
+    // status (src/core/errors.ts).
+    test('4 bare HTTP 503 on a READ (outlasting the SDK attempts) → FAILED ServiceInternalError', async () => {
+      const { driver, model } = await created();
+      emulator().faults.serverError({
+        count: SDK_ATTEMPTS,
+        operation: READ,
+        errorName: 'ServiceUnavailable',
+      });
+      const result = await driver.read(model);
 
-        expect(countCalls(emulator(), READ, 'ServiceUnavailable')).toBe(SDK_ATTEMPTS);
-        // HandlerErrorCode ServiceInternalError: "the downstream service returned an internal error,
-        // typically with a 5XX HTTP status code" (resource-type-test-contract-errors).
-        expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'ServiceInternalError' });
-      },
-    );
+      expect(countCalls(emulator(), READ, 'ServiceUnavailable')).toBe(SDK_ATTEMPTS);
+      // HandlerErrorCode ServiceInternalError: "the downstream service returned an internal error,
+      // typically with a 5XX HTTP status code" (resource-type-test-contract-errors).
+      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'ServiceInternalError' });
+    });
 
-    test(`4 InternalServerException on ${CREATE} (a write; the error table retries 5xx only in the SDK) → FAILED ServiceInternalError, nothing created`, async () => {
+    test(`4 InternalServerException on ${CREATE} (outlasting the SDK attempts): IN_PROGRESS retry-later → SUCCESS`, async () => {
       emulator().faults.serverError({ count: SDK_ATTEMPTS, operation: CREATE });
       const result = await driverFor(type).driver.create(MODEL);
 
-      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'ServiceInternalError' });
+      expect(result.final).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
+      const [retryLater, ...more] = retryLaterResponses(result, 'InternalServerException');
+      expect(more).toEqual([]);
+      expectRetryLaterDelay(retryLater.callbackDelaySeconds);
       expect(countCalls(emulator(), CREATE, 'InternalServerException')).toBe(SDK_ATTEMPTS);
-      binding.expectNone();
+      expect(countCalls(emulator(), CREATE, 'ok')).toBe(1);
+      expect(errorCodes(result)).toEqual([]);
+      binding.expectExactlyOne();
     });
   });
 
