@@ -60,6 +60,9 @@ function identifier(key: ApplicationAssignmentKey): string[] {
 
 type Operation = 'CreateApplicationAssignment' | 'DeleteApplicationAssignment';
 
+/** Read-backs after a successful create that may still be eventual-consistency lag, before creating again. */
+const RESUBMIT_AFTER_CHECKS = 3;
+
 /**
  * The write went through; whether DescribeApplicationAssignment reflects it yet (eventual consistency)
  * decides: done, or call back with the retry policy's stabilization delays until its deadline.
@@ -88,6 +91,23 @@ async function confirm(
       return failed(HandlerErrorCode.GeneralServiceException, `${operation} failed: ${step.reason}`);
     case 'wait': {
       const polls = step.context.polls ?? 0;
+      if (
+        operation === 'CreateApplicationAssignment' &&
+        polls >= RESUBMIT_AFTER_CHECKS &&
+        !context.resubmitted
+      ) {
+        // Past read-back lag: the assignment was removed after the create succeeded. Creating is safe to repeat.
+        logger.log(
+          `${operation} succeeded but the assignment is still not there after ${polls} checks; creating it again`,
+        );
+        const marker: WriteContext = { startedAt: context.startedAt, phase: 'submit', resubmitted: true };
+        return inProgress(
+          modelFromKey(key),
+          marker,
+          step.delaySeconds,
+          `${operation} not reflected; creating it again`,
+        );
+      }
       logger.log(`${operation} not reflected yet; reading back again in ${step.delaySeconds} s`);
       return inProgress(
         modelFromKey(key),
@@ -132,7 +152,7 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
         if (context.phase === 'submit') {
           await createApplicationAssignment(client, key);
           logger.log('CreateApplicationAssignment succeeded; confirming with DescribeApplicationAssignment');
-          context = { startedAt: context.startedAt, phase: 'confirm', polls: 0 };
+          context = { ...context, phase: 'confirm', polls: 0 };
         }
         return confirm(
           key,

@@ -17,7 +17,8 @@ import { alreadyExists, invokedTypeName, notFound } from '../core/identity';
 import { failed, inProgress, JsonObject, listed, succeeded } from '../core/progress';
 import { firstWait, RequestStatus, StabilizationStep, stabilizeOnce } from '../core/stabilizer';
 import { SchemaValidator } from '../core/validation';
-import { readWriteContext, WriteContext } from '../core/write-context';
+import { pastDeadline, readWriteContext, WriteContext } from '../core/write-context';
+import { stabilizationDelaySeconds } from '../core/retry-policy';
 import {
   AssignmentKey,
   creationStatus,
@@ -118,6 +119,26 @@ function timedOut(
   return failed(
     HandlerErrorCode.NotStabilized,
     `${operation} request ${requestId ?? ''} did not finish within ${Math.round(elapsedMs / 1000)} s`,
+  );
+}
+
+/** Back to the submit step on the next invocation (CreateAccountAssignment is safe to repeat). */
+function resubmit(key: AssignmentKey, context: WriteContext, reason: string): AssignmentProgress {
+  if (pastDeadline(context)) return gaveUp(context);
+  const marker: WriteContext = { startedAt: context.startedAt, phase: 'submit', resubmitted: true };
+  return inProgress(
+    modelFromKey(key),
+    marker,
+    stabilizationDelaySeconds(0),
+    `${reason}; submitting it again`,
+  );
+}
+
+function gaveUp(context: WriteContext): AssignmentProgress {
+  const elapsedSeconds = Math.round((Date.now() - context.startedAt) / 1000);
+  return failed(
+    HandlerErrorCode.NotStabilized,
+    `CreateAccountAssignment did not leave a listed assignment within ${elapsedSeconds} s`,
   );
 }
 
@@ -248,7 +269,16 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
       case 'succeeded': {
         const found = await readBack(client, key);
         if (found) return succeeded(modelFromKey(found));
-        // The request succeeded but the assignment is not listed yet: look again on the next callback.
+        // The request succeeded but the assignment is not listed: list lag, or removed out of band since.
+        // Submitting once more is safe (no duplicate is stored) and ends the second case at once; after that,
+        // the absence is waited out as list lag, up to the deadline.
+        if (!context.resubmitted) {
+          return resubmit(
+            key,
+            context,
+            `${operation} request ${context.requestId ?? ''} succeeded but the assignment is not listed`,
+          );
+        }
         const again = await stabilizeOnce(context, async () => ({ status: 'IN_PROGRESS' }));
         return this.creationStep(client, key, context, again);
       }

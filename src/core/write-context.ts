@@ -18,6 +18,11 @@ export interface WriteContext extends JsonObject {
   readonly polls?: number;
   /** The asynchronous request to follow, for SSO writes that return one. */
   readonly requestId?: string;
+  /**
+   * The write succeeded but the resource was then missing, so it was submitted once more. Once only: a
+   * second absence is treated as read-back lag and waited out to the deadline.
+   */
+  readonly resubmitted?: boolean;
 }
 
 /** Narrows the context CloudFormation hands back (untrusted, frozen); a first invocation has none. */
@@ -27,11 +32,12 @@ export function readWriteContext(callbackContext: unknown, now: () => number = D
   const startedAt = typeof context.startedAt === 'number' ? context.startedAt : now();
   const polls = typeof context.polls === 'number' && context.polls >= 0 ? context.polls : 0;
   const requestId = typeof context.requestId === 'string' ? context.requestId : undefined;
+  const resubmitted = context.resubmitted === true ? { resubmitted: true } : {};
   switch (context.phase) {
     case 'submit':
-      return { startedAt, phase: 'submit' };
+      return { startedAt, phase: 'submit', ...resubmitted };
     case 'confirm':
-      return { startedAt, phase: 'confirm', polls, ...(requestId ? { requestId } : {}) };
+      return { startedAt, phase: 'confirm', polls, ...(requestId ? { requestId } : {}), ...resubmitted };
     default:
       return { startedAt };
   }

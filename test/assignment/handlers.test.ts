@@ -208,6 +208,28 @@ describe('CREATE', () => {
     expect(sso.commandCalls(CreateAccountAssignmentCommand)).toHaveLength(0);
   });
 
+  test('SUCCEEDED but not listed: submits once more, then waits the absence out as list lag', async () => {
+    sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
+    });
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
+    const startedAt = Date.now();
+    const first = await invoke('CREATE', MODEL, {
+      requestId: REQUEST_ID,
+      startedAt,
+      phase: 'confirm',
+      polls: 1,
+    });
+    expect(first.status).toBe('IN_PROGRESS');
+    expect(first.callbackContext).toEqual({ startedAt, phase: 'submit', resubmitted: true });
+    expect(sso.commandCalls(CreateAccountAssignmentCommand)).toHaveLength(0);
+
+    const again = { requestId: REQUEST_ID, startedAt, phase: 'confirm', polls: 1, resubmitted: true };
+    const second = await invoke('CREATE', MODEL, again);
+    expect(second.status).toBe('IN_PROGRESS');
+    expect(second.callbackContext).toEqual({ ...again, polls: 2 });
+  });
+
   test('still IN_PROGRESS: calls back again with a longer, capped delay', async () => {
     sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
       AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
