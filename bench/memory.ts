@@ -42,6 +42,7 @@ class HandlerProcess {
         PATH: process.env.PATH,
         AWS_REGION: DEFAULT_WORLD.region,
         AWS_ENDPOINT_URL_SSO_ADMIN: endpoint,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         BUNDLE_FILE: bundleFile,
       },
       // The handler's console (the runtime lib's log lines) is not needed here.

@@ -17,8 +17,8 @@ export const MODEL = {
 
 export const CONVERGENCE = {
   provisioningSeconds: [0.5, 2, 10, 60],
-  /** Each case runs this many times (different jitter); the table shows medians. */
-  repetitions: 9,
+  /** Each case runs this many times (different jitter); the table shows medians and the range. */
+  repetitions: 15,
 } as const;
 
 export const SCALE = {
@@ -35,6 +35,8 @@ export const SCALE = {
    * CreateAccountAssignment, and one DescribeAccountAssignmentCreationStatus that sees SUCCEEDED.
    */
   minCallsPerAssignment: 3,
+  /** Runs per strategy, each with its own seed (MODEL.seed + run); the table shows the median run. */
+  runs: 3,
 } as const;
 
 export const COLD_START = {

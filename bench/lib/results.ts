@@ -28,6 +28,8 @@ export interface ConvergenceCase {
 
 export interface ScaleRun {
   strategy: Strategy;
+  /** Math.random seed of this run. */
+  seed: number;
   assignments: number;
   succeeded: number;
   failures: number;

@@ -14,7 +14,7 @@ export function runWorker<T>(
   return new Promise((resolve, reject) => {
     const child = fork(script, [...args], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';

@@ -24,7 +24,10 @@ async function runWorker(
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', WORKER, bundleFile, String(invocations), String(sinkDelayMs)],
-    { env: { ...process.env, NODE_NO_WARNINGS: '1' }, maxBuffer: 64 * 1024 * 1024 },
+    {
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
   );
   const lastLine = stdout.trim().split('\n').pop() ?? '[]';
   return JSON.parse(lastLine) as InvocationTiming[];

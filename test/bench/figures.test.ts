@@ -1,4 +1,6 @@
 import { physicalLimit } from '../../bench/lib/limits';
+import { summarizeScale } from '../../bench/lib/report';
+import type { ScaleRun } from '../../bench/lib/results';
 import { median, percentile, ratio } from '../../bench/lib/stats';
 import { formatDuration, formatRatio, markdownTable } from '../../bench/lib/table';
 
@@ -87,5 +89,40 @@ describe('table', () => {
     expect(formatDuration(0)).toBe('0 s');
     expect(formatRatio(1.5301)).toBe('1.53x');
     expect(formatRatio(12)).toBe('12.0x');
+  });
+});
+
+describe('summarizeScale', () => {
+  const run = (strategy: 'ours' | 'native', seed: number, totalMs: number, failures = 0): ScaleRun => ({
+    strategy,
+    seed,
+    assignments: 500,
+    succeeded: 500 - failures,
+    failures,
+    failureCodes: failures > 0 ? { Throttling: failures } : {},
+    totalMs,
+    ratioToLimit: totalMs / 74_000,
+    p50Ms: totalMs / 2,
+    p95Ms: totalMs,
+    apiCalls: 6_000,
+    throttles: 4_000,
+    invocations: 4_000,
+    assignmentsInEmulator: 500 - failures,
+    wallMs: 9_000,
+  });
+
+  test('per strategy: the median run by total time, the range, failures over all runs', () => {
+    const summaries = summarizeScale([
+      run('ours', 1, 119_000),
+      run('ours', 2, 113_000, 2),
+      run('ours', 3, 125_000),
+      run('native', 1, 309_000),
+    ]);
+    expect(summaries.map((summary) => summary.strategy)).toEqual(['ours', 'native']);
+    const [ours, native] = summaries;
+    expect(ours.median.seed).toBe(1);
+    expect([ours.minTotalMs, ours.maxTotalMs]).toEqual([113_000, 125_000]);
+    expect([ours.failures, ours.operations, ours.runs]).toEqual([2, 1_500, 3]);
+    expect(native.median.totalMs).toBe(309_000);
   });
 });
