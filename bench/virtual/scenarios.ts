@@ -12,7 +12,7 @@ import {
   type ResourceProperties,
   type RunResult,
 } from '../../dev/driver';
-import { entrypoint as oursEntrypoint, resource } from '../../src/assignment/handlers';
+import { entrypoint as oursEntrypoint } from '../../src/assignment/handlers';
 import { RESOURCE_SCHEMA } from '../../src/assignment/schema';
 import { physicalLimit } from '../lib/limits';
 import { CONVERGENCE, MODEL, SCALE } from '../lib/model';
@@ -23,35 +23,7 @@ import { nativeLikeEntrypoint } from '../native/native-like';
 
 export type Progress = (units: number) => void;
 
-/** The part of the runtime lib's BaseResource that leaks: its console publisher's filter list. */
-interface LeakyResource {
-  platformLambdaLogger: { logFilters: unknown[] };
-}
-
-/**
- * Runtime lib 1.0.6 adds the invocation's redaction filters (bearer token, credentials) to one console publisher
- * shared by every invocation of the process (resource.js entrypoint -> loggerProxy.addFilter), and never
- * removes them, so each invocation applies every earlier invocation's filters to each log line: the per-
- * invocation cost grows with the number of invocations the process has served (section 6 measures it). The
- * scale run makes thousands of invocations in this one process, so the bench drops those filters after each
- * invocation. Worker logs are discarded anyway; virtual time does not depend on CPU time either way.
- */
-function withoutFilterLeak(entrypoint: Entrypoint): Entrypoint {
-  const publisher = (resource as unknown as LeakyResource).platformLambdaLogger;
-  const baseline = publisher.logFilters.length;
-  return async (event, context) => {
-    try {
-      return await entrypoint(event, context);
-    } finally {
-      publisher.logFilters.length = baseline;
-    }
-  };
-}
-
-const ENTRYPOINTS: Record<Strategy, Entrypoint> = {
-  ours: withoutFilterLeak(oursEntrypoint),
-  native: nativeLikeEntrypoint,
-};
+const ENTRYPOINTS: Record<Strategy, Entrypoint> = { ours: oursEntrypoint, native: nativeLikeEntrypoint };
 
 let credentialsSerial = 0;
 
