@@ -1,10 +1,10 @@
 import {
   BaseModel,
   HandlerErrorCode,
+  ProgressEvent,
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 import { currentInvocation } from './invocation';
 import { failed, JsonObject } from './progress';
-import { ProgressEvent } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 
 /** The type CloudFormation invoked (a private registration has its own name), else the schema's name. */
 export function invokedTypeName(schemaTypeName: string): string {
