@@ -8,4 +8,5 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/dev/jest-summary-reporter.js'],
 };
