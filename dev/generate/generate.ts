@@ -19,6 +19,7 @@ import { renderDocs } from './docs';
 import { renderRegisterTypeTemplate, renderResourceRole } from './registration';
 import { RegistrySchema } from './registry-schema';
 import { RESOURCE_TYPES, ResourceTypeSources } from './types';
+import { renderValidators } from './validators';
 
 interface PropertySchema {
   type?: string | string[];
@@ -34,6 +35,8 @@ export interface ResourceSchema {
   primaryIdentifier: string[];
   additionalIdentifiers?: string[][];
   required?: string[];
+  definitions?: Record<string, object>;
+  handlers?: { list?: { handlerSchema?: { required?: string[] } } };
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -223,6 +226,10 @@ export async function generatedFiles(sources: ResourceTypeSources): Promise<Gene
   const sourceFiles = await Promise.all([
     render(path.join(ROOT, sources.sourceDir, 'models.ts'), renderModels(schema, sources.schema)),
     render(path.join(ROOT, sources.sourceDir, 'schema.ts'), renderSchemaModule(schema, sources.schema)),
+    render(
+      path.join(ROOT, sources.sourceDir, 'validators.ts'),
+      renderValidators(schema, BANNER.replace('{{schema}}', sources.schema)),
+    ),
   ]);
   return [...sourceFiles, ...(await registrationFiles(sources))];
 }

@@ -26,7 +26,7 @@ import {
   listApplicationAssignments,
 } from './application-assignments';
 import { ResourceModel, TypeConfigurationModel } from './models';
-import { RESOURCE_SCHEMA } from './schema';
+import { validateList, validateModel } from './validators';
 
 type ApplicationAssignmentProgress = Progress<ResourceModel>;
 
@@ -238,7 +238,7 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
   }
 }
 
-const validator = new SchemaValidator(RESOURCE_SCHEMA);
+const validator = new SchemaValidator(TYPE_NAME, { model: validateModel, list: validateList });
 
 export const resource = new ApplicationAssignmentResource(
   TYPE_NAME,

@@ -30,7 +30,7 @@ import {
   requestDeletion,
 } from './account-assignments';
 import { ResourceModel, TypeConfigurationModel } from './models';
-import { RESOURCE_SCHEMA } from './schema';
+import { validateList, validateModel } from './validators';
 
 type AssignmentProgress = Progress<ResourceModel>;
 
@@ -308,7 +308,7 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
   }
 }
 
-const validator = new SchemaValidator(RESOURCE_SCHEMA);
+const validator = new SchemaValidator(TYPE_NAME, { model: validateModel, list: validateList });
 
 export const resource = new AccountAssignmentResource(
   TYPE_NAME,

@@ -1,19 +1,22 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 
-/** The parts of a resource schema that describe valid input. */
-export interface ValidatableSchema {
-  readonly typeName: string;
-  readonly properties: Readonly<Record<string, object>>;
-  readonly required?: readonly string[];
-  readonly definitions?: Readonly<Record<string, object>>;
-  readonly handlers?: {
-    readonly list?: { readonly handlerSchema?: { readonly required?: readonly string[] } };
-  };
+/**
+ * A validation function as Ajv generates it (precompiled at `npm run generate`, see src/<type>/validators.ts):
+ * true when valid, otherwise the reasons in `errors`.
+ */
+export interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+export interface CompiledValidators {
+  /** CREATE, READ and DELETE: every schema rule. */
+  readonly model: CompiledValidator;
+  /** LIST: the list handlerSchema's required properties; every present property checked against its rule. */
+  readonly list: CompiledValidator;
 }
 
 export type ValidationResult = { valid: true } | { valid: false; message: string };
-
-type Mode = 'model' | 'list';
 
 function describe(error: ErrorObject): string {
   const property = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -45,14 +48,14 @@ function describe(error: ErrorObject): string {
  * and the runtime lib silently drops unknown properties and nulls when it builds the model.
  */
 export class SchemaValidator {
-  private readonly ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-  private readonly compiled = new Map<Mode, ValidateFunction>();
-
-  constructor(private readonly schema: ValidatableSchema) {}
+  constructor(
+    private readonly typeName: string,
+    private readonly validators: CompiledValidators,
+  ) {}
 
   /** A model for CREATE, READ and DELETE: every schema rule applies. */
   validateModel(properties: unknown): ValidationResult {
-    return this.run('model', properties);
+    return this.run(this.validators.model, properties);
   }
 
   /**
@@ -60,30 +63,12 @@ export class SchemaValidator {
    * rule. Other schema properties are accepted (contract tests pass the whole created model to LIST).
    */
   validateListInput(properties: unknown): ValidationResult {
-    return this.run('list', properties);
+    return this.run(this.validators.list, properties);
   }
 
-  private run(mode: Mode, properties: unknown): ValidationResult {
-    const validate = this.validatorFor(mode);
+  private run(validate: CompiledValidator, properties: unknown): ValidationResult {
     if (validate(properties)) return { valid: true };
     const messages = [...new Set((validate.errors ?? []).map(describe))];
-    return { valid: false, message: `Invalid ${this.schema.typeName} properties: ${messages.join('; ')}` };
-  }
-
-  private validatorFor(mode: Mode): ValidateFunction {
-    let validate = this.compiled.get(mode);
-    if (!validate) {
-      const required =
-        mode === 'model' ? this.schema.required : this.schema.handlers?.list?.handlerSchema?.required;
-      validate = this.ajv.compile({
-        type: 'object',
-        properties: this.schema.properties,
-        definitions: this.schema.definitions ?? {},
-        required: [...(required ?? [])],
-        additionalProperties: false,
-      });
-      this.compiled.set(mode, validate);
-    }
-    return validate;
+    return { valid: false, message: `Invalid ${this.typeName} properties: ${messages.join('; ')}` };
   }
 }

@@ -1,13 +1,20 @@
+import Ajv from 'ajv';
+import { AJV_OPTIONS, inputSchemas } from '../../dev/generate/validators';
 import { SchemaValidator } from '../../src/core/validation';
 
-const validator = new SchemaValidator({
-  typeName: 'Test::Type',
+// Compiled here from the same input schemas `npm run generate` precompiles for the handlers.
+const schemas = inputSchemas({
   properties: {
     Name: { type: 'string', minLength: 2, maxLength: 5, pattern: '^[a-z]+$' },
     Kind: { type: 'string', enum: ['A', 'B'] },
   },
   required: ['Name', 'Kind'],
   handlers: { list: { handlerSchema: { required: ['Kind'] } } },
+});
+const ajv = new Ajv(AJV_OPTIONS);
+const validator = new SchemaValidator('Test::Type', {
+  model: ajv.compile(schemas.model),
+  list: ajv.compile(schemas.list),
 });
 
 function messageOf(result: ReturnType<SchemaValidator['validateModel']>): string {
