@@ -3,6 +3,7 @@
  * generated docs (cloudformation-cli `src/rpdk/core/templates/docs-readme.md`): syntax in JSON and YAML,
  * then every property with its constraints and update behaviour, then the return values.
  */
+import { EXAMPLE_ORGANIZATION, exampleTypeName } from '../package/type-name';
 import { propertyNameOf, RegistryPropertySchema, RegistrySchema } from './registry-schema';
 
 export const MARKDOWN_BANNER =
@@ -53,7 +54,11 @@ function writableProperties(schema: RegistrySchema): string[] {
   return Object.keys(schema.properties).filter((name) => !readOnly.has(name));
 }
 
-function syntax(schema: RegistrySchema): string[] {
+/**
+ * The Syntax blocks declare the type under its registered name, never the schema's `AWS::…` one: copied
+ * as is, `Type: AWS::SSO::Assignment` silently gets AWS's native type instead of this one.
+ */
+function syntax(schema: RegistrySchema, registeredName: string): string[] {
   const names = writableProperties(schema);
   const json = names.map(
     (name, index) =>
@@ -69,7 +74,7 @@ function syntax(schema: RegistrySchema): string[] {
     '',
     '<pre>',
     '{',
-    `    "Type" : "${schema.typeName}",`,
+    `    "Type" : "${registeredName}",`,
     '    "Properties" : {',
     ...json,
     '    }',
@@ -79,7 +84,7 @@ function syntax(schema: RegistrySchema): string[] {
     '### YAML',
     '',
     '<pre>',
-    `Type: ${schema.typeName}`,
+    `Type: ${registeredName}`,
     'Properties:',
     ...yaml,
     '</pre>',
@@ -165,16 +170,25 @@ function returnValues(schema: RegistrySchema): string[] {
 }
 
 export function renderDocs(schema: RegistrySchema, schemaFile: string): string {
-  const lines = [MARKDOWN_BANNER.replace('{{schema}}', schemaFile), '', `# ${schema.typeName}`, ''];
+  const registeredName = exampleTypeName(schema.typeName);
+  const lines = [MARKDOWN_BANNER.replace('{{schema}}', schemaFile), '', `# ${registeredName}`, ''];
   if (schema.description) lines.push(schema.description, '');
-  const privateName = ['Org', ...schema.typeName.split('::').slice(1)].join('::');
+  // The repository's names are AWS's own (drop-in mirrors): say what declaring one of those really does.
+  const mirrorsNativeType = schema.typeName.startsWith('AWS::');
   lines.push(
-    `> The \`AWS\` namespace is reserved for AWS, so this type is registered privately under a name you choose, ` +
-      `for example \`${privateName}\`: the \`--type-name\` given to \`npm run package\` and \`npm run register\`. ` +
-      'Use that name as the `Type` in your templates.',
+    `> **\`${EXAMPLE_ORGANIZATION}\` stands for your own organisation's name.** ` +
+      (mirrorsNativeType
+        ? `CloudFormation reserves the \`AWS\` namespace, so this mirror of \`${schema.typeName}\` is ` +
+          'registered privately under a name you choose'
+        : 'This type is registered privately under a name you choose') +
+      `, such as \`${registeredName}\`: the \`--type-name\` given to \`npm run package\` and ` +
+      '`npm run register`. Use that name as the `Type` in your templates.' +
+      (mirrorsNativeType
+        ? ` A template that declares \`${schema.typeName}\` gets AWS's native type instead, without any error.`
+        : ''),
     '',
   );
-  lines.push(...syntax(schema), '## Properties', '');
+  lines.push(...syntax(schema, registeredName), '## Properties', '');
   for (const name of writableProperties(schema)) lines.push(...propertySection(schema, name));
   lines.push(...returnValues(schema));
   return `${lines.join('\n').trimEnd()}\n`;

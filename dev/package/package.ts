@@ -171,14 +171,17 @@ export async function packageType(options: PackageOptions): Promise<PackageResul
   }
 }
 
-const USAGE = `Usage: npm run package -- [--type assignment|application-assignment|all]
+export const USAGE = `Usage: npm run package -- [--type assignment|application-assignment|all]
                         [--type-name Org::SSO::Assignment | --organization Org] [--outdir build]
 
   --type          the type to package (default all)
   --type-name     the private name of one type (its --type follows from the name when not given)
   --organization  the organisation segment for every type (Org → Org::SSO::Assignment, …)
   --outdir        where <type>.zip goes (default build/)
+  --help, -h      show this text
 
+'Org' stands for your own organisation's name. Register with the same name the package was built with
+(npm run register -- --type-name Org::SSO::Assignment …): the name is stamped into the package.
 Without a name the packages are named ${DEFAULT_ORGANIZATION}::SSO::… (AWS is reserved for AWS's own types).`;
 
 export interface PackageCommand {
@@ -195,8 +198,11 @@ function typeForName(typeName: string): TypeKey {
   return type;
 }
 
-/** The `package` command line, checked; throws TypeNameError or PackageError with what is wrong. */
-export function parsePackageArguments(argv: readonly string[]): PackageCommand {
+/**
+ * The `package` command line, checked, or 'help' when it asks for the usage text; throws TypeNameError or
+ * PackageError with what is wrong.
+ */
+export function parsePackageArguments(argv: readonly string[]): PackageCommand | 'help' {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -204,9 +210,11 @@ export function parsePackageArguments(argv: readonly string[]): PackageCommand {
       'type-name': { type: 'string' },
       organization: { type: 'string' },
       outdir: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+  if (values.help) return 'help';
   const typeName = values['type-name'];
   if (typeName !== undefined && values.organization !== undefined) {
     throw new UsageError('give --type-name or --organization, not both');
@@ -230,6 +238,10 @@ export function parsePackageArguments(argv: readonly string[]): PackageCommand {
 
 async function main(argv: string[]): Promise<void> {
   const command = parsePackageArguments(argv);
+  if (command === 'help') {
+    console.log(USAGE);
+    return;
+  }
   for (const type of command.types) {
     const result = await packageType({ type, typeName: command.typeNames.get(type), outdir: command.outdir });
     console.log(

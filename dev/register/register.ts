@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { validateTypeName } from '../package/type-name';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { unzipSync } from 'fflate';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -43,6 +44,10 @@ import { hyphenatedTypeName, RegistrySchema } from '../generate/registry-schema'
 import { RESOURCE_TYPES, ResourceTypeSources } from '../generate/types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** Where `npm run package` writes `<type>.zip` by default. */
+const DEFAULT_PACKAGE_DIR = path.join(ROOT, 'build');
+/** The package entries `npm run package` stamps with the private type name. */
+const STAMPED_ENTRIES = ['schema.json', '.rpdk-config'];
 
 /** Polling bounds in seconds, passed to the SDK waiters (exponential backoff with jitter, capped). */
 export interface PollTiming {
@@ -160,22 +165,92 @@ async function checkCredentialsAndRegion(client: CloudFormationClient, profile?:
   }
 }
 
-function isMissingFile(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
+function fileErrorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
-async function readPackage(options: RegisterOptions): Promise<Uint8Array> {
+/** `file` relative to the working directory when it is below it, absolute otherwise (no `../../`). */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/** The `npm run package` command line that builds the package these options register. */
+export function packageCommandFor(options: RegisterOptions): string {
+  const args = ['--type-name', options.typeName];
+  // npm run package finds the type from the name's Service::Resource, as packageForTypeName does here.
+  if (sourceTypeSuffix(options.packageName) !== options.typeName.split('::').slice(1).join('::')) {
+    args.push('--type', options.packageName);
+  }
+  const outdir = path.dirname(options.packagePath);
+  if (outdir !== DEFAULT_PACKAGE_DIR) args.push('--outdir', shownPath(outdir));
+  const command = `npm run package -- ${args.join(' ')}`;
+  return path.basename(options.packagePath) === `${options.packageName}.zip`
+    ? command
+    : `${command} (it writes ${options.packageName}.zip: pass that with --package)`;
+}
+
+/** The typeName the package's `entry` (schema.json, .rpdk-config) is stamped with, if it has one. */
+function stampedTypeName(entries: Record<string, Uint8Array>, entry: string): string | undefined {
+  const bytes = entries[entry];
+  if (!bytes) return undefined;
   try {
-    return await readFile(options.packagePath);
+    const value: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    if (typeof value === 'object' && value !== null && 'typeName' in value) {
+      return typeof value.typeName === 'string' ? value.typeName : undefined;
+    }
+  } catch {
+    // Not JSON: reported as unstamped below.
+  }
+  return undefined;
+}
+
+/**
+ * Reads the package and checks it was built for the name being registered: `npm run package` stamps the
+ * name into schema.json and .rpdk-config, and RegisterType's TypeName must be the schema's typeName.
+ * Runs before any AWS call, so a wrong or missing package costs nothing and leaves nothing behind.
+ */
+export async function readCheckedPackage(options: RegisterOptions): Promise<Uint8Array> {
+  const shown = shownPath(options.packagePath);
+  const rebuild = packageCommandFor(options);
+  let body: Uint8Array;
+  try {
+    body = await readFile(options.packagePath);
   } catch (error) {
-    if (isMissingFile(error)) {
+    const code = fileErrorCode(error);
+    if (code === 'ENOENT') {
+      throw new RegisterError(`Package ${shown} not found. Build it first: ${rebuild}`);
+    }
+    if (code === 'EISDIR') {
+      throw new RegisterError(`--package ${shown} is a directory, not a package zip. Build one: ${rebuild}`);
+    }
+    throw new RegisterError(`Cannot read package ${shown}: ${errorMessage(error)}`);
+  }
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(body, { filter: (file) => STAMPED_ENTRIES.includes(file.name) });
+  } catch (error) {
+    throw new RegisterError(
+      `Package ${shown} is not a zip file (${errorMessage(error)}). Build it with: ${rebuild}`,
+    );
+  }
+  for (const entry of STAMPED_ENTRIES) {
+    const stamped = stampedTypeName(entries, entry);
+    if (stamped === undefined) {
       throw new RegisterError(
-        `Package ${options.packagePath} not found. Build it first: npm run package -- --type ` +
-          `${options.packageName} --type-name ${options.typeName}`,
+        `Package ${shown} has no typeName in ${entry}: it is not a package from npm run package. ` +
+          `Build it with: ${rebuild}`,
       );
     }
-    throw error;
+    if (stamped !== options.typeName) {
+      throw new RegisterError(
+        `Package ${shown} was built for ${stamped}, not ${options.typeName} (its ${entry} names ` +
+          `${stamped}; RegisterType needs the name the package was built with). Rebuild it for the name ` +
+          `you register: ${rebuild}`,
+      );
+    }
   }
+  return body;
 }
 
 async function upload(
@@ -342,6 +417,11 @@ function schemaFor(packageName: string): RegistrySchema {
   return loadSchema(sources);
 }
 
+/** `Service::Resource` of the package's source type (assignment → SSO::Assignment). */
+function sourceTypeSuffix(packageName: string): string {
+  return schemaFor(packageName).typeName.split('::').slice(1).join('::');
+}
+
 async function executionRole(options: RegisterOptions, deps: RegisterDependencies): Promise<string> {
   if (options.executionRoleArn) return options.executionRoleArn;
   // The role trusts only this type's ARN, so it is rendered for the private name being registered.
@@ -413,9 +493,10 @@ export async function register(
   options: RegisterOptions,
   deps: RegisterDependencies,
 ): Promise<RegisterResult> {
+  // The package first: resolving credentials may already call AWS (SSO, STS, instance metadata).
+  const body = await readCheckedPackage(options);
   const region = await checkCredentialsAndRegion(deps.cloudFormation, options.profile);
   deps.log(`Registering ${options.typeName} (${options.packageName}) in ${region}`);
-  const body = await readPackage(options);
   const packageUrl = await upload(options, body, deps, region);
   const executionRoleArn = await executionRole(options, deps);
   const { logRoleArn, logGroupName } = await logging(options, deps);
@@ -473,7 +554,7 @@ export const USAGE = `Usage: npm run register -- --type-name <Org::Service::Type
   --execution-role-arn <arn>   use this execution role instead of deploying <name>-role-stack
   --log-role-arn <arn>         use this log delivery role instead of deploying <name>-logging-stack
   --log-group <name>           handler log group (default: <Org-Service-Type>-logs)
-  --help                       show this text`;
+  --help, -h                   show this text`;
 
 export interface CliArguments {
   options: RegisterOptions;
@@ -498,7 +579,7 @@ export function parseCommandLine(argv: string[]): CliArguments | 'help' {
         'execution-role-arn': { type: 'string' },
         'log-role-arn': { type: 'string' },
         'log-group': { type: 'string' },
-        help: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
@@ -528,7 +609,7 @@ export function parseCommandLine(argv: string[]): CliArguments | 'help' {
       packageName,
       packagePath: values.package
         ? path.resolve(values.package)
-        : path.join(ROOT, 'build', `${packageName}.zip`),
+        : path.join(DEFAULT_PACKAGE_DIR, `${packageName}.zip`),
       executionRoleArn: values['execution-role-arn'],
       logRoleArn: values['log-role-arn'],
       logGroupName: values['log-group'] ?? defaultLogGroupName(typeName),

@@ -5,13 +5,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import { unzipSync } from 'fflate';
 import { parse as parseYaml } from 'yaml';
-import { packageType, parsePackageArguments } from '../../dev/package/package';
+import { type PackageCommand, packageType, parsePackageArguments } from '../../dev/package/package';
 import { PackageError, readTypeProject, UsageError } from '../../dev/package/project';
 import {
   DEFAULT_ORGANIZATION,
   replaceTypeName,
+  RESERVED_ORGANIZATIONS,
+  TYPE_NAME_PATTERN,
+  typeNameProblems,
   TypeNameError,
   validateTypeName,
   withOrganization,
@@ -154,15 +158,33 @@ describe('default names', () => {
 
 describe('names it refuses', () => {
   it.each([
-    ['AWS::SSO::Assignment', /reserved/],
-    ['amazon::SSO::Assignment', /reserved/],
-    ['Org::SSO', /three parts/],
-    ['Org::SSO::Assign-ment', /letters or digits/],
+    ['AWS::SSO::Assignment', /the organization 'AWS' is reserved by CloudFormation/],
+    ['amazon::SSO::Assignment', /the organization 'amazon' is reserved/],
+    ['Custom::X::Y', /the organization 'Custom' is reserved.*the service 'X' is 1 character long/],
+    ['Org::SSO', /it has 2 parts; a resource type name has exactly three/],
+    [
+      'Org::SSO::Assign-ment',
+      /the resource 'Assign-ment' contains "-": each part is ASCII letters and digits/,
+    ],
   ])('--type-name %s exits 2 with a clear message and writes nothing', async (typeName, message) => {
     const outdir = path.join(workDir, 'refused');
     const result = await packageCommand('--type', 'assignment', '--type-name', typeName, '--outdir', outdir);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('Usage: npm run package');
+    expect(existsSync(outdir)).toBe(false);
+  });
+});
+
+describe('--help', () => {
+  it.each(['--help', '-h'])('%s prints the usage on stdout and exits 0, building nothing', async (flag) => {
+    const outdir = path.join(workDir, 'help');
+    const result = await packageCommand(flag, '--outdir', outdir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: npm run package');
+    expect(result.stdout).toContain('--type-name');
+    expect(result.stdout).toContain("'Org' stands for your own organisation's name");
+    expect(result.stderr).not.toContain('Unknown option');
     expect(existsSync(outdir)).toBe(false);
   });
 });
@@ -174,25 +196,83 @@ describe('validateTypeName', () => {
     `${'a'.repeat(64)}::SSO::Assignment`,
   ])('accepts %s', (typeName) => expect(validateTypeName(typeName)).toBe(typeName));
 
-  it.each(['Alexa', 'AMZN', 'Amazon', 'AWS', 'Custom', 'Dev', 'aws', 'dev', 'CUSTOM'])(
-    'refuses the reserved organization %s',
+  const reservedSpellings = RESERVED_ORGANIZATIONS.flatMap((name) => [
+    name,
+    name.toLowerCase(),
+    name.toUpperCase(),
+  ]);
+
+  it.each(reservedSpellings)(
+    'refuses the reserved organization %s, saying it is reserved',
     (organization) => {
+      const problems = typeNameProblems(`${organization}::SSO::Assignment`);
+      expect(problems).toEqual([
+        expect.stringContaining(`the organization '${organization}' is reserved by CloudFormation`),
+      ]);
       expect(() => validateTypeName(`${organization}::SSO::Assignment`)).toThrow(TypeNameError);
-      expect(() => validateTypeName(`${organization}::SSO::Assignment`)).toThrow(
-        /reserved by CloudFormation/,
-      );
+    },
+  );
+
+  it.each(RESERVED_ORGANIZATIONS)(
+    'names %s reserved even when the rest is malformed too, and names those rules as well',
+    (organization) => {
+      expect(typeNameProblems(`${organization}::X::Y`)).toEqual([
+        expect.stringContaining(`the organization '${organization}' is reserved`),
+        "the service 'X' is 1 character long: each part is 2-64",
+        "the resource 'Y' is 1 character long: each part is 2-64",
+      ]);
+      expect(typeNameProblems(`${organization}::SSO`)).toEqual([
+        expect.stringContaining('it has 2 parts; a resource type name has exactly three'),
+        expect.stringContaining(`the organization '${organization}' is reserved`),
+      ]);
     },
   );
 
   it.each([
-    'O::SSO::Assignment',
-    `${'a'.repeat(65)}::SSO::Assignment`,
-    'Org::SSO::Assignment::MODULE',
-    'Org:SSO:Assignment',
-    '',
-  ])('refuses the malformed %p', (typeName) =>
-    expect(() => validateTypeName(typeName)).toThrow(/Organization::Service::Resource/),
-  );
+    ['', /it is empty/],
+    ['   ', /it is empty/],
+    ['Org', /it has 1 part; a resource type name has exactly three/],
+    ['Org::SSO', /it has 2 parts;/],
+    ['Org:SSO:Assignment', /it has 1 part;.*separated by two colons/],
+    ['Org::SSO::Assignment::MODULE', /it has 4 parts;.*'::MODULE' ends a module's name/],
+    ['O::SSO::Assignment', /the organization 'O' is 1 character long: each part is 2-64/],
+    [
+      `${'a'.repeat(65)}::SSO::Assignment`,
+      /the organization 'a{12}…' is 65 characters long: each part is 2-64/,
+    ],
+    [`Org::SSO::${'b'.repeat(65)}`, /the resource 'b{12}…' is 65 characters long/],
+    ['Org::::Assignment', /the service part is empty/],
+    [
+      'Org::SSO::Assign-ment',
+      /the resource 'Assign-ment' contains "-": each part is ASCII letters and digits only/,
+    ],
+    [' Org::SSO::Assignment', /the organization ' Org' contains " "/],
+    ['Örg::SSO::Assignment', /the organization 'Örg' contains "Ö"/],
+  ])('refuses the malformed %p, naming the rule it breaks', (typeName, message) => {
+    expect(() => validateTypeName(typeName)).toThrow(TypeNameError);
+    expect(() => validateTypeName(typeName)).toThrow(message);
+  });
+
+  it('spells out exactly the meta-schema pattern: no problem listed if and only if the pattern matches', () => {
+    const pattern = new RegExp(TYPE_NAME_PATTERN);
+    const part = fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9]{0,66}$/),
+      fc.string({ maxLength: 6 }),
+      fc.constantFrom(...RESERVED_ORGANIZATIONS, 'Org', 'SSO', 'X'),
+    );
+    const name = fc.oneof(
+      fc.array(part, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('::')),
+      fc.string({ maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(name, (typeName) => {
+        const reserved = RESERVED_ORGANIZATIONS.some(
+          (organization) => organization.toLowerCase() === typeName.split('::')[0].toLowerCase(),
+        );
+        expect(typeNameProblems(typeName).length === 0).toBe(pattern.test(typeName) && !reserved);
+      }),
+    );
+  });
 
   it('replaces the organization of a type name', () => {
     expect(withOrganization('AWS::SSO::ApplicationAssignment', 'Org')).toBe(
@@ -209,22 +289,34 @@ describe('validateTypeName', () => {
   });
 });
 
+/** The command line's build command (not the 'help' request). */
+function buildCommand(argv: string[]): PackageCommand {
+  const command = parsePackageArguments(argv);
+  if (command === 'help') throw new Error(`${argv.join(' ')} asked for help`);
+  return command;
+}
+
 describe('the package command line', () => {
+  it('--help and -h ask for the usage text, whatever else is given', () => {
+    expect(parsePackageArguments(['--help'])).toBe('help');
+    expect(parsePackageArguments(['--type', 'assignment', '-h'])).toBe('help');
+  });
+
   it('packages every type by default, under the default organisation', () => {
-    const command = parsePackageArguments([]);
+    const command = buildCommand([]);
     expect(command.types).toEqual(['assignment', 'application-assignment']);
     expect([...command.typeNames.values()]).toEqual([undefined, undefined]);
     expect(command.outdir).toBe(path.join(REPOSITORY_ROOT, 'build'));
   });
 
   it('finds the type from --type-name', () => {
-    const command = parsePackageArguments(['--type-name', 'Org::SSO::ApplicationAssignment']);
+    const command = buildCommand(['--type-name', 'Org::SSO::ApplicationAssignment']);
     expect(command.types).toEqual(['application-assignment']);
     expect(command.typeNames.get('application-assignment')).toBe('Org::SSO::ApplicationAssignment');
   });
 
   it('names every type after --organization', () => {
-    const command = parsePackageArguments(['--organization', 'Org']);
+    const command = buildCommand(['--organization', 'Org']);
     expect(Object.fromEntries(command.typeNames)).toEqual({
       assignment: 'Org::SSO::Assignment',
       'application-assignment': 'Org::SSO::ApplicationAssignment',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -16,8 +16,10 @@ import {
 import { NoSuchBucket, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { CredentialsProviderError } from '@smithy/core/config';
 import { mockClient } from 'aws-sdk-client-mock';
+import { strToU8, zipSync } from 'fflate';
 import {
   main,
+  packageCommandFor,
   parseCommandLine,
   register,
   RegisterDependencies,
@@ -117,13 +119,29 @@ async function failure(run: Promise<unknown>): Promise<RegisterError> {
   return error as RegisterError;
 }
 
+/** A package zip as npm run package writes it, with `typeName` stamped into schema.json and .rpdk-config. */
+function writePackage(
+  file: string,
+  typeName: string,
+  stamped = { schema: typeName, settings: typeName },
+): void {
+  writeFileSync(
+    file,
+    zipSync({
+      'schema.json': strToU8(JSON.stringify({ typeName: stamped.schema, properties: {} })),
+      '.rpdk-config': strToU8(JSON.stringify({ typeName: stamped.settings, runtime: 'nodejs22.x' })),
+      'ResourceProvider.zip': strToU8('package bytes'),
+    }),
+  );
+}
+
 beforeEach(() => {
   cloudFormationMock.reset();
   s3Mock.reset();
   lines = [];
   workDir = mkdtempSync(path.join(tmpdir(), 'register-test-'));
   packagePath = path.join(workDir, 'assignment.zip');
-  writeFileSync(packagePath, Buffer.from('PK\u0003\u0004 package bytes'));
+  writePackage(packagePath, 'Org::SSO::Assignment');
 });
 
 afterEach(() => rmSync(workDir, { recursive: true, force: true }));
@@ -139,7 +157,7 @@ describe('register', () => {
       Key: 'org-sso-assignment-2026-03-04T05-06-07.zip',
       ContentType: 'application/zip',
     });
-    expect(Buffer.from(upload.Body as Uint8Array).toString()).toContain('package bytes');
+    expect(Buffer.from(upload.Body as Uint8Array).equals(readFileSync(packagePath))).toBe(true);
 
     expect(
       cloudFormationMock.commandCalls(CreateStackCommand).map((call) => call.args[0].input.StackName),
@@ -358,10 +376,122 @@ describe('register', () => {
     const error = await failure(register(options(), deps()));
     expect(error.message).toContain(`aws cloudformation delete-stack --stack-name ${ROLE_STACK}`);
   });
+});
 
-  test('a missing package says how to build it', async () => {
-    const error = await failure(register(options({ packagePath: path.join(workDir, 'absent.zip') }), deps()));
-    expect(error.message).toContain('npm run package -- --type assignment --type-name Org::SSO::Assignment');
+describe('the package is checked before any AWS call', () => {
+  /** Credentials that record whether anything asked for them (resolving them may itself call AWS). */
+  function watchedDeps() {
+    const credentials = jest.fn(() => Promise.resolve(CREDENTIALS));
+    return { dependencies: deps(credentials), credentials };
+  }
+
+  function expectNothingSentToAws(credentials: jest.Mock): void {
+    expect(credentials).not.toHaveBeenCalled();
+    expect(s3Mock.calls()).toHaveLength(0);
+    expect(cloudFormationMock.calls()).toHaveLength(0);
+  }
+
+  test('a package stamped with another name is refused, naming both names and the command that fixes it', async () => {
+    setUpHappyPath();
+    // What a plain `npm run package` writes: the default name.
+    writePackage(packagePath, 'SSOTypes::SSO::Assignment');
+    const { dependencies, credentials } = watchedDeps();
+    const error = await failure(register(options({ packagePath }), dependencies));
+    expect(error.message).toContain('was built for SSOTypes::SSO::Assignment, not Org::SSO::Assignment');
+    expect(error.message).toContain('npm run package -- --type-name Org::SSO::Assignment');
+    expectNothingSentToAws(credentials);
+  });
+
+  test('.rpdk-config is checked too: a package stamped half with another name is refused', async () => {
+    setUpHappyPath();
+    writePackage(packagePath, 'Org::SSO::Assignment', {
+      schema: 'Org::SSO::Assignment',
+      settings: 'Other::SSO::Assignment',
+    });
+    const { dependencies, credentials } = watchedDeps();
+    const error = await failure(register(options({ packagePath }), dependencies));
+    expect(error.message).toContain('its .rpdk-config names Other::SSO::Assignment');
+    expectNothingSentToAws(credentials);
+  });
+
+  test('a missing package (register before package) says how to build it, before any AWS call', async () => {
+    setUpHappyPath();
+    const { dependencies, credentials } = watchedDeps();
+    const absent = path.join(workDir, 'assignment-absent', 'assignment.zip');
+    const error = await failure(register(options({ packagePath: absent }), dependencies));
+    expect(error.message).toMatch(
+      /^Package .*assignment-absent.assignment\.zip not found\. Build it first: /,
+    );
+    expect(error.message).toContain('npm run package -- --type-name Org::SSO::Assignment --outdir ');
+    expectNothingSentToAws(credentials);
+  });
+
+  test.each([
+    ['not a zip', (file: string) => writeFileSync(file, 'not a zip at all'), /is not a zip file/],
+    [
+      'a zip without schema.json',
+      (file: string) => writeFileSync(file, zipSync({ 'handlers.js': strToU8('exports.x = 1') })),
+      /has no typeName in schema\.json: it is not a package from npm run package/,
+    ],
+    ['a directory', (file: string) => mkdirSync(file), /is a directory, not a package zip/],
+  ])('%s is refused with what is wrong and how to build one', async (_what, make, message) => {
+    setUpHappyPath();
+    const file = path.join(workDir, 'odd.zip');
+    make(file);
+    const { dependencies, credentials } = watchedDeps();
+    const error = await failure(register(options({ packagePath: file }), dependencies));
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain('npm run package -- --type-name Org::SSO::Assignment');
+    expectNothingSentToAws(credentials);
+  });
+
+  test('the fix command adds --type when the name does not say the type, and the package folder', () => {
+    const file = path.join(workDir, 'out', 'assignment.zip');
+    expect(packageCommandFor(options({ typeName: 'Org::Identity::Assignment', packagePath: file }))).toBe(
+      `npm run package -- --type-name Org::Identity::Assignment --type assignment --outdir ${path.dirname(file)}`,
+    );
+    const defaultPath = path.resolve(__dirname, '..', '..', 'build', 'application-assignment.zip');
+    expect(
+      packageCommandFor(
+        options({
+          typeName: 'Org::SSO::ApplicationAssignment',
+          packageName: 'application-assignment',
+          packagePath: defaultPath,
+        }),
+      ),
+    ).toBe('npm run package -- --type-name Org::SSO::ApplicationAssignment');
+  });
+
+  test('the command exits 1 with the message, after a plain npm run package', async () => {
+    setUpHappyPath();
+    writePackage(packagePath, 'SSOTypes::SSO::Assignment');
+    const errors: string[] = [];
+    const errorSpy = jest.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    // Should the check ever regress, the SDK's chain finds these and stops there (no profile or instance
+    // metadata lookup); the mocked clients send nothing anywhere.
+    const savedEnvironment = { ...process.env };
+    process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
+    try {
+      const code = await main([
+        '--type-name',
+        'Org::SSO::Assignment',
+        '--bucket',
+        'my-artifacts',
+        '--region',
+        'eu-west-1',
+        '--package',
+        packagePath,
+      ]);
+      expect(code).toBe(1);
+    } finally {
+      errorSpy.mockRestore();
+      process.env = savedEnvironment;
+    }
+    expect(errors.join('\n')).toContain('was built for SSOTypes::SSO::Assignment, not Org::SSO::Assignment');
+    expect(errors.join('\n')).toContain('npm run package -- --type-name Org::SSO::Assignment');
+    expect(s3Mock.calls()).toHaveLength(0);
+    expect(cloudFormationMock.calls()).toHaveLength(0);
   });
 });
 
@@ -395,7 +525,8 @@ describe('command line', () => {
   test.each([
     [['--bucket', 'b'], '--type-name is required.'],
     [['--type-name', 'Org::SSO::Assignment'], '--bucket is required.'],
-    [['--type-name', 'Org::SSO', '--bucket', 'b'], 'must be Organization::Service::Resource'],
+    [['--type-name', 'Org::SSO', '--bucket', 'b'], 'it has 2 parts; a resource type name has exactly three'],
+    [['--type-name', 'Custom::X::Y', '--bucket', 'b'], "the organization 'Custom' is reserved"],
     [['--type-name', 'AWS::SSO::Assignment', '--bucket', 'b'], "the organization 'AWS' is reserved"],
     [['--type-name', 'Org::SSO::Other', '--bucket', 'b'], 'pass --type'],
     [['--type-name', 'Org::SSO::Assignment', '--bucket', 'b', '--type', 'nope'], '--type nope is not one of'],
@@ -414,6 +545,9 @@ describe('command line', () => {
       expect(errors.join('\n')).toContain('Usage: npm run register');
       expect(await main(['--help'])).toBe(0);
       expect(output.join('\n')).toContain('--execution-role-arn');
+      output.length = 0;
+      expect(await main(['-h'])).toBe(0);
+      expect(output.join('\n')).toContain('Usage: npm run register');
     } finally {
       errorSpy.mockRestore();
       logSpy.mockRestore();
