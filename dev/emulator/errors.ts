@@ -33,6 +33,11 @@ export class ServiceError extends Error {
     readonly statusCode: number = 400,
     /** A bare error carries no JSON body (e.g. a 503 from a load balancer). */
     readonly bare: boolean = false,
+    /**
+     * Modelled members sent beside `message`, e.g. `Reason` (SSO Admin: `KMS_NotFoundException`, …) or
+     * Identity Store's `ResourceType` / `ResourceId`.
+     */
+    readonly members: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = errorName;
@@ -57,4 +62,39 @@ export function throttled(message: string): ServiceError {
 
 export function conflict(message: string): ServiceError {
   return new ServiceError('ConflictException', message);
+}
+
+/**
+ * How an instance's customer managed KMS key can be unusable, and the error SSO Admin answers with for each:
+ * the `Reason` enums of the model's exceptions (ResourceNotFoundExceptionReason, ValidationExceptionReason,
+ * AccessDeniedExceptionReason, ThrottlingExceptionReason in sso-admin.service-2.json).
+ */
+export const KMS_KEY_PROBLEMS = {
+  missing: { errorName: 'ResourceNotFoundException', reason: 'KMS_NotFoundException', status: 400 },
+  disabled: { errorName: 'ValidationException', reason: 'KMS_DisabledException', status: 400 },
+  'invalid-state': { errorName: 'ValidationException', reason: 'KMS_InvalidStateException', status: 400 },
+  'invalid-key-usage': {
+    errorName: 'ValidationException',
+    reason: 'KMS_InvalidKeyUsageException',
+    status: 400,
+  },
+  'access-denied': { errorName: 'AccessDeniedException', reason: 'KMS_AccessDeniedException', status: 400 },
+  throttled: { errorName: 'ThrottlingException', reason: 'KMS_ThrottlingException', status: 400 },
+} as const satisfies Record<string, { errorName: ModelledErrorName; reason: string; status: number }>;
+
+export type KmsKeyProblem = keyof typeof KMS_KEY_PROBLEMS;
+
+export function isKmsKeyProblem(value: unknown): value is KmsKeyProblem {
+  return typeof value === 'string' && Object.hasOwn(KMS_KEY_PROBLEMS, value);
+}
+
+export function kmsKeyError(problem: KmsKeyProblem, instanceArn: string): ServiceError {
+  const { errorName, reason, status } = KMS_KEY_PROBLEMS[problem];
+  return new ServiceError(
+    errorName,
+    `The customer managed KMS key of instance ${instanceArn} cannot be used (${reason})`,
+    status,
+    false,
+    { Reason: reason },
+  );
 }

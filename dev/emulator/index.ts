@@ -36,4 +36,8 @@ export type {
   StatusValue,
 } from './service';
 export type { Clock } from './rate-limit';
-export type { ErrorName, ModelledErrorName } from './errors';
+export { KMS_KEY_PROBLEMS } from './errors';
+export type { ErrorName, KmsKeyProblem, ModelledErrorName } from './errors';
+export { IDENTITY_STORE_OPERATIONS } from './identity-store';
+export type { EmulatedService } from './model';
+export { EMULATED_ENDPOINT_VARIABLES, endpointEnvironment, pointSdkAt } from './environment';

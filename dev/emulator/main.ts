@@ -1,10 +1,11 @@
 /**
  * Starts the SSO Admin emulator for manual use:
  *   npx tsx dev/emulator/main.ts --port 4566 [--provisioning-ms 1000] [--rps 20] [--no-seed]
- * then e.g. `AWS_ENDPOINT_URL_SSO_ADMIN=<printed endpoint> aws sso-admin list-instances`.
+ * It prints the endpoint, then the SDK's endpoint settings for every service it serves, e.g.
+ * `export AWS_ENDPOINT_URL_SSO_ADMIN=<endpoint>` (the AWS CLI, the SDKs and the handlers honour them).
  */
 import { parseArgs } from 'node:util';
-import { startEmulator } from './index';
+import { endpointEnvironment, startEmulator } from './index';
 
 function numberOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
     ...(maxOutstandingAsyncWrites === undefined ? {} : { maxOutstandingAsyncWrites }),
   });
   process.stdout.write(`${emulator.endpoint}\n`);
+  for (const [name, value] of Object.entries(endpointEnvironment(emulator.endpoint))) {
+    process.stdout.write(`export ${name}=${value}\n`);
+  }
   const stop = (): void => {
     void emulator.close().then(() => process.exit(0));
   };

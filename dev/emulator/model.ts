@@ -57,16 +57,22 @@ function isPaginatorModel(value: unknown): value is PaginatorModel {
   return isRecord(value) && isRecord(value.pagination);
 }
 
-let cachedModel: ServiceModel | undefined;
+/** The AWS services the emulator serves, by the file-name prefix of their botocore models. */
+export type EmulatedService = 'sso-admin' | 'identitystore';
+
+const cachedModels = new Map<EmulatedService, ServiceModel>();
 let cachedPaginators: PaginatorModel | undefined;
 
-export function serviceModel(): ServiceModel {
-  if (!cachedModel) {
-    const parsed: unknown = JSON.parse(readFileSync(join(MODEL_DIR, 'sso-admin.service-2.json'), 'utf8'));
-    if (!isServiceModel(parsed)) throw new Error('sso-admin.service-2.json is not a botocore service model');
-    cachedModel = parsed;
+export function serviceModel(service: EmulatedService = 'sso-admin'): ServiceModel {
+  let model = cachedModels.get(service);
+  if (!model) {
+    const file = `${service}.service-2.json`;
+    const parsed: unknown = JSON.parse(readFileSync(join(MODEL_DIR, file), 'utf8'));
+    if (!isServiceModel(parsed)) throw new Error(`${file} is not a botocore service model`);
+    model = parsed;
+    cachedModels.set(service, model);
   }
-  return cachedModel;
+  return model;
 }
 
 export function paginatorModel(): PaginatorModel {
@@ -136,8 +142,13 @@ function violation(path: string, value: unknown, constraint: string): string {
  * SerializationException before validation; the emulator keeps it a ValidationException so that callers see
  * one modelled error class for any bad input.
  */
-export function validateShape(shapeName: string, value: unknown, path = ''): string[] {
-  const shape = serviceModel().shapes[shapeName];
+export function validateShape(
+  shapeName: string,
+  value: unknown,
+  path = '',
+  model: ServiceModel = serviceModel(),
+): string[] {
+  const shape = model.shapes[shapeName];
   if (!shape) throw new Error(`Unknown model shape ${shapeName}`);
   const problems: string[] = [];
   const at = path || shapeName;
@@ -162,7 +173,7 @@ export function validateShape(shapeName: string, value: unknown, path = ''): str
         const memberValue = value[memberName];
         if (memberValue === undefined || memberValue === null) continue;
         const memberPath = path ? `${path}.${memberPathName(memberName)}` : memberPathName(memberName);
-        problems.push(...validateShape(ref.shape, memberValue, memberPath));
+        problems.push(...validateShape(ref.shape, memberValue, memberPath, model));
       }
       break;
     }
@@ -180,7 +191,7 @@ export function validateShape(shapeName: string, value: unknown, path = ''): str
       if (shape.member) {
         const memberShape = shape.member.shape;
         value.forEach((item: unknown, index) => {
-          problems.push(...validateShape(memberShape, item, `${at}.${index + 1}.member`));
+          problems.push(...validateShape(memberShape, item, `${at}.${index + 1}.member`, model));
         });
       }
       break;
@@ -194,8 +205,8 @@ export function validateShape(shapeName: string, value: unknown, path = ''): str
         const keyShape = shape.key.shape;
         const valueShape = shape.value.shape;
         for (const [key, item] of Object.entries(value)) {
-          problems.push(...validateShape(keyShape, key, `${at}.key`));
-          problems.push(...validateShape(valueShape, item, `${at}.${key}`));
+          problems.push(...validateShape(keyShape, key, `${at}.key`, model));
+          problems.push(...validateShape(valueShape, item, `${at}.${key}`, model));
         }
       }
       break;

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ServiceError, throttled, validationError, type ErrorName } from './errors';
 import { FaultController, parseFaultRequest } from './faults';
-import { serviceModel, validateShape, validationMessage } from './model';
+import { IdentityStoreService, isIdentityStoreOperation } from './identity-store';
+import { serviceModel, validateShape, validationMessage, type EmulatedService } from './model';
 import { SYSTEM_CLOCK, TokenBucket, type Clock } from './rate-limit';
 import { SsoAdminService, type JsonObject } from './service';
 import { applyStateMutation, EmulatorState, parseStateMutation } from './state';
@@ -17,6 +18,7 @@ import { DEFAULT_WORLD, type World } from './world';
 /** The operations the emulator implements; any other target gets UnknownOperationException. */
 export const EMULATED_OPERATIONS = [
   'ListInstances',
+  'DescribeInstance',
   'CreatePermissionSet',
   'DescribePermissionSet',
   'ListPermissionSets',
@@ -59,6 +61,8 @@ export interface EmulatorOptions {
 }
 
 export interface ApiCallRecord {
+  /** Which service was called: SSO Admin (`SWBExternalService.*`) or the Identity Store (`AWSIdentityStore.*`). */
+  service: EmulatedService;
   operation: string;
   /** The request body as parsed JSON (null when it was not JSON). Headers are never recorded. */
   input: unknown;
@@ -92,7 +96,19 @@ export const DEFAULTS = {
   defaultPageSize: 20,
 } as const;
 
-const TARGET_PREFIX = `${serviceModel().metadata.targetPrefix}.`;
+/** The X-Amz-Target prefix of each service (the models' `metadata.targetPrefix`); one port serves both. */
+const TARGET_PREFIXES: readonly (readonly [EmulatedService, string])[] = [
+  ['sso-admin', `${serviceModel('sso-admin').metadata.targetPrefix}.`],
+  ['identitystore', `${serviceModel('identitystore').metadata.targetPrefix}.`],
+];
+
+function targetOf(header: string | string[] | undefined): { service: EmulatedService; operation: string } {
+  const target = typeof header === 'string' ? header : '';
+  for (const [service, prefix] of TARGET_PREFIXES) {
+    if (target.startsWith(prefix)) return { service, operation: target.slice(prefix.length) };
+  }
+  return { service: 'sso-admin', operation: '' };
+}
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -153,7 +169,7 @@ function sendError(response: ServerResponse, error: ServiceError): void {
   sendJson(
     response,
     error.statusCode,
-    { __type: type, message: error.message },
+    { __type: type, message: error.message, ...error.members },
     { 'x-amzn-errortype': type },
   );
 }
@@ -164,6 +180,7 @@ class Emulator implements RunningEmulator {
   readonly faults = new FaultController();
   readonly state: EmulatorState;
   private readonly service: SsoAdminService;
+  private readonly identityStore: IdentityStoreService;
   private readonly bucket: TokenBucket;
   private readonly clock: Clock;
   private records: ApiCallRecord[] = [];
@@ -183,6 +200,7 @@ class Emulator implements RunningEmulator {
       },
       seedWorld,
     );
+    this.identityStore = new IdentityStoreService(() => this.service.currentWorld);
     this.state = new EmulatorState(this.service);
     this.bucket = new TokenBucket(this.clock, options.requestsPerSecond ?? DEFAULTS.requestsPerSecond);
     this.server = createServer((request, response) => {
@@ -237,13 +255,9 @@ class Emulator implements RunningEmulator {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/__emulator/')) return this.handleAdmin(request, response, url.pathname);
     const arrivedAt = this.clock.now();
-    const target = request.headers['x-amz-target'];
-    const operation =
-      typeof target === 'string' && target.startsWith(TARGET_PREFIX)
-        ? target.slice(TARGET_PREFIX.length)
-        : '';
+    const { service, operation } = targetOf(request.headers['x-amz-target']);
     // Recorded in arrival order; the outcome is filled in when the request is answered.
-    const record: ApiCallRecord = { operation, input: null, at: arrivedAt, outcome: 'ok' };
+    const record: ApiCallRecord = { service, operation, input: null, at: arrivedAt, outcome: 'ok' };
     this.records.push(record);
     try {
       const body = await readBody(request);
@@ -252,7 +266,7 @@ class Emulator implements RunningEmulator {
       } catch {
         record.input = null;
       }
-      const output = await this.dispatch(request, operation, record.input);
+      const output = await this.dispatch(request, service, operation, record.input);
       sendJson(response, 200, output);
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
@@ -261,8 +275,15 @@ class Emulator implements RunningEmulator {
     }
   }
 
-  private async dispatch(request: IncomingMessage, operation: string, input: unknown): Promise<JsonObject> {
-    if (request.method !== 'POST' || !isEmulatedOperation(operation)) {
+  private async dispatch(
+    request: IncomingMessage,
+    service: EmulatedService,
+    operation: string,
+    input: unknown,
+  ): Promise<JsonObject> {
+    const known =
+      service === 'identitystore' ? isIdentityStoreOperation(operation) : isEmulatedOperation(operation);
+    if (request.method !== 'POST' || !known) {
       // What AWS JSON services answer for a target they do not know.
       throw new ServiceError(
         'UnknownOperationException',
@@ -283,11 +304,16 @@ class Emulator implements RunningEmulator {
     if (this.faults.latencyMs > 0) await delay(this.faults.latencyMs);
     const injected = this.faults.takeRequestFault(operation);
     if (injected) throw injected;
-    if (!this.bucket.tryTake()) throw throttled('Rate exceeded');
-    const inputShape = serviceModel().operations[operation]?.input?.shape;
+    // The 20 requests/s are SSO Admin's collective quota; the Identity Store has quotas of its own.
+    if (service === 'sso-admin' && !this.bucket.tryTake()) throw throttled('Rate exceeded');
+    const model = serviceModel(service);
+    const inputShape = model.operations[operation]?.input?.shape;
     if (inputShape) {
-      const problems = validateShape(inputShape, input);
+      const problems = validateShape(inputShape, input, '', model);
       if (problems.length > 0) throw validationError(validationMessage(problems));
+    }
+    if (service === 'identitystore' && isIdentityStoreOperation(operation)) {
+      return this.identityStore.invoke(operation, input as JsonObject);
     }
     return this.service.invoke(operation, input as JsonObject);
   }

@@ -5,7 +5,15 @@
  * comment says where it was observed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { conflict, notFound, ServiceError, throttled, validationError } from './errors';
+import {
+  conflict,
+  kmsKeyError,
+  notFound,
+  ServiceError,
+  throttled,
+  validationError,
+  type KmsKeyProblem,
+} from './errors';
 import { FaultController, sameAssignment, type AssignmentTuple, type PrincipalType } from './faults';
 import type { Clock } from './rate-limit';
 import {
@@ -67,6 +75,9 @@ export interface ServiceSettings {
  * - An unknown principal: not seen in public reports; the wording is ours, in the same "Received a 404
  *   status error" form as the other entitlement failures.
  * - Generic: "An unexpected internal service exception was encountered" (pulumi/pulumi-aws issue #1927).
+ * - Deleting an assignment whose user or group was deleted from the identity store (SCIM deprovisioning):
+ *   terraform-provider-aws issue #19341 quotes "Received a 404 status error: the USER assignee <id> was not
+ *   found in directory d-…". The assignment stays listed.
  */
 export const FAILURE_REASONS = {
   entitlementMissing: (assignment: AssignmentTuple, instanceId: string): string =>
@@ -83,6 +94,12 @@ export const FAILURE_REASONS = {
     `Received a 404 status error: ${assignment.principalType === 'USER' ? 'User' : 'Group'} ` +
     `${assignment.principalId} doesn't exist in the identity store`,
   internal: (): string => 'An unexpected internal service exception was encountered',
+  assigneeNotInDirectory: (
+    principal: { principalType: PrincipalType; principalId: string },
+    identityStoreId: string,
+  ): string =>
+    `Received a 404 status error: the ${principal.principalType} assignee ${principal.principalId} was not ` +
+    `found in directory ${identityStoreId}`,
 } as const;
 
 function permissionSetId(permissionSetArn: string): string {
@@ -149,6 +166,8 @@ export class SsoAdminService {
   private deletions: AssignmentOperationRecord[] = [];
   private applicationAssignments: ApplicationAssignmentRecord[] = [];
   private instanceCreatedAt = 0;
+  /** Set when the instance's customer managed KMS key has been made unusable (see setInstanceKeyProblem). */
+  private instanceKeyProblem: KmsKeyProblem | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -172,6 +191,7 @@ export class SsoAdminService {
     this.creations = [];
     this.deletions = [];
     this.applicationAssignments = [];
+    this.instanceKeyProblem = undefined;
   }
 
   get currentWorld(): World {
@@ -280,6 +300,34 @@ export class SsoAdminService {
     ];
   }
 
+  /**
+   * Makes the instance's customer managed KMS key unusable (deleted, disabled, …), or usable again with
+   * undefined. Every operation on the instance's data then fails with the matching `Reason`.
+   */
+  setInstanceKeyProblem(problem: KmsKeyProblem | undefined): void {
+    this.instanceKeyProblem = problem;
+  }
+
+  get currentInstanceKeyProblem(): KmsKeyProblem | undefined {
+    return this.instanceKeyProblem;
+  }
+
+  /**
+   * Deletes a user or group from the identity store, as SCIM deprovisioning does. Its assignments stay
+   * listed; deleting them fails (FAILURE_REASONS.assigneeNotInDirectory). Returns whether it existed.
+   */
+  removePrincipal(principalType: PrincipalType, principalId: string): boolean {
+    const key = principalType === 'USER' ? 'users' : 'groups';
+    const before = this.world[key].length;
+    this.world[key] = this.world[key].filter((principal) => principal.id !== principalId);
+    return this.world[key].length !== before;
+  }
+
+  private principalExists(principal: { principalType: PrincipalType; principalId: string }): boolean {
+    const principals = principal.principalType === 'USER' ? this.world.users : this.world.groups;
+    return principals.some((candidate) => candidate.id === principal.principalId);
+  }
+
   addUser(user: { id: string; name: string }): void {
     this.world.users = [...this.world.users.filter((existing) => existing.id !== user.id), { ...user }];
   }
@@ -325,10 +373,7 @@ export class SsoAdminService {
       const account = this.world.accounts.find((candidate) => candidate.id === assignment.targetId);
       if (!account || account.status !== 'ACTIVE')
         return fail(FAILURE_REASONS.accountUnreachable(assignment.targetId));
-      const principals = assignment.principalType === 'USER' ? this.world.users : this.world.groups;
-      if (!principals.some((principal) => principal.id === assignment.principalId)) {
-        return fail(FAILURE_REASONS.principalMissing(assignment));
-      }
+      if (!this.principalExists(assignment)) return fail(FAILURE_REASONS.principalMissing(assignment));
       // The permission set may have been deleted out of band while this was in progress.
       if (!this.permissionSets.some((permissionSet) => permissionSet.arn === assignment.permissionSetArn)) {
         return fail(FAILURE_REASONS.internal());
@@ -339,6 +384,9 @@ export class SsoAdminService {
       }
       operation.status = 'SUCCEEDED';
       return;
+    }
+    if (!this.principalExists(assignment)) {
+      return fail(FAILURE_REASONS.assigneeNotInDirectory(assignment, this.world.identityStoreId));
     }
     const index = this.accountAssignments.findIndex((existing) => sameAssignment(existing, assignment));
     if (index < 0)
@@ -352,9 +400,12 @@ export class SsoAdminService {
   /** Runs one validated operation. Throws ServiceError for modelled errors. */
   invoke(operation: string, input: JsonObject): JsonObject {
     this.settle();
+    this.requireUsableKey(operation, input);
     switch (operation) {
       case 'ListInstances':
         return this.listInstances(input);
+      case 'DescribeInstance':
+        return this.describeInstance(input);
       case 'CreatePermissionSet':
         return this.createPermissionSet(input);
       case 'DescribePermissionSet':
@@ -417,6 +468,18 @@ export class SsoAdminService {
     return nextToken === undefined ? result : { ...result, NextToken: nextToken };
   }
 
+  /**
+   * With a customer managed key, Identity Center encrypts the instance's data with it: while the key is
+   * unusable, operations on that data fail with the KMS `Reason` (instance metadata stays readable).
+   */
+  private requireUsableKey(operation: string, input: JsonObject): void {
+    if (this.instanceKeyProblem === undefined) return;
+    if (operation === 'ListInstances' || operation === 'DescribeInstance') return;
+    const arn = str(input, 'InstanceArn') || str(input, 'ApplicationArn');
+    if (instanceIdOf(arn) !== instanceIdOf(this.world.instanceArn)) return;
+    throw kmsKeyError(this.instanceKeyProblem, this.world.instanceArn);
+  }
+
   private requireInstance(instanceArn: string): void {
     if (instanceArn !== this.world.instanceArn) {
       throw notFound(`Instance ${instanceArn} does not exist`);
@@ -455,6 +518,24 @@ export class SsoAdminService {
     ];
     const { page, nextToken } = this.paginate('ListInstances', instances, input);
     return this.withToken({ Instances: page }, nextToken);
+  }
+
+  /** The model lists no ResourceNotFoundException for DescribeInstance: an unknown instance is AccessDenied. */
+  private describeInstance(input: JsonObject): JsonObject {
+    const instanceArn = str(input, 'InstanceArn');
+    if (instanceArn !== this.world.instanceArn) {
+      throw new ServiceError(
+        'AccessDeniedException',
+        `Instance ${instanceArn} does not exist or is not yours`,
+      );
+    }
+    return {
+      InstanceArn: this.world.instanceArn,
+      IdentityStoreId: this.world.identityStoreId,
+      OwnerAccountId: this.world.ownerAccountId,
+      CreatedDate: epochSeconds(this.instanceCreatedAt),
+      Status: 'ACTIVE',
+    };
   }
 
   private permissionSetOutput(permissionSet: PermissionSetRecord): JsonObject {
@@ -670,13 +751,12 @@ export class SsoAdminService {
    */
   private provisionedPairs(): { accountId: string; permissionSetArn: string }[] {
     const pairs: { accountId: string; permissionSetArn: string }[] = [];
+    // A set of seen pairs keeps this linear: the LIST bench walks 25,000 pairs.
+    const seen = new Set<string>();
     for (const assignment of this.accountAssignments) {
-      if (
-        !pairs.some(
-          (pair) =>
-            pair.accountId === assignment.targetId && pair.permissionSetArn === assignment.permissionSetArn,
-        )
-      ) {
+      const key = `${assignment.targetId} ${assignment.permissionSetArn}`;
+      if (!seen.has(key)) {
+        seen.add(key);
         pairs.push({ accountId: assignment.targetId, permissionSetArn: assignment.permissionSetArn });
       }
     }
@@ -742,6 +822,12 @@ export class SsoAdminService {
   private deleteApplicationAssignment(input: JsonObject): JsonObject {
     const assignment = this.applicationAssignmentOf(input);
     this.requireApplication(assignment.applicationArn);
+    // A deprovisioned principal's assignment stays listed and cannot be deleted, as with account assignments
+    // (FAILURE_REASONS.assigneeNotInDirectory). The synchronous API answers it as ResourceNotFoundException; AWS
+    // does not document this case, so the emulator assumes the account-assignment behaviour carries over.
+    if (!this.principalExists(assignment)) {
+      throw notFound(FAILURE_REASONS.assigneeNotInDirectory(assignment, this.world.identityStoreId));
+    }
     // Deleting a missing assignment: ResourceNotFoundException (in the model's errors for this operation).
     if (!this.removeApplicationAssignment(assignment)) {
       throw notFound(`Application assignment for principal ${assignment.principalId} does not exist`);

@@ -1,5 +1,6 @@
 /** The typed state API: read the emulated world, seed it, and change it out of band (behind the API's back). */
-import { parseAssignment, type AssignmentTuple } from './faults';
+import { isKmsKeyProblem, type KmsKeyProblem } from './errors';
+import { parseAssignment, type AssignmentTuple, type PrincipalType } from './faults';
 import type {
   ApplicationAssignmentRecord,
   AssignmentOperationRecord,
@@ -22,6 +23,8 @@ export interface EmulatorStateSnapshot {
   deletionStatuses: AssignmentOperationRecord[];
   applicationAssignments: ApplicationAssignmentRecord[];
   outstandingAsyncWrites: number;
+  /** Why the instance's customer managed KMS key is unusable, if it is. */
+  instanceKeyProblem?: KmsKeyProblem;
 }
 
 export class EmulatorState {
@@ -36,6 +39,9 @@ export class EmulatorState {
       deletionStatuses: this.deletionStatuses(),
       applicationAssignments: this.applicationAssignments(),
       outstandingAsyncWrites: this.outstandingAsyncWrites(),
+      ...(this.service.currentInstanceKeyProblem === undefined
+        ? {}
+        : { instanceKeyProblem: this.service.currentInstanceKeyProblem }),
     };
   }
 
@@ -117,6 +123,19 @@ export class EmulatorState {
     return this.service.removeApplicationAssignment(assignment);
   }
 
+  /**
+   * Deletes a user or group from the identity store (as SCIM deprovisioning does): its assignments stay
+   * listed, and deleting them fails. Returns whether it existed.
+   */
+  removePrincipal(principalType: PrincipalType, principalId: string): boolean {
+    return this.service.removePrincipal(principalType, principalId);
+  }
+
+  /** Makes the instance's customer managed KMS key unusable for the given reason; undefined restores it. */
+  setInstanceKeyProblem(problem: KmsKeyProblem | undefined): void {
+    this.service.setInstanceKeyProblem(problem);
+  }
+
   suspendAccount(accountId: string): void {
     this.service.setAccountStatus(accountId, 'SUSPENDED');
   }
@@ -134,7 +153,9 @@ export type StateMutation =
   | { action: 'suspendAccount'; accountId: string }
   | { action: 'setAccountStatus'; accountId: string; status: AccountStatus }
   | { action: 'addApplicationAssignment'; assignment: ApplicationAssignmentRecord }
-  | { action: 'removeApplicationAssignment'; assignment: ApplicationAssignmentRecord };
+  | { action: 'removeApplicationAssignment'; assignment: ApplicationAssignmentRecord }
+  | { action: 'removePrincipal'; principalType: PrincipalType; principalId: string }
+  | { action: 'setInstanceKeyProblem'; problem: KmsKeyProblem | null };
 
 function parseApplicationAssignment(value: unknown): ApplicationAssignmentRecord | string {
   if (typeof value !== 'object' || value === null) return 'assignment must be an object';
@@ -177,10 +198,20 @@ export function parseStateMutation(value: unknown): StateMutation | string {
       const assignment = parseApplicationAssignment(record.assignment);
       return typeof assignment === 'string' ? assignment : { action: record.action, assignment };
     }
+    case 'removePrincipal':
+      return (record.principalType === 'USER' || record.principalType === 'GROUP') &&
+        typeof record.principalId === 'string'
+        ? { action: 'removePrincipal', principalType: record.principalType, principalId: record.principalId }
+        : 'removePrincipal needs principalType USER|GROUP and principalId';
+    case 'setInstanceKeyProblem':
+      return record.problem === null || isKmsKeyProblem(record.problem)
+        ? { action: 'setInstanceKeyProblem', problem: record.problem }
+        : 'setInstanceKeyProblem needs problem: missing|disabled|invalid-state|invalid-key-usage|access-denied|throttled, or null';
     default:
       return (
         'action must be one of removeAccountAssignment, addAccountAssignment, removePermissionSet, suspendAccount, ' +
-        'setAccountStatus, addApplicationAssignment, removeApplicationAssignment'
+        'setAccountStatus, addApplicationAssignment, removeApplicationAssignment, removePrincipal, ' +
+        'setInstanceKeyProblem'
       );
   }
 }
@@ -206,5 +237,10 @@ export function applyStateMutation(state: EmulatorState, mutation: StateMutation
       return { changed: true };
     case 'removeApplicationAssignment':
       return { changed: state.removeApplicationAssignment(mutation.assignment) };
+    case 'removePrincipal':
+      return { changed: state.removePrincipal(mutation.principalType, mutation.principalId) };
+    case 'setInstanceKeyProblem':
+      state.setInstanceKeyProblem(mutation.problem ?? undefined);
+      return { changed: true };
   }
 }

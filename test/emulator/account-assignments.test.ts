@@ -368,12 +368,14 @@ describe('call log', () => {
     const calls = harness.emulator.calls();
     expect(calls).toEqual([
       {
+        service: 'sso-admin',
         operation: 'CreateAccountAssignment',
         input: writeInput(tuple()),
         at: harness.clock.now(),
         outcome: 'ok',
       },
       {
+        service: 'sso-admin',
         operation: 'CreateAccountAssignment',
         input: writeInput(
           tuple({

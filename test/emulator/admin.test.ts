@@ -100,7 +100,7 @@ describe('admin route', () => {
   it('serves and clears the call log, and resets', async () => {
     await harness.client.send(new ListInstancesCommand({}));
     expect((await admin('GET', 'calls')).body).toEqual([
-      { operation: 'ListInstances', input: {}, at: harness.clock.now(), outcome: 'ok' },
+      { service: 'sso-admin', operation: 'ListInstances', input: {}, at: harness.clock.now(), outcome: 'ok' },
     ]);
     await admin('DELETE', 'calls');
     expect(harness.emulator.calls()).toEqual([]);
