@@ -22,8 +22,11 @@ import {
   TYPE_KEYS,
 } from '../types';
 import { captureConsole, type ConsoleCapture } from './console-capture';
+import { useEndpoint } from './endpoints';
+import { registeredNameOf } from './invoke-event';
 import { LIFECYCLE_STEPS, runLifecycle, type StepOutcome } from './lifecycle';
 import { flagFor, modelFromFlags, nonNegativeNumber, propertyFlagOptions, UsageError } from './options';
+import { ScaledClock } from './scaled-clock';
 import { readFileSync } from 'node:fs';
 
 const DEFAULT_PROVISIONING_MS = 1500;
@@ -34,7 +37,8 @@ Runs CREATE -> READ -> LIST -> DELETE -> READ (expects NotFound) for each resour
 line per handler invocation and a verdict per step. Exit code 0 only if every step is as expected.
 
 Where it runs (default: an SSO Admin emulator started in-process on 127.0.0.1, seeded; nothing else needed):
-  --endpoint URL          an SSO Admin endpoint you run (e.g. npx tsx dev/emulator/main.ts); nothing is seeded
+  --endpoint URL          an SSO Admin endpoint you run (e.g. npx tsx dev/emulator/main.ts); nothing is seeded.
+                          The handlers' Identity Store calls go there too
   --live                  real AWS with the credentials of the default provider chain (AWS_PROFILE, env, SSO,
                           ...); creates and deletes a real assignment; nothing is seeded
   --region REGION         region of --live/--endpoint runs (default: from the provider chain, or us-east-1)
@@ -43,7 +47,7 @@ The model (required with --endpoint/--live; the emulator run uses its seeded IDs
   --model FILE            JSON properties, e.g. inputs/inputs_1_create.json; flags below override it
 ${RESOURCE_TYPES.map(
   (entry) =>
-    `  ${entry.typeName}: ${Object.keys(entry.schema.properties)
+    `  ${registeredNameOf(entry)}: ${Object.keys(entry.schema.properties)
       .map((name) => `--${flagFor(name)}`)
       .join(' ')}`,
 ).join('\n')}
@@ -52,12 +56,14 @@ Other options:
   --type TYPE             ${TYPE_KEYS.join(' | ')} | all (default: all whose handlers exist; with
                           --endpoint/--live, those whose model is complete)
   --provisioning-ms MS    emulator: how long an account-assignment write stays IN_PROGRESS (default ${DEFAULT_PROVISIONING_MS})
-  --time-scale X          multiplies the handlers' callback delays (default 1: real waits)
+  --time-scale X          the share of each callback wait actually slept (default 1: real waits; 0: none).
+                          The emulator and the timings count every wait in full, so the answers are the same
   --verbose               also print the handlers' and runtime lib's own log lines
   --help
 
 Examples:
   npm run demo -- --type assignment --provisioning-ms 5000
+  npm run demo -- --provisioning-ms 5000 --time-scale 0   # the same steps, without the waits
   npx tsx dev/emulator/main.ts --port 4566   # in another terminal, then:
   npm run demo -- --endpoint http://127.0.0.1:4566 --model inputs/inputs_1_create.json
   AWS_PROFILE=admin npm run demo -- --live --region eu-west-1 --type assignment --instance-arn arn:aws:sso:::instance/ssoins-… \\
@@ -208,6 +214,7 @@ async function main(argv: string[]): Promise<number> {
   const provisioningMs =
     nonNegativeNumber('provisioning-ms', values['provisioning-ms']) ?? DEFAULT_PROVISIONING_MS;
   const timeScale = nonNegativeNumber('time-scale', values['time-scale']) ?? 1;
+  const clock = new ScaledClock(timeScale);
   const seeded = values.endpoint === undefined && !values.live;
   const base: ResourceProperties =
     values.model === undefined ? {} : (JSON.parse(readFileSync(values.model, 'utf8')) as ResourceProperties);
@@ -221,23 +228,23 @@ async function main(argv: string[]): Promise<number> {
   const startedAt = performance.now();
   let target: Target;
   if (seeded) {
-    const emulator = await startEmulator({ provisioningMs });
+    const emulator = await startEmulator({ provisioningMs, clock });
     target = {
       description: `SSO Admin emulator at ${emulator.endpoint} (in-process; account-assignment writes stay IN_PROGRESS for ${provisioningMs} ms)`,
       credentials: { ...DEFAULT_CALLER_CREDENTIALS },
       region: DEFAULT_WORLD.region,
       emulator,
     };
-    process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+    useEndpoint(emulator.endpoint, { everyService: true });
   } else if (values.live) {
     const settings = await liveSettings(values.region);
-    if (values.endpoint !== undefined) process.env.AWS_ENDPOINT_URL_SSO_ADMIN = values.endpoint;
+    if (values.endpoint !== undefined) useEndpoint(values.endpoint, { everyService: false });
     target = {
       description: `${values.endpoint ?? 'AWS'} in ${settings.region}, credentials from the default provider chain (not shown)`,
       ...settings,
     };
   } else {
-    process.env.AWS_ENDPOINT_URL_SSO_ADMIN = values.endpoint;
+    if (values.endpoint !== undefined) useEndpoint(values.endpoint, { everyService: true });
     target = {
       description: `${values.endpoint ?? ''} (fake credentials; nothing seeded)`,
       credentials: { ...DEFAULT_CALLER_CREDENTIALS },
@@ -256,6 +263,9 @@ async function main(argv: string[]): Promise<number> {
   write(
     `${timeScale === 1 ? '' : `(here x${timeScale}) `}with the returned model and callbackContext, until SUCCESS or FAILED.`,
   );
+  if (timeScale !== 1) {
+    write("Times are on CloudFormation's clock: a shortened wait counts in full, for the emulator too.");
+  }
 
   // Silence the runtime lib's console logging (it would interleave with the driver's lines).
   const capture: ConsoleCapture = captureConsole();
@@ -268,7 +278,9 @@ async function main(argv: string[]): Promise<number> {
     for (const { entry, model } of selected) {
       const handlers = await entry.loadHandlers();
       write('');
-      write(`== ${entry.typeName} ==`);
+      // CloudFormation sends the name the type is registered under; AWS:: is reserved.
+      const typeName = registeredNameOf(entry);
+      write(`== ${typeName} (the ${entry.typeName} mirror, under an example registered name) ==`);
       write('Model:');
       describeModel(model, seeded).forEach((line) => write(line));
       // Keeps the last response's message, so each driver line can say what an IN_PROGRESS is waiting for.
@@ -279,11 +291,17 @@ async function main(argv: string[]): Promise<number> {
           lastMessage = messageOf(response);
           return response;
         },
-        typeName: entry.typeName,
+        typeName,
         primaryIdentifier: entry.primaryIdentifier,
         region: target.region,
         callerCredentials: target.credentials,
-        timeScale,
+        // The clock shortens the waits; the driver waits and keeps time on it.
+        timeScale: 1,
+        sleep: clock.sleep,
+        now: clock.now,
+        // CloudFormation bounds an operation by time (the handler timeout, 120 minutes by default,
+        // provider.definition.schema.v1.json timeoutInMinutes), not by a number of invocations.
+        maxInvocations: Number.POSITIVE_INFINITY,
         logPrefix: '',
         log: (line) => {
           flushHandlerLogs();
@@ -311,7 +329,8 @@ async function main(argv: string[]): Promise<number> {
   const passed = all.filter((outcome) => outcome.ok).length;
   const perType = results
     .map(
-      ({ entry, outcomes }) => `${entry.typeName} ${outcomes.filter((o) => o.ok).length}/${outcomes.length}`,
+      ({ entry, outcomes }) =>
+        `${registeredNameOf(entry)} ${outcomes.filter((o) => o.ok).length}/${outcomes.length}`,
     )
     .join(', ');
   write('');

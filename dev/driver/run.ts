@@ -28,6 +28,9 @@ import {
 export const DEFAULT_OPERATION_TIMEOUT_MINUTES = 120;
 export const DEFAULT_MAX_INVOCATIONS = 100;
 const MAX_LOGGED_MESSAGE_LENGTH = 200;
+// A message runs on to the end of the word at the limit, so an ARN or identifier is never cut, up to this
+// hard limit (a message without spaces, such as a JSON document, is still cut).
+const MAX_LOGGED_MESSAGE_HARD_LENGTH = 800;
 
 export type RunOptions = RequestDefaults & {
   /** The schema's primaryIdentifier pointers (contract checks need them). */
@@ -105,13 +108,21 @@ function redact(line: string, secrets: readonly string[]): string {
     .reduce((text, secret) => text.split(secret).join('<redacted>'), line);
 }
 
+/** About MAX_LOGGED_MESSAGE_LENGTH characters of `message`, ending at a space rather than inside a word. */
+function shortened(message: string): string {
+  if (message.length <= MAX_LOGGED_MESSAGE_LENGTH) return message;
+  const space = message.indexOf(' ', MAX_LOGGED_MESSAGE_LENGTH);
+  const end = Math.min(space === -1 ? message.length : space, MAX_LOGGED_MESSAGE_HARD_LENGTH);
+  return end >= message.length ? message : `${message.slice(0, end)} ...`;
+}
+
 function describeEvent(event: ProgressEventPayload): string {
   let text = event.status;
   if (event.errorCode !== undefined) text += ` ${event.errorCode}`;
   if (event.status === 'IN_PROGRESS') text += ` callbackDelaySeconds=${event.callbackDelaySeconds}`;
   if (event.status === 'FAILED' && event.message !== '') {
     const message = event.message.replace(/\s+/g, ' ');
-    text += `: ${message.length > MAX_LOGGED_MESSAGE_LENGTH ? `${message.slice(0, MAX_LOGGED_MESSAGE_LENGTH)}...` : message}`;
+    text += `: ${shortened(message)}`;
   }
   return text;
 }

@@ -1,44 +1,35 @@
 // `npm run demo`: the lifecycle it runs (dev/demo/lifecycle.ts) in-process, and the script itself as a user
 // runs it (a child process), with short waits.
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
 import { DEFAULT_CALLER_CREDENTIALS, Driver } from '../../dev/driver';
-import { DEFAULT_WORLD, type RunningEmulator, startEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD, pointSdkAt, type RunningEmulator, startEmulator } from '../../dev/emulator';
 import { LIFECYCLE_STEPS, runLifecycle } from '../../dev/demo/lifecycle';
-import { availableResourceTypes, callsOf, REPOSITORY_ROOT, type ResourceTypeEntry } from '../../dev/types';
+import {
+  availableResourceTypes,
+  callsOf,
+  primaryIdentifierOf,
+  resourceType,
+  type ResourceTypeEntry,
+} from '../../dev/types';
+import { runScript } from './support/scripts';
 
-const TSX = path.join(REPOSITORY_ROOT, 'node_modules', '.bin', 'tsx');
-const DEMO = path.join(REPOSITORY_ROOT, 'dev', 'demo', 'demo.ts');
+const runDemo = (args: string[], env: Record<string, string> = {}) => runScript('demo', args, env);
 
-interface ScriptRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the demo script asynchronously (the emulator of this process must keep serving meanwhile). */
-function runDemo(args: string[], env: Record<string, string> = {}): Promise<ScriptRun> {
-  const options = { cwd: REPOSITORY_ROOT, timeout: 25_000, env: { ...process.env, ...env } };
-  return new Promise((resolve) => {
-    execFile(TSX, [DEMO, ...args], options, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** The verdict lines (PASS/FAIL per step) of a demo run's output. */
+function verdictsOf(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => /^ {2}(PASS|FAIL) /.test(line));
 }
 
 let emulator: RunningEmulator;
-const previousEndpoint = process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
+let restoreEndpoints: () => void;
 
 beforeAll(async () => {
   emulator = await startEmulator({ provisioningMs: 200 });
-  process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+  restoreEndpoints = pointSdkAt(emulator.endpoint);
 });
 
 afterAll(async () => {
   await emulator.close();
-  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
-  else process.env.AWS_ENDPOINT_URL_SSO_ADMIN = previousEndpoint;
+  restoreEndpoints();
 });
 
 beforeEach(() => {
@@ -102,13 +93,37 @@ describe('the demo script', () => {
   test('with no options: its own emulator, every type, every step PASS, exit code 0', async () => {
     const run = await runDemo(['--time-scale', '0.05', '--provisioning-ms', '200']);
     expect(run.code).toBe(0);
-    const verdicts = run.stdout.split('\n').filter((line) => /^ {2}(PASS|FAIL) /.test(line));
+    const verdicts = verdictsOf(run.stdout);
     expect(verdicts).toHaveLength(types.length * LIFECYCLE_STEPS.length);
     expect(verdicts.filter((line) => line.startsWith('  FAIL'))).toEqual([]);
-    for (const entry of types) expect(run.stdout).toContain(`== ${entry.typeName} ==`);
+    // Each type under the example registered name (AWS:: is reserved), as CloudFormation would name it.
+    for (const entry of types) {
+      const [, service, resource] = entry.typeName.split('::');
+      expect(run.stdout).toContain(`== Org::${service}::${resource} (the ${entry.typeName} mirror`);
+    }
     // The runtime lib's own log lines are held back without --verbose; credentials never appear.
     expect(run.stdout).not.toContain('START RequestId');
     expect(run.stdout + run.stderr).not.toContain(DEFAULT_CALLER_CREDENTIALS.secretAccessKey);
+  });
+
+  test('--provisioning-ms 5000 --time-scale 0: every step PASS (the waits count in full on the emulator clock)', async () => {
+    const run = await runDemo(['--provisioning-ms', '5000', '--time-scale', '0']);
+    expect(run.code).toBe(0);
+    const verdicts = verdictsOf(run.stdout);
+    expect(verdicts).toHaveLength(types.length * LIFECYCLE_STEPS.length);
+    expect(verdicts.filter((line) => line.startsWith('  FAIL'))).toEqual([]);
+  });
+
+  test('the NotFound line of READ after DELETE shows the identifier whole, under the registered name', async () => {
+    const entry = resourceType('assignment');
+    const run = await runDemo(['--type', entry.key, '--time-scale', '0', '--provisioning-ms', '200']);
+    expect(run.code).toBe(0);
+    const identifier = primaryIdentifierOf(entry, entry.demoModel(DEFAULT_WORLD)).join('|');
+    const notFoundLines = run.stdout.split('\n').filter((line) => line.includes('READ #1 FAILED NotFound'));
+    expect(notFoundLines).toHaveLength(1);
+    expect(notFoundLines[0]).toContain(
+      `Resource of type 'Org::SSO::Assignment' with identifier '${identifier}'`,
+    );
   });
 
   test('--endpoint seeds nothing and needs the model: without it, a usage error (exit code 2)', async () => {

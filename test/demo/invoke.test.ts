@@ -10,22 +10,27 @@ import {
   testEventToHandlerRequest,
   type TestEventPayload,
 } from '../../dev/driver';
-import { type RunningEmulator, startEmulator } from '../../dev/emulator';
-import { EventTypeError, invokeEvent, resourceToSeed, typeForEvent } from '../../dev/demo/invoke-event';
+import { pointSdkAt, type RunningEmulator, startEmulator } from '../../dev/emulator';
+import {
+  EventTypeError,
+  invokeEvent,
+  resourceToSeed,
+  typeForEvent,
+  withoutProviderLogging,
+} from '../../dev/demo/invoke-event';
 import { availableResourceTypes, callsOf, resourceType, type ResourceTypeEntry } from '../../dev/types';
 
 let emulator: RunningEmulator;
-const previousEndpoint = process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
+let restoreEndpoints: () => void;
 
 beforeAll(async () => {
   emulator = await startEmulator({ provisioningMs: 200 });
-  process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+  restoreEndpoints = pointSdkAt(emulator.endpoint);
 });
 
 afterAll(async () => {
   await emulator.close();
-  if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
-  else process.env.AWS_ENDPOINT_URL_SSO_ADMIN = previousEndpoint;
+  restoreEndpoints();
 });
 
 beforeEach(() => {
@@ -70,28 +75,31 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
       expect(typeForEvent(sample.json, { filePath: sample.file }).key).toBe(entry.key);
     });
 
-    test.each(cases)('%s on a fresh emulator: one invocation, the expected answer', async (_file, sample) => {
-      const result = await invokeEvent(sample.json, entry);
-      expect(result).toMatchObject({ format: 'test-event', invocations: 1 });
-      expect(result.contractViolation).toBeUndefined();
-      const response = asEvent(result.response);
-      switch (sample.event.action) {
-        case 'CREATE':
-          // A CREATE first answers IN_PROGRESS, carrying the model's identifier; nothing is written yet or
-          // the write is under way.
-          expect(response.status).toBe('IN_PROGRESS');
-          expect(response.resourceModel).toEqual(modelOf(sample));
-          break;
-        case 'LIST':
-          expect(response).toMatchObject({ status: 'SUCCESS', resourceModels: [] });
-          break;
-        default:
-          expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
-          expect(callsOf(emulator, entry.emulator.deleteOperation)).toEqual([]);
-      }
-    });
+    test.each(cases)(
+      '%s without its resource (--absent): one invocation, the expected answer',
+      async (_file, sample) => {
+        const result = await invokeEvent(sample.json, entry);
+        expect(result).toMatchObject({ format: 'test-event', invocations: 1 });
+        expect(result.contractViolation).toBeUndefined();
+        const response = asEvent(result.response);
+        switch (sample.event.action) {
+          case 'CREATE':
+            // A CREATE first answers IN_PROGRESS, carrying the model's identifier; nothing is written yet or
+            // the write is under way.
+            expect(response.status).toBe('IN_PROGRESS');
+            expect(response.resourceModel).toEqual(modelOf(sample));
+            break;
+          case 'LIST':
+            expect(response).toMatchObject({ status: 'SUCCESS', resourceModels: [] });
+            break;
+          default:
+            expect(response).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+            expect(callsOf(emulator, entry.emulator.deleteOperation)).toEqual([]);
+        }
+      },
+    );
 
-    test.each(cases)('%s with the resource already there (--existing)', async (_file, sample) => {
+    test.each(cases)('%s with the resource seeded (the default but for CREATE)', async (_file, sample) => {
       entry.emulator.seed(emulator, resourceToSeed(sample.json, entry));
       const result = await invokeEvent(sample.json, entry, { follow: true, timeScale: 0.05 });
       expect(result.contractViolation).toBeUndefined();
@@ -157,6 +165,31 @@ describe('typeForEvent', () => {
     expect(typeForEvent(applicationEvent).key).toBe('application-assignment');
   });
 
+  test("a HandlerRequest's resourceType counts in any namespace: the user's registered name", () => {
+    for (const entry of availableResourceTypes()) {
+      const [, service, resource] = entry.typeName.split('::');
+      for (const namespace of ['Org', 'Acme', 'AWS']) {
+        const request = { resourceType: `${namespace}::${service}::${resource}`, requestData: {} };
+        expect(typeForEvent(request).key).toBe(entry.key);
+      }
+    }
+  });
+
+  test.each([
+    'Acme::S3::Bucket',
+    'SSO::Assignment',
+    'Acme::SSO::Assignment::MODULE',
+    'Acme::SSO::Assignments',
+  ])('a resourceType naming no type of this project is refused, naming it: %s', (typeName) => {
+    expect(() => typeForEvent({ resourceType: typeName, requestData: {} })).toThrow(
+      new EventTypeError(
+        `The event's resourceType '${typeName}' is not a type of this project: after its namespace it must read ` +
+          'SSO::Assignment or SSO::ApplicationAssignment (e.g. Org::SSO::Assignment, ' +
+          'Org::SSO::ApplicationAssignment); or pass --type',
+      ),
+    );
+  });
+
   test('properties no single type declares are refused', () => {
     const ambiguous = {
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: '' },
@@ -164,5 +197,44 @@ describe('typeForEvent', () => {
       request: { desiredResourceState: { PrincipalId: 'id' } },
     };
     expect(() => typeForEvent(ambiguous)).toThrow(EventTypeError);
+  });
+});
+
+describe('withoutProviderLogging', () => {
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
+
+  test('removes providerCredentials and providerLogGroupName, keeps everything else, leaves the input alone', () => {
+    const request = {
+      action: 'READ',
+      resourceType: 'Org::SSO::Assignment',
+      requestData: {
+        callerCredentials: credentials,
+        providerCredentials: credentials,
+        providerLogGroupName: 'org-sso-assignment-logs',
+        resourceProperties: { TargetId: '222233334444' },
+      },
+    };
+    const copy = JSON.parse(JSON.stringify(request));
+    const { json, removed } = withoutProviderLogging(request);
+    expect(removed).toEqual(['providerCredentials', 'providerLogGroupName']);
+    expect(json).toEqual({
+      action: 'READ',
+      resourceType: 'Org::SSO::Assignment',
+      requestData: { callerCredentials: credentials, resourceProperties: { TargetId: '222233334444' } },
+    });
+    expect(request).toEqual(copy);
+  });
+
+  test('null fields are dropped but not reported; a TestEvent (which has neither) comes back as it was', () => {
+    const request = {
+      action: 'READ',
+      requestData: { providerCredentials: null, providerLogGroupName: null },
+    };
+    expect(withoutProviderLogging(request)).toEqual({
+      json: { action: 'READ', requestData: {} },
+      removed: [],
+    });
+    const testEvent = { credentials, action: 'READ', request: { desiredResourceState: {} } };
+    expect(withoutProviderLogging(testEvent)).toEqual({ json: testEvent, removed: [] });
   });
 });
