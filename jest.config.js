@@ -4,9 +4,11 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // isolatedModules: type checking is done once by `npm run typecheck`, not per test file.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    // Transpiled file by file (tsconfig.json sets isolatedModules): `npm run typecheck` checks types once.
+    '^.+\\.ts$': 'ts-jest',
   },
+  setupFiles: ['<rootDir>/dev/jest-setup.js'],
   testTimeout: 30000,
-  reporters: ['default', '<rootDir>/dev/jest-summary-reporter.js'],
+  // Passing test files print nothing; failing ones print in full; then Jest's summary and the closing line.
+  reporters: ['<rootDir>/dev/jest-failures-reporter.js', '<rootDir>/dev/jest-summary-reporter.js'],
 };

@@ -9,6 +9,8 @@ import {
   SessionProxy,
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 import Aws from 'aws-sdk/clients/all';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
 import CloudWatchLogs from 'aws-sdk/clients/cloudwatchlogs';
 import { runNode } from '../../dev/package/run-bundle';
 import { startFakeAws, type FakeAws } from './fake-aws';
@@ -123,6 +125,50 @@ describe('makeRequest', () => {
       expect.stringContaining('Credential=AKIAFIRSTKEY00000001/'),
       expect.stringContaining('Credential=AKIASECONDKEY0000002/'),
     ]);
+  });
+});
+
+/** Runs `body`, counting the client sockets opened meanwhile (the channel node publishes each one on). */
+async function countOpenedSockets(body: () => Promise<void>): Promise<number> {
+  let opened = 0;
+  const onSocket = (message: unknown) => {
+    if ((message as { socket?: Socket }).socket) opened += 1;
+  };
+  subscribe('net.client.socket', onSocket);
+  try {
+    await body();
+  } finally {
+    unsubscribe('net.client.socket', onSocket);
+  }
+  return opened;
+}
+
+describe('clients and sockets (the runtime lib builds new v2 clients on every invocation)', () => {
+  const ROTATED = { accessKeyId: 'AKIAROTATEDKEY000003', secretAccessKey: 'rotated-secret' };
+
+  it('new v2 clients of the same settings send over the same keep-alive socket', async () => {
+    const clients = 20;
+    const opened = await countOpenedSockets(async () => {
+      for (let i = 0; i < clients; i += 1) await logsClient().makeRequest('describeLogGroups', {}).promise();
+    });
+    expect(fake.calls('logs', 'DescribeLogGroups')).toHaveLength(clients);
+    expect(opened).toBe(1);
+  });
+
+  it('clients of different credentials, used in turn, each sign with their own', async () => {
+    const first = logsClient();
+    const rotated = new CloudWatchLogs({ credentials: ROTATED, region: REGION, endpoint: fake.endpoint });
+    for (const client of [first, rotated, first, rotated]) {
+      await client.makeRequest('describeLogGroups', {}).promise();
+    }
+    const keys = [CREDENTIALS.accessKeyId, ROTATED.accessKeyId, CREDENTIALS.accessKeyId, ROTATED.accessKeyId];
+    expect(fake.calls('logs', 'DescribeLogGroups').map((call) => call.headers.authorization)).toEqual(
+      keys.map((key) => expect.stringContaining(`Credential=${key}/`)),
+    );
+    // The session token goes with its own credentials only.
+    expect(
+      fake.calls('logs', 'DescribeLogGroups').map((call) => call.headers['x-amz-security-token']),
+    ).toEqual([CREDENTIALS.sessionToken, undefined, CREDENTIALS.sessionToken, undefined]);
   });
 });
 

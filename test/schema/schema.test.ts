@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { RESOURCE_TYPES } from '../../dev/generate/types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -14,6 +15,8 @@ function readJson(file: string): Record<string, unknown> {
 /** The resource-provider meta-schema `cfn validate` uses, with its draft-07 references resolved locally. */
 function providerSchemaValidator() {
   const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+  // The formats the meta-schemas use (uri, uri-reference, regex, json-pointer): checked, not ignored.
+  addFormats(ajv);
   // The provider schema refers to its siblings relative to its $id; draft-07 itself is built into Ajv.
   const base = 'https://schema.cloudformation.us-east-1.amazonaws.com/';
   for (const file of readdirSync(META).filter(
@@ -46,6 +49,28 @@ describe.each(RESOURCE_TYPES)('resource schema $schema', ({ schema: schemaFile }
     const validate = providerSchemaValidator();
     expect(validate({ ...schema, primaryIdentifier: 'InstanceArn' })).toBe(false);
     expect(validate({ ...schema, handlers: { create: {} } })).toBe(false);
+  });
+
+  test('the meta-schema check knows every format it uses: compiles without a warning, rejects a bad value', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const validate = providerSchemaValidator();
+      // Ajv warns "unknown format … ignored" for a format it was not given, and then accepts anything.
+      expect(warn).not.toHaveBeenCalled();
+      const [someProperty] = Object.keys(schema.properties);
+      // `regex` and `json-pointer` formats: a pattern that is no regular expression, an identifier no pointer.
+      const badPattern = {
+        ...schema,
+        properties: {
+          ...schema.properties,
+          [someProperty]: { ...schema.properties[someProperty], pattern: '^(' },
+        },
+      };
+      expect(validate(badPattern)).toBe(false);
+      expect(validate({ ...schema, primaryIdentifier: ['properties/InstanceArn'] })).toBe(false);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('every property is described and every pattern is anchored', () => {

@@ -23,7 +23,6 @@ function connect(config) {
           ),
         ),
     },
-    destroy: () => client.destroy(),
   };
 }
 

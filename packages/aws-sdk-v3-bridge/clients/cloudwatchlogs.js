@@ -48,7 +48,6 @@ function connect(config) {
           ),
         ),
     },
-    destroy: () => client.destroy(),
   };
 }
 

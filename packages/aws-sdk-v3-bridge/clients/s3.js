@@ -35,7 +35,6 @@ function connect(config) {
           new sdk.PutObjectCommand(/** @type {import('@aws-sdk/client-s3').PutObjectCommandInput} */ (input)),
         ),
     },
-    destroy: () => client.destroy(),
   };
 }
 

@@ -18,19 +18,27 @@
  */
 
 /**
+ * The settings of the HTTP handler every bridged v3 client uses.
+ * @typedef {object} SharedRequestHandlerOptions
+ * @property {number} connectionTimeout
+ * @property {number} requestTimeout
+ * @property {import('node:http').Agent} httpAgent
+ * @property {import('node:https').Agent} httpsAgent
+ */
+
+/**
  * The settings a v3 client is built with.
  * @typedef {object} V3ClientConfig
  * @property {string | undefined} region
  * @property {import('./credentials').CredentialsOptions} [credentials]
  * @property {string} [endpoint]
- * @property {{ connectionTimeout: number, requestTimeout: number }} requestHandler
+ * @property {SharedRequestHandlerOptions} requestHandler
  */
 
 /**
  * A connected service: the v2 operation names it serves, each sending the v3 command of the same operation.
  * @typedef {object} Connection
  * @property {Readonly<Record<string, (input: object) => Promise<object>>>} operations
- * @property {() => void} destroy
  */
 
 /** @typedef {(config: V3ClientConfig) => Connection} Connect */
@@ -44,6 +52,57 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Headers the lib's 'build' listeners set, keyed by the v3 command input they belong to. */
 const headersByInput = new WeakMap();
+
+/**
+ * The runtime lib builds new v2 clients (`refreshClient()`) on every invocation that carries provider
+ * credentials. Were each v3 client to keep its own keep-alive agent, every invocation would leave its idle
+ * sockets open for the life of the warm process. So all bridged v3 clients send through these two agents
+ * (created on the first request), and none of them is ever destroyed: dropping one closes nothing in use.
+ * @type {{ httpAgent: import('node:http').Agent, httpsAgent: import('node:https').Agent } | undefined}
+ */
+let sharedAgents;
+
+function agents() {
+  if (!sharedAgents) {
+    const http = require('node:http');
+    const https = require('node:https');
+    // The SDK's own defaults for the agents it would create.
+    sharedAgents = {
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 50 }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 50 }),
+    };
+  }
+  return sharedAgents;
+}
+
+/**
+ * The last connection made per service, with the settings it was made with. A v2 client asks for it on each
+ * request, so the lib's five clients per invocation share three v3 clients across warm invocations; other
+ * settings (new credentials, another region or endpoint) make a new connection that replaces it.
+ * @type {WeakMap<Connect, { key: string, connection: Connection }>}
+ */
+const lastConnections = new WeakMap();
+
+/**
+ * @param {Connect} connect
+ * @param {V3ClientConfig} config
+ * @returns {Connection}
+ */
+function connectionFor(connect, config) {
+  // Everything the v3 client is built from, besides the shared, fixed request handler.
+  const key = JSON.stringify([
+    config.region ?? null,
+    config.endpoint ?? null,
+    config.credentials?.accessKeyId ?? null,
+    config.credentials?.secretAccessKey ?? null,
+    config.credentials?.sessionToken ?? null,
+  ]);
+  const last = lastConnections.get(connect);
+  if (last?.key === key) return last.connection;
+  const connection = connect(config);
+  lastConnections.set(connect, { key, connection });
+  return connection;
+}
 
 /**
  * @param {unknown} value
@@ -132,18 +191,14 @@ function withoutMetadata(output) {
 
 /** @implements {ServiceConfiguration} */
 class Config {
-  /**
-   * @param {ServiceConfigurationOptions} options
-   * @param {() => void} onUpdate
-   */
-  constructor(options, onUpdate) {
+  /** @param {ServiceConfigurationOptions} options */
+  constructor(options) {
     /** @type {ServiceConfigurationOptions['credentials']} */
     this.credentials = options.credentials;
     /** @type {string | undefined} */
     this.region = options.region;
     /** @type {string | undefined} */
     this.endpoint = options.endpoint;
-    this.onUpdate = onUpdate;
   }
 
   /** @param {ServiceConfigurationOptions} options */
@@ -151,7 +206,6 @@ class Config {
     if ('credentials' in options) this.credentials = options.credentials;
     if ('region' in options) this.region = options.region;
     if ('endpoint' in options) this.endpoint = options.endpoint;
-    this.onUpdate();
   }
 
   /** @returns {V3ClientConfig} */
@@ -170,7 +224,11 @@ class Config {
           }
         : {}),
       ...(this.endpoint ? { endpoint: this.endpoint } : {}),
-      requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+      requestHandler: {
+        connectionTimeout: CONNECTION_TIMEOUT_MS,
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        ...agents(),
+      },
     };
   }
 }
@@ -217,13 +275,8 @@ class BridgedService {
    */
   constructor(serviceIdentifier, connect, options = {}) {
     this.serviceIdentifier = serviceIdentifier;
-    /** @type {Connection | undefined} */
-    this.connection = undefined;
     this.connect = connect;
-    this.config = new Config(options, () => {
-      this.connection?.destroy();
-      this.connection = undefined;
-    });
+    this.config = new Config(options);
   }
 
   /**
@@ -241,10 +294,9 @@ class BridgedService {
    * @returns {Promise<object>}
    */
   async send(operation, params, headers) {
-    this.connection ??= this.connect(this.config.toV3());
-    const call = Object.hasOwn(this.connection.operations, operation)
-      ? this.connection.operations[operation]
-      : undefined;
+    // Looked up per request: the settings may have changed since (config.update).
+    const { operations } = connectionFor(this.connect, this.config.toV3());
+    const call = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
     if (!call) {
       throw Object.assign(
         new Error(`The aws-sdk v2 bridge does not serve ${this.serviceIdentifier}.${operation}`),

@@ -1,0 +1,10 @@
+// Runs in every test file's environment before its tests (jest.config.js setupFiles).
+// The AWS SDK warns once per module registry, so once per test file, that its releases after January 2027
+// need Node.js 22; the project supports Node.js 20 (package.json engines). This is the SDK's documented
+// switch, set for the tests only: the shipped handlers leave it alone, so a Lambda still logs the warning.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+// Any SDK client a test has not pointed at a stand-in (AWS_ENDPOINT_URL_<SERVICE> or `endpoint`) is refused
+// on loopback instead of reaching AWS: nothing in the tests may leave the machine. Port 9 (discard) has no
+// listener here. A test that checks the SDK's own endpoint resolution deletes this first.
+process.env.AWS_ENDPOINT_URL ??= 'http://127.0.0.1:9';
