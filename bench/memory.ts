@@ -5,7 +5,7 @@
  * (process.resourceUsage().maxRSS) is compared with the Lambda memory size and with a bare node process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DEFAULT_WORLD, startEmulator } from '../dev/emulator';
+import { DEFAULT_WORLD, startEmulator, endpointEnvironment } from '../dev/emulator';
 import { Driver, type HandlerRequestPayload, type LambdaContextLike } from '../dev/driver';
 import { RESOURCE_SCHEMA } from '../src/assignment/schema';
 import { LAMBDA_MEMORY_MB } from './lib/model';
@@ -41,7 +41,7 @@ class HandlerProcess {
       env: {
         PATH: process.env.PATH,
         AWS_REGION: DEFAULT_WORLD.region,
-        AWS_ENDPOINT_URL_SSO_ADMIN: endpoint,
+        ...endpointEnvironment(endpoint),
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         BUNDLE_FILE: bundleFile,
       },

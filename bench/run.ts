@@ -12,10 +12,19 @@ import { performance } from 'node:perf_hooks';
 import { bundleHandlers } from '../dev/package/bundle';
 import { measurePackages } from '../dev/package/measure';
 import { TYPE_KEYS } from '../dev/types';
-import { COLD_START, CONVERGENCE, MODEL, OVERHEAD, SCALE } from './lib/model';
+import { readFile } from 'node:fs/promises';
+import { COLD_START, CONVERGENCE, LIST_SCALE, MODEL, OVERHEAD, SCALE } from './lib/model';
 import { progressBoard } from './lib/progress';
 import { renderMarkdown } from './lib/report';
-import type { BenchResults, ColdStartResult, ConvergenceCase, PackageSize, ScaleResult } from './lib/results';
+import type {
+  BenchResults,
+  ColdStartResult,
+  ConvergenceCase,
+  ListScaleResult,
+  PackageSize,
+  ScaleResult,
+} from './lib/results';
+import { fewestListCalls } from './virtual/list-scale';
 import { runWorker } from './lib/worker-process';
 import { measureMemory } from './memory';
 import { measureOverhead, OVERHEAD_STEPS } from './overhead/overhead';
@@ -52,6 +61,63 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The contract's limit for one LIST answer (resource-type-test-contract.md: "within 30 seconds"). */
+const LIST_ANSWER_LIMIT_MS = 30_000;
+
+/** What in a LIST result is a handler bug: a failed page, a repeated or missing assignment, a page over 30 s. */
+function listScaleProblems(list: ListScaleResult): string[] {
+  const problems: string[] = [];
+  if (list.failure) problems.push(`LIST at scale failed at ${list.failure}`);
+  if (list.duplicates > 0 || list.missing > 0) {
+    problems.push(
+      `LIST at scale listed ${list.duplicates} duplicates and missed ${list.missing} assignments`,
+    );
+  }
+  if (list.slowestPageMs >= LIST_ANSWER_LIMIT_MS) {
+    problems.push(`a LIST page took ${list.slowestPageMs} ms, beyond the contract's 30 s`);
+  }
+  return problems.map((problem) => `${problem}: a handler bug to fix.`);
+}
+
+function listScaleBar(board: ReturnType<typeof progressBoard>) {
+  return board.section('7 LIST at scale', fewestListCalls(LIST_SCALE.accounts, LIST_SCALE.permissionSets));
+}
+
+async function writeResults(results: BenchResults): Promise<string> {
+  const markdown = renderMarkdown(results);
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(path.join(RESULTS_DIR, 'latest.md'), markdown);
+  await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  return markdown;
+}
+
+/**
+ * `npm run bench -- --only list`: measures section 7 alone and merges it into the last full run's
+ * latest.json, marking it as measured separately (the other sections keep their figures and commit).
+ */
+async function onlyListScale(): Promise<number> {
+  const results = JSON.parse(await readFile(path.join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults;
+  const board = progressBoard();
+  const bar = listScaleBar(board);
+  try {
+    const list = await runWorker<ListScaleResult>(VIRTUAL_WORKER, ['list'], (units) => bar.increment(units));
+    results.listScale = {
+      ...list,
+      measuredSeparately: { date: new Date().toISOString(), commit: measuredCommit() },
+    };
+  } finally {
+    bar.done();
+    board.stop();
+  }
+  results.model = { ...results.model, listScale: LIST_SCALE };
+  results.notes = [
+    ...results.notes.filter((note) => !note.startsWith('LIST ') && !note.includes('a LIST page')),
+    ...listScaleProblems(results.listScale),
+  ];
+  process.stdout.write(await writeResults(results));
+  return listScaleProblems(results.listScale).length > 0 ? 1 : 0;
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   // The SDK's notice that Node 20 support ends soon is not a benchmark finding; keep it out of the output.
@@ -67,7 +133,14 @@ async function main(): Promise<number> {
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
     },
-    model: { ...MODEL, convergence: CONVERGENCE, scale: SCALE, coldStart: COLD_START, overhead: OVERHEAD },
+    model: {
+      ...MODEL,
+      convergence: CONVERGENCE,
+      scale: SCALE,
+      listScale: LIST_SCALE,
+      coldStart: COLD_START,
+      overhead: OVERHEAD,
+    },
     notes: [],
     wallSeconds: 0,
   };
@@ -84,6 +157,7 @@ async function main(): Promise<number> {
       CONVERGENCE.provisioningSeconds.length * 2 * CONVERGENCE.repetitions,
     );
     const scaleBar = board.section('4 scale', SCALE.assignments * 2 * SCALE.runs);
+    const listBar = listScaleBar(board);
 
     try {
       const packages: PackageSize[] = [];
@@ -136,18 +210,25 @@ async function main(): Promise<number> {
     }
     overheadBar.done();
 
-    const [convergence, scale] = await Promise.allSettled([
+    const [convergence, scale, list] = await Promise.allSettled([
       runWorker<ConvergenceCase[]>(VIRTUAL_WORKER, ['convergence'], (units) =>
         convergenceBar.increment(units),
       ).finally(() => convergenceBar.done()),
       runWorker<ScaleResult>(VIRTUAL_WORKER, ['scale'], (units) => scaleBar.increment(units)).finally(() =>
         scaleBar.done(),
       ),
+      runWorker<ListScaleResult>(VIRTUAL_WORKER, ['list'], (units) => listBar.increment(units)).finally(() =>
+        listBar.done(),
+      ),
     ]);
     if (convergence.status === 'fulfilled') results.convergence = convergence.value;
     else failed('Section 3 (convergence)', convergence.reason);
     if (scale.status === 'fulfilled') results.scale = scale.value;
     else failed('Section 4 (scale)', scale.reason);
+    if (list.status === 'fulfilled') {
+      results.listScale = list.value;
+      results.notes.push(...listScaleProblems(list.value));
+    } else failed('Section 7 (LIST at scale)', list.reason);
   } finally {
     board.stop();
     await rm(workDir, { recursive: true, force: true });
@@ -164,16 +245,25 @@ async function main(): Promise<number> {
     );
   }
   results.wallSeconds = (performance.now() - started) / 1000;
-  const markdown = renderMarkdown(results);
-  await mkdir(RESULTS_DIR, { recursive: true });
-  await writeFile(path.join(RESULTS_DIR, 'latest.md'), markdown);
-  await writeFile(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(markdown);
+  process.stdout.write(await writeResults(results));
   const sectionFailed = results.notes.some((note) => note.includes(' failed: '));
-  return sectionFailed || oursFailures > 0 ? 1 : 0;
+  const listFailed = results.listScale !== undefined && listScaleProblems(results.listScale).length > 0;
+  return sectionFailed || oursFailures > 0 || listFailed ? 1 : 0;
 }
 
-main().then(
+function chosenRun(args: readonly string[]): () => Promise<number> {
+  if (args.length === 0) return main;
+  if (args.length === 2 && args[0] === '--only' && args[1] === 'list') return onlyListScale;
+  return async () => {
+    console.error(
+      `Unknown arguments: ${args.join(' ')}. Usage: npm run bench [-- --only list] (--only list measures ` +
+        'section 7 alone and merges it into bench/results/latest.json)',
+    );
+    return 2;
+  };
+}
+
+chosenRun(process.argv.slice(2))().then(
   (code) => {
     process.exitCode = code;
   },

@@ -39,6 +39,13 @@ export const SCALE = {
   runs: 3,
 } as const;
 
+export const LIST_SCALE = {
+  /** One assignment per account and permission set pair (25,000): every pair is provisioned, so listed. */
+  accounts: 500,
+  permissionSets: 50,
+  requestsPerSecond: 20,
+} as const;
+
 export const COLD_START = {
   /** Runs of each (node -e 0, the handler); interleaved. */
   runs: 12,

@@ -1,6 +1,13 @@
 /** Renders bench results as the Markdown the run prints and writes to bench/results/latest.md. */
 import { MODEL, SCALE } from './model';
-import type { BenchResults, ConvergenceCase, OperationFigures, ScaleRun, Strategy } from './results';
+import type {
+  BenchResults,
+  ConvergenceCase,
+  ListScaleResult,
+  OperationFigures,
+  ScaleRun,
+  Strategy,
+} from './results';
 import { formatBytes, formatDuration, formatRatio, markdownTable } from './table';
 
 const LIB_FIXED_WAIT_MS = 1_000;
@@ -111,6 +118,15 @@ function gapsTable(results: BenchResults): string | undefined {
       limitLabel: "the quotas' physical limit",
     });
   }
+  const list = results.listScale;
+  if (list && !list.failure) {
+    gaps.push({
+      measure: `LIST of ${list.assignments} assignments, all pages`,
+      ours: list.totalMs,
+      limit: list.limitMs,
+      limitLabel: 'the call rate limit',
+    });
+  }
   if (gaps.length === 0) return undefined;
   gaps.sort((left, right) => right.ours / right.limit - left.ours / left.limit);
   return markdownTable(
@@ -152,6 +168,67 @@ function fixedWaitEffect(cases: readonly ConvergenceCase[]): string {
   );
 }
 
+/** Section 7: the LIST walk of a large instance, page by page. */
+export function listScaleSection(list: ListScaleResult): string[] {
+  const out: string[] = [];
+  const { pageBudget } = list;
+  out.push(
+    `Every assignment of an instance with ${list.accounts} accounts x ${list.permissionSets} permission sets (one ` +
+      `assignment per pair, ${list.assignments} in all), emulator at ${list.requestsPerSecond} requests/s, pages ` +
+      `requested back to back, each with the previous page's nextToken. Page budget: no call starts after ` +
+      `${formatDuration(pageBudget.workMs)}, a call in flight at ${formatDuration(pageBudget.answerMs)} is cut, ` +
+      `at most ${pageBudget.maxModels} models (src/core/list-pages.ts).`,
+  );
+  out.push('');
+  const failures = list.duplicates + list.missing;
+  out.push(
+    markdownTable(
+      [
+        'pages',
+        'models (duplicates, missing)',
+        'SSO calls (throttled)',
+        'fewest calls',
+        'total time',
+        '÷ limit',
+        'slowest page',
+        'median page',
+        'largest page',
+        'all pages',
+        'wall time',
+      ],
+      [
+        [
+          String(list.pages),
+          `${list.models} (${failures === 0 ? `${list.duplicates}, ${list.missing}` : `**${list.duplicates}, ${list.missing}**`})`,
+          `${list.apiCalls} (${list.throttles})`,
+          String(list.minCalls),
+          formatDuration(list.totalMs),
+          formatRatio(list.ratioToLimit),
+          formatDuration(list.slowestPageMs),
+          formatDuration(list.medianPageMs),
+          formatBytes(list.largestPageBytes),
+          formatBytes(list.totalBytes),
+          formatDuration(list.wallMs),
+        ],
+      ],
+    ),
+  );
+  out.push('');
+  out.push(
+    `Limit = (fewest calls - R) / R with R = ${list.requestsPerSecond} requests/s (one second of burst): ` +
+      `${formatDuration(list.limitMs)}. Fewest calls = the permission set pages, ${list.permissionSets} x the ` +
+      `account pages (100 accounts a page), and one ListAccountAssignments per pair; the calls above it re-read ` +
+      `the page a position sits on (${list.answeredCalls - list.minCalls} answered calls) or were throttled. Unpaged, ` +
+      `the same LIST was one invocation of at least ${formatDuration(list.limitMs)} answering ` +
+      `${formatBytes(list.totalBytes)} (Lambda's response limit is 6 MB).` +
+      (list.failure ? ` **The walk failed at ${list.failure}.**` : '') +
+      (list.measuredSeparately
+        ? ` Measured on its own (npm run bench -- --only list) on ${list.measuredSeparately.date}, commit ${list.measuredSeparately.commit}.`
+        : ''),
+  );
+  return out;
+}
+
 export function renderMarkdown(results: BenchResults): string {
   const out: string[] = [];
   const { machine } = results;
@@ -164,7 +241,7 @@ export function renderMarkdown(results: BenchResults): string {
   out.push('');
   out.push(
     'Figures are ratios measured in one run: against `node -e 0` in the same run, against the provisioning time, ' +
-      "against the quotas' physical limit, or before/after. Sections 3 and 4 run on virtual time (exact, " +
+      "against the quotas' physical limit, or before/after. Sections 3, 4 and 7 run on virtual time (exact, " +
       'independent of the machine): the real handler code talks real HTTP to the emulator; only waits are virtual.',
   );
 
@@ -373,6 +450,15 @@ export function renderMarkdown(results: BenchResults): string {
     }
     out.push('');
     out.push(overhead.method);
+  } else {
+    out.push('n/a (section failed)');
+  }
+
+  out.push('');
+  out.push('## 7. LIST at scale');
+  out.push('');
+  if (results.listScale) {
+    out.push(...listScaleSection(results.listScale));
   } else {
     out.push('n/a (section failed)');
   }

@@ -60,6 +60,41 @@ export interface ScaleResult {
   runs: ScaleRun[];
 }
 
+export interface ListScaleResult {
+  accounts: number;
+  permissionSets: number;
+  /** Assignments in the emulator (one per pair). */
+  assignments: number;
+  requestsPerSecond: number;
+  pages: number;
+  /** Models over all pages; duplicates and missing are against what the emulator holds. */
+  models: number;
+  duplicates: number;
+  missing: number;
+  /** The failed page, if one failed. */
+  failure?: string;
+  /** Every SSO Admin request (throttled attempts included), those answered, and those throttled. */
+  apiCalls: number;
+  answeredCalls: number;
+  throttles: number;
+  /** The calls the walk cannot do without (see list-scale.ts fewestListCalls). */
+  minCalls: number;
+  /** Virtual time from the first page's request to the last page's answer. */
+  totalMs: number;
+  /** minCalls at requestsPerSecond after one second of burst: no LIST can be faster. */
+  limitMs: number;
+  ratioToLimit: number;
+  slowestPageMs: number;
+  medianPageMs: number;
+  /** The serialized answer of the largest page, and of all pages together (what one unpaged answer would carry). */
+  largestPageBytes: number;
+  totalBytes: number;
+  pageBudget: { workMs: number; answerMs: number; maxModels: number };
+  wallMs: number;
+  /** Set when the section was measured on its own (`npm run bench -- --only list`) after the rest of the run. */
+  measuredSeparately?: { date: string; commit: string };
+}
+
 export interface ColdStartResult {
   type: string;
   runs: number;
@@ -128,6 +163,7 @@ export interface BenchResults {
   packages?: PackageSize[];
   convergence?: ConvergenceCase[];
   scale?: ScaleResult;
+  listScale?: ListScaleResult;
   memory?: MemoryResult;
   overhead?: OverheadResult;
   notes: string[];

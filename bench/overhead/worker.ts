@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
 import { buildHandlerRequest, createLambdaContext, type Entrypoint } from '../../dev/driver';
-import { DEFAULT_WORLD, startEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD, startEmulator, pointSdkAt } from '../../dev/emulator';
 
 export interface InvocationTiming {
   totalMs: number;
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const invocations = Number(invocationsText);
   const sinkDelayMs = Number(sinkDelayText);
   const emulator = await startEmulator({ requestsPerSecond: Number.POSITIVE_INFINITY });
-  process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+  pointSdkAt(emulator.endpoint);
   process.env.AWS_REGION = DEFAULT_WORLD.region;
   const [permissionSet] = DEFAULT_WORLD.permissionSets;
   const [user] = DEFAULT_WORLD.users;

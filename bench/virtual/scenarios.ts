@@ -3,7 +3,7 @@
  * native-like stand-in drive the emulator over real HTTP; only time is virtual.
  */
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_WORLD, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD, startEmulator, type RunningEmulator, pointSdkAt } from '../../dev/emulator';
 import {
   Driver,
   DriverError,
@@ -65,7 +65,7 @@ async function emulatorOnVirtualTime(
   options: { provisioningMs: number; requestsPerSecond?: number; maxOutstandingAsyncWrites?: number },
 ): Promise<RunningEmulator> {
   const emulator = await startEmulator({ clock: runtime.clock, ...options });
-  process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+  pointSdkAt(emulator.endpoint);
   return emulator;
 }
 

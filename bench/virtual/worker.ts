@@ -1,10 +1,11 @@
 /**
- * Child process for the virtual-time sections (`convergence` or `scale`), forked by bench/run.ts with IPC.
+ * Child process for the virtual-time sections (`convergence`, `scale` or `list`), forked by bench/run.ts with IPC.
  * Messages to the parent: { kind: 'progress', units }, then { kind: 'result', data } or { kind: 'error', message }.
  */
 import { MODEL } from '../lib/model';
 import { installVirtualTime } from '../lib/virtual-runtime';
 import type { WorkerMessage } from '../lib/worker-process';
+import { runListScale } from './list-scale';
 import { runConvergence, runScale } from './scenarios';
 
 function send(message: WorkerMessage): Promise<void> {
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
       ? await runConvergence(runtime, progress)
       : section === 'scale'
         ? await runScale(runtime, progress)
-        : undefined;
+        : section === 'list'
+          ? await runListScale(runtime, progress)
+          : undefined;
   if (data === undefined) throw new Error(`unknown section ${String(section)}`);
   await send({ kind: 'result', data });
 }

@@ -78,9 +78,10 @@ export class Driver {
   }
 
   /**
-   * Follows nextToken across LIST pages. Note: lib 1.0.6's entrypoint does not hand the request's nextToken
-   * to the handler (resource.js castResourceRequest omits it), so a handler that pages would loop; a token
-   * coming back twice fails with DriverError 'list-pagination'.
+   * Follows nextToken across LIST pages, as CloudFormation does: each page is a new LIST request carrying the
+   * previous page's token in the HandlerRequest's top-level `nextToken`, until a page has none. (Lib 1.0.6 drops
+   * that field before the handler sees it; patches/ carries it through.) A token coming back twice, or more than
+   * `maxPages` pages, fails with DriverError 'list-pagination'.
    */
   async listAll(
     properties: ResourceProperties,

@@ -18,12 +18,12 @@ export function endpointEnvironment(endpoint: string): Record<EmulatedEndpointVa
 
 /** Points this process's SDK clients at `endpoint`; the returned function restores what was set before. */
 export function pointSdkAt(endpoint: string): () => void {
-  const saved = EMULATED_ENDPOINT_VARIABLES.map((name) => [name, process.env[name]] as const);
+  const saved = { ...process.env };
   Object.assign(process.env, endpointEnvironment(endpoint));
   return () => {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
+    for (const name of EMULATED_ENDPOINT_VARIABLES) {
+      if (saved[name] === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = saved[name];
     }
   };
 }

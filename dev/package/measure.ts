@@ -11,7 +11,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHandlerRequest } from '../driver';
-import { DEFAULT_WORLD, startEmulator, type RunningEmulator } from '../emulator';
+import { DEFAULT_WORLD, endpointEnvironment, startEmulator, type RunningEmulator } from '../emulator';
 import { resourceType, type TypeKey } from '../types';
 import { bundleHandlers, formatBytes, typesFromArgument } from './bundle';
 import { packageType } from './package';
@@ -70,7 +70,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
     const model = entry.demoModel(DEFAULT_WORLD);
     if (!entry.emulator.exists(emulator, model)) entry.emulator.seed(emulator, model);
     const request = buildHandlerRequest({ typeName: entry.typeName }, { action: 'READ', properties: model });
-    const env = { AWS_REGION: DEFAULT_WORLD.region, AWS_ENDPOINT_URL_SSO_ADMIN: emulator.endpoint };
+    const env = { AWS_REGION: DEFAULT_WORLD.region, ...endpointEnvironment(emulator.endpoint) };
     const bare: number[] = [];
     const handler: BundleRun[] = [];
     for (let run = -1; run < runs; run++) {

@@ -2,11 +2,20 @@ import {
   CreateApplicationAssignmentCommand,
   DeleteApplicationAssignmentCommand,
   DescribeApplicationAssignmentCommand,
-  paginateListApplicationAssignments,
+  ListApplicationAssignmentsCommand,
   PrincipalType,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import { isErrorNamed } from '../core/errors';
+import { errorMessage, isResourceAbsent } from '../core/errors';
+import {
+  invalidPosition,
+  isRecord,
+  ListFilterValues,
+  optionalSsoToken,
+  PageBudget,
+  PageTokenError,
+  rejectsToken,
+} from '../core/list-pages';
 
 /** The three properties that identify an application assignment (the schema's primary identifier). */
 export interface ApplicationAssignmentKey {
@@ -14,9 +23,6 @@ export interface ApplicationAssignmentKey {
   readonly principalType: PrincipalType;
   readonly principalId: string;
 }
-
-// The largest page ListApplicationAssignments accepts (MaxResults is 1..100 in the SSO Admin model).
-const PAGE_SIZE = 100;
 
 function isPrincipalType(value: unknown): value is PrincipalType {
   return value === PrincipalType.USER || value === PrincipalType.GROUP;
@@ -44,7 +50,7 @@ function keyInput(key: ApplicationAssignmentKey) {
 /**
  * The assignment as DescribeApplicationAssignment reports it, or undefined when it is absent. The API answers
  * ResourceNotFoundException both for a missing assignment and for a missing application (the application
- * takes its assignments with it), so both mean "absent" here.
+ * takes its assignments with it), so both mean "absent" here, unless it carries a KMS `Reason`.
  */
 export async function describeApplicationAssignment(
   client: SSOAdminClient,
@@ -57,7 +63,8 @@ export async function describeApplicationAssignment(
       throw new Error('DescribeApplicationAssignment returned an assignment without its identifiers');
     return found;
   } catch (error: unknown) {
-    if (isErrorNamed(error, 'ResourceNotFoundException')) return undefined;
+    // A KMS Reason (the instance's key is missing) says nothing about the assignment: not absence.
+    if (isResourceAbsent(error)) return undefined;
     throw error;
   }
 }
@@ -80,24 +87,79 @@ export async function deleteApplicationAssignment(
   await client.send(new DeleteApplicationAssignmentCommand(keyInput(key)));
 }
 
+/** The LIST filter (the list handlerSchema: ApplicationArn), in the order it is bound into a NextToken. */
+export function applicationFilterValues(applicationArn: string): ListFilterValues {
+  return [['ApplicationArn', applicationArn]];
+}
+
+/** Bound into every NextToken of this listing. */
+export const APPLICATION_ASSIGNMENT_LISTING = 'application-assignments';
+
+/** The walk's next step, as a NextToken carries it: SSO Admin's NextToken for ListApplicationAssignments. */
+export interface ApplicationAssignmentListCursor {
+  readonly next: string;
+}
+
+export function readApplicationAssignmentCursor(cursor: unknown): ApplicationAssignmentListCursor {
+  if (!isRecord(cursor)) throw invalidPosition('the position must be an object');
+  const next = optionalSsoToken(cursor.next, 'next');
+  if (next === undefined) throw invalidPosition('next (an SSO Admin NextToken) is required');
+  return { next };
+}
+
 /**
- * Every direct assignment of the application, all pages: the runtime lib never passes a nextToken back to
- * LIST, so the handler cannot hand one out.
+ * One page of the application's direct assignments (ListApplicationAssignments), from `from` (the first SSO
+ * Admin page when undefined) until the last page or until the page budget stops it (`next` resumes it). A
+ * missing application lists nothing (ResourceNotFoundException without a KMS Reason).
  */
 export async function listApplicationAssignments(
   client: SSOAdminClient,
   applicationArn: string,
-): Promise<ApplicationAssignmentKey[]> {
-  const pages = paginateListApplicationAssignments(
-    { client, pageSize: PAGE_SIZE },
-    { ApplicationArn: applicationArn },
-  );
+  from: ApplicationAssignmentListCursor | undefined,
+  budget: PageBudget,
+): Promise<{ keys: ApplicationAssignmentKey[]; next?: ApplicationAssignmentListCursor }> {
   const keys: ApplicationAssignmentKey[] = [];
-  for await (const page of pages) {
-    for (const assignment of page.ApplicationAssignments ?? []) {
-      const key = keyFromResponse(assignment);
-      if (key) keys.push(key);
+  let token = from?.next;
+  for (;;) {
+    let answered;
+    try {
+      answered = await budget.call(async (abortSignal) => {
+        try {
+          return await client.send(
+            new ListApplicationAssignmentsCommand({
+              ApplicationArn: applicationArn,
+              NextToken: token,
+              MaxResults: budget.ssoPageSize,
+            }),
+            { abortSignal },
+          );
+        } catch (error: unknown) {
+          if (isResourceAbsent(error)) return undefined;
+          throw error;
+        }
+      });
+    } catch (error: unknown) {
+      if (token !== undefined && token === from?.next && rejectsToken(error)) {
+        throw new PageTokenError(
+          `NextToken is stale: SSO Admin no longer accepts the position it holds (${errorMessage(error)}); start the LIST again without NextToken`,
+        );
+      }
+      throw error;
     }
+    if (!answered) {
+      // The budget always lets a page's first call run, so a stop comes after a call that set `token`.
+      if (token === undefined) throw new Error('the LIST page stopped before its first call');
+      return { keys, next: { next: token } };
+    }
+    // The application is gone: it has no (more) assignments.
+    if (answered.value === undefined) return { keys };
+    const found = (answered.value.ApplicationAssignments ?? []).flatMap((assignment) => {
+      const key = keyFromResponse(assignment);
+      return key ? [key] : [];
+    });
+    keys.push(...found);
+    budget.countModels(found.length);
+    if (!answered.value.NextToken) return { keys };
+    token = answered.value.NextToken;
   }
-  return keys;
 }

@@ -8,12 +8,14 @@ import {
   ResourceHandlerRequest,
   SessionProxy,
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
-import { PrincipalType } from '@aws-sdk/client-sso-admin';
-import { ssoAdminClientFor } from '../core/client';
+import { PrincipalType, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { identityStoreClientFor, ssoAdminClientFor } from '../core/client';
 import { buildEntrypoints } from '../core/entrypoints';
-import { isErrorNamed } from '../core/errors';
+import { isResourceAbsent } from '../core/errors';
 import { guarded, Progress } from '../core/guard';
+import { instanceArnOfApplication, principalExists } from '../core/principals';
 import { alreadyExists, invokedTypeName, notFound } from '../core/identity';
+import { describePage, listPage } from '../core/list-pages';
 import { failed, inProgress, JsonObject, listed, succeeded } from '../core/progress';
 import { stabilizeOnce } from '../core/stabilizer';
 import { SchemaValidator } from '../core/validation';
@@ -23,7 +25,10 @@ import {
   createApplicationAssignment,
   deleteApplicationAssignment,
   describeApplicationAssignment,
+  APPLICATION_ASSIGNMENT_LISTING,
+  applicationFilterValues,
   listApplicationAssignments,
+  readApplicationAssignmentCursor,
 } from './application-assignments';
 import { ResourceModel, TypeConfigurationModel } from './models';
 import { validateList, validateModel } from './validators';
@@ -56,6 +61,22 @@ export function modelFromKey(key: ApplicationAssignmentKey): ResourceModel {
 /** The identifier values in primaryIdentifier order. */
 function identifier(key: ApplicationAssignmentKey): string[] {
   return [key.applicationArn, key.principalType, key.principalId];
+}
+
+/**
+ * The assignment if it still grants access: described, and its user or group still in the identity store (a
+ * deprovisioned principal's assignment stays but grants nothing, and cannot be deleted; see principals.ts).
+ */
+async function describeGranting(
+  session: Optional<SessionProxy>,
+  client: SSOAdminClient,
+  key: ApplicationAssignmentKey,
+): Promise<ApplicationAssignmentKey | undefined> {
+  const found = await describeApplicationAssignment(client, key);
+  if (!found) return undefined;
+  const identityStore = identityStoreClientFor(session, invokedTypeName(TYPE_NAME));
+  const instanceArn = instanceArnOfApplication(key.applicationArn);
+  return (await principalExists({ ssoAdmin: client, identityStore }, instanceArn, key)) ? found : undefined;
 }
 
 type Operation = 'CreateApplicationAssignment' | 'DeleteApplicationAssignment';
@@ -191,14 +212,15 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
               'DeleteApplicationAssignment succeeded; confirming with DescribeApplicationAssignment',
             );
           } catch (error: unknown) {
-            // Gone between the pre-check and the delete (another actor, or the application was deleted):
-            // what CloudFormation asked for is true, which the read-back below confirms.
-            if (!isErrorNamed(error, 'ResourceNotFoundException')) throw error;
+            // Gone between the pre-check and the delete (another actor, or the application was deleted), or
+            // its principal was deleted from the identity store: what CloudFormation asked for is true, which
+            // the read-back below confirms.
+            if (!isResourceAbsent(error)) throw error;
             logger.log('DeleteApplicationAssignment found no assignment; confirming it is gone');
           }
           context = { startedAt: context.startedAt, phase: 'confirm', polls: 0 };
         }
-        const gone = async () => ((await describeApplicationAssignment(client, key)) ? undefined : 'gone');
+        const gone = async () => ((await describeGranting(session, client, key)) ? undefined : 'gone');
         return confirm(key, context, 'DeleteApplicationAssignment', gone, logger);
       },
       () => ({ model: modelFromKey(key), context }),
@@ -215,7 +237,7 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
     const key = keyFromModel(request.desiredResourceState);
     return guarded('read', logger, async () => {
       const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
-      const found = await describeApplicationAssignment(client, key);
+      const found = await describeGranting(session, client, key);
       return found ? succeeded(modelFromKey(found)) : notFound(TYPE_NAME, identifier(key));
     });
   }
@@ -231,9 +253,18 @@ class ApplicationAssignmentResource extends BaseResource<ResourceModel, TypeConf
     const applicationArn = request.desiredResourceState?.applicationArn ?? '';
     return guarded('list', logger, async () => {
       const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
-      const keys = await listApplicationAssignments(client, applicationArn);
-      logger.log(`listed ${keys.length} application assignments`);
-      return listed(keys.map(modelFromKey));
+      const page = await listPage(
+        {
+          kind: APPLICATION_ASSIGNMENT_LISTING,
+          filter: applicationFilterValues(applicationArn),
+          readCursor: readApplicationAssignmentCursor,
+          walk: (from, budget) => listApplicationAssignments(client, applicationArn, from, budget),
+        },
+        request.nextToken,
+      );
+      if (page.kind === 'rejected') return failed(HandlerErrorCode.InvalidRequest, page.message);
+      logger.log(describePage(page, 'application assignments'));
+      return listed(page.keys.map(modelFromKey), page.nextToken);
     });
   }
 }

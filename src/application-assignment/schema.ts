@@ -47,10 +47,21 @@ export const RESOURCE_SCHEMA = {
       timeoutInMinutes: 30,
     },
     read: {
-      permissions: ['sso:DescribeApplicationAssignment'],
+      permissions: [
+        'sso:DescribeApplicationAssignment',
+        'sso:DescribeInstance',
+        'identitystore:DescribeUser',
+        'identitystore:DescribeGroup',
+      ],
     },
     delete: {
-      permissions: ['sso:DescribeApplicationAssignment', 'sso:DeleteApplicationAssignment'],
+      permissions: [
+        'sso:DescribeApplicationAssignment',
+        'sso:DeleteApplicationAssignment',
+        'sso:DescribeInstance',
+        'identitystore:DescribeUser',
+        'identitystore:DescribeGroup',
+      ],
       timeoutInMinutes: 30,
     },
     list: {

@@ -9,11 +9,13 @@ import {
   SessionProxy,
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 import { PrincipalType, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { ssoAdminClientFor } from '../core/client';
+import { identityStoreClientFor, ssoAdminClientFor } from '../core/client';
 import { buildEntrypoints } from '../core/entrypoints';
-import { codeForFailureReason, isErrorNamed } from '../core/errors';
+import { codeForFailureReason, isResourceAbsent } from '../core/errors';
 import { guarded, Progress } from '../core/guard';
+import { principalExists } from '../core/principals';
 import { alreadyExists, invokedTypeName, notFound } from '../core/identity';
+import { describePage, listPage } from '../core/list-pages';
 import { failed, inProgress, JsonObject, listed, succeeded } from '../core/progress';
 import { firstWait, RequestStatus, StabilizationStep, stabilizeOnce } from '../core/stabilizer';
 import { SchemaValidator } from '../core/validation';
@@ -25,7 +27,11 @@ import {
   deletionStatus,
   findAccountAssignment,
   keyFromAssignment,
+  ASSIGNMENT_LISTING,
+  assignmentCursorReader,
   listAccountAssignments,
+  ListFilter,
+  listFilterValues,
   requestCreation,
   requestDeletion,
 } from './account-assignments';
@@ -81,10 +87,27 @@ async function readBack(client: SSOAdminClient, key: AssignmentKey): Promise<Ass
     const found = await findAccountAssignment(client, key);
     return found ? keyFromAssignment(key.instanceArn, found) : undefined;
   } catch (error: unknown) {
-    // A deleted permission set or instance takes its assignments with it.
-    if (isErrorNamed(error, 'ResourceNotFoundException')) return undefined;
+    // A deleted permission set or instance takes its assignments with it; a KMS Reason is not absence.
+    if (isResourceAbsent(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * The assignment as read back, if it still grants access: listed, and its user or group still in the identity
+ * store (a deprovisioned principal's assignment stays listed but grants nothing; see principals.ts).
+ */
+async function readBackGranting(
+  session: Optional<SessionProxy>,
+  client: SSOAdminClient,
+  key: AssignmentKey,
+): Promise<AssignmentKey | undefined> {
+  const found = await readBack(client, key);
+  if (!found) return undefined;
+  const identityStore = identityStoreClientFor(session, invokedTypeName(TYPE_NAME));
+  return (await principalExists({ ssoAdmin: client, identityStore }, key.instanceArn, key))
+    ? found
+    : undefined;
 }
 
 type Operation = 'CreateAccountAssignment' | 'DeleteAccountAssignment';
@@ -205,12 +228,18 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
           const submitted = await requestDeletion(client, key);
           logger.log(`DeleteAccountAssignment accepted, RequestId ${submitted.requestId}`);
           const confirming: WriteContext = { ...context, phase: 'confirm', requestId: submitted.requestId };
-          return this.deletionStep(client, key, confirming, stepFromSubmission(confirming, submitted.status));
+          return this.deletionStep(
+            session,
+            client,
+            key,
+            confirming,
+            stepFromSubmission(confirming, submitted.status),
+          );
         }
         const { requestId } = context;
         const step = await stabilizeOnce(context, () => deletionStatus(client, key.instanceArn, requestId));
         logger.log(`deletion request ${requestId}: ${step.kind}`);
-        return this.deletionStep(client, key, context, step);
+        return this.deletionStep(session, client, key, context, step);
       },
       () => ({ model: modelFromKey(key), context }),
     );
@@ -226,7 +255,7 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
     const key = keyFromModel(request.desiredResourceState);
     return guarded('read', logger, async () => {
       const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
-      const found = await readBack(client, key);
+      const found = await readBackGranting(session, client, key);
       return found ? succeeded(modelFromKey(found)) : notFound(TYPE_NAME, identifier(key));
     });
   }
@@ -239,16 +268,26 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
     logger: LoggerProxy,
   ): Promise<AssignmentProgress> {
     // Schema validation in the entrypoint requires InstanceArn (the list handlerSchema).
-    const filter = request.desiredResourceState;
+    const properties = request.desiredResourceState;
+    const filter: ListFilter = {
+      instanceArn: properties?.instanceArn ?? '',
+      permissionSetArn: properties?.permissionSetArn ?? undefined,
+      targetId: properties?.targetId ?? undefined,
+    };
     return guarded('list', logger, async () => {
       const client = ssoAdminClientFor(session, invokedTypeName(TYPE_NAME));
-      const keys = await listAccountAssignments(client, {
-        instanceArn: filter?.instanceArn ?? '',
-        permissionSetArn: filter?.permissionSetArn ?? undefined,
-        targetId: filter?.targetId ?? undefined,
-      });
-      logger.log(`listed ${keys.length} account assignments`);
-      return listed(keys.map(modelFromKey));
+      const page = await listPage(
+        {
+          kind: ASSIGNMENT_LISTING,
+          filter: listFilterValues(filter),
+          readCursor: assignmentCursorReader(filter),
+          walk: (from, budget) => listAccountAssignments(client, filter, from, budget),
+        },
+        request.nextToken,
+      );
+      if (page.kind === 'rejected') return failed(HandlerErrorCode.InvalidRequest, page.message);
+      logger.log(describePage(page, 'account assignments'));
+      return listed(page.keys.map(modelFromKey), page.nextToken);
     });
   }
 
@@ -286,6 +325,7 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
   }
 
   private async deletionStep(
+    session: Optional<SessionProxy>,
     client: SSOAdminClient,
     key: AssignmentKey,
     context: WriteContext,
@@ -300,9 +340,11 @@ class AccountAssignmentResource extends BaseResource<ResourceModel, TypeConfigur
       case 'timed-out':
         return timedOut(operation, context.requestId, step.elapsedMs);
       case 'failed':
-        // A deletion FAILS when the entitlement is already gone ("EntitlementItem doesn't exist"): what
-        // CloudFormation asked for is true, so check the assignment itself rather than the reason's wording.
-        if (!(await readBack(client, key))) return succeeded();
+        // A deletion FAILS when the entitlement is already gone ("EntitlementItem doesn't exist"), and when its
+        // user or group was deleted from the identity store ("the USER assignee … was not found in directory
+        // d-…"): either way the assignment grants nothing, which is what CloudFormation asked for. Check the
+        // assignment and its principal rather than the reason's wording.
+        if (!(await readBackGranting(session, client, key))) return succeeded();
         return requestFailed(operation, context.requestId, step.reason);
     }
   }

@@ -90,13 +90,21 @@ export const RESOURCE_SCHEMA = {
       timeoutInMinutes: 30,
     },
     read: {
-      permissions: ['sso:ListAccountAssignments'],
+      permissions: [
+        'sso:ListAccountAssignments',
+        'sso:DescribeInstance',
+        'identitystore:DescribeUser',
+        'identitystore:DescribeGroup',
+      ],
     },
     delete: {
       permissions: [
         'sso:ListAccountAssignments',
         'sso:DeleteAccountAssignment',
         'sso:DescribeAccountAssignmentDeletionStatus',
+        'sso:DescribeInstance',
+        'identitystore:DescribeUser',
+        'identitystore:DescribeGroup',
         'iam:GetSAMLProvider',
         'iam:GetRole',
         'iam:ListRolePolicies',

@@ -1,3 +1,4 @@
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { ServiceInputTypes, ServiceOutputTypes, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { FinalizeHandler, FinalizeHandlerArguments } from '@smithy/types';
 import { isErrorNamed } from './errors';
@@ -57,12 +58,9 @@ export function clientSettingsFromSession(session: SessionLike | null | undefine
   };
 }
 
-/**
- * An SSO Admin client for the caller's credentials. Endpoint resolution is left to the SDK, so the
- * standard `AWS_ENDPOINT_URL_SSO_ADMIN` / `AWS_ENDPOINT_URL` settings point it at any stand-in.
- */
-export function createSsoAdminClient(settings: ClientSettings, typeName: string): SSOAdminClient {
-  const client = new SSOAdminClient({
+/** What every client of the handlers shares: credentials, retry policy, timeouts and user agent. */
+function commonClientConfig(settings: ClientSettings, typeName: string) {
+  return {
     region: settings.region,
     // A copy: the SDK annotates the credentials object it is given.
     credentials: { ...settings.credentials },
@@ -74,8 +72,16 @@ export function createSsoAdminClient(settings: ClientSettings, typeName: string)
     customUserAgent: [
       [PACKAGE_NAME, PACKAGE_VERSION],
       [`cfn-type/${typeName.replace(/::/g, '-')}`, PACKAGE_VERSION],
-    ],
-  });
+    ] as [string, string][],
+  };
+}
+
+/**
+ * An SSO Admin client for the caller's credentials. Endpoint resolution is left to the SDK, so the
+ * standard `AWS_ENDPOINT_URL_SSO_ADMIN` / `AWS_ENDPOINT_URL` settings point it at any stand-in.
+ */
+export function createSsoAdminClient(settings: ClientSettings, typeName: string): SSOAdminClient {
+  const client = new SSOAdminClient(commonClientConfig(settings, typeName));
   // The SSO Admin model documents ConflictException as "a retry (with appropriate backoff logic) is the
   // recommended response", but the SDK does not classify it as retryable. Marking it with the
   // `$retryable` trait lets the SDK's own strategy retry it with its jittered backoff.
@@ -96,21 +102,43 @@ export function createSsoAdminClient(settings: ClientSettings, typeName: string)
   return client;
 }
 
-let cached: { key: string; client: SSOAdminClient } | undefined;
-
-/** Reuses the client across the polls of one operation in a warm Lambda; a new identity gets a new client. */
-export function ssoAdminClientFor(session: SessionLike | null | undefined, typeName: string): SSOAdminClient {
-  const settings = clientSettingsFromSession(session);
-  const key = [
-    settings.region,
-    settings.credentials.accessKeyId,
-    settings.credentials.secretAccessKey,
-    settings.credentials.sessionToken ?? '',
-    typeName,
-  ].join('\u0000');
-  if (cached?.key !== key) {
-    cached?.client.destroy();
-    cached = { key, client: createSsoAdminClient(settings, typeName) };
-  }
-  return cached.client;
+/**
+ * An Identity Store client for the caller's credentials (`AWS_ENDPOINT_URL_IDENTITYSTORE` /
+ * `AWS_ENDPOINT_URL` point it at a stand-in).
+ */
+export function createIdentityStoreClient(settings: ClientSettings, typeName: string): IdentitystoreClient {
+  return new IdentitystoreClient(commonClientConfig(settings, typeName));
 }
+
+interface Destroyable {
+  destroy(): void;
+}
+
+/**
+ * One client per service, reused across the polls of one operation in a warm Lambda; a new identity gets a
+ * new client and the old one is destroyed, so its sockets do not pile up.
+ */
+function clientCache<C extends Destroyable>(
+  create: (settings: ClientSettings, typeName: string) => C,
+): (session: SessionLike | null | undefined, typeName: string) => C {
+  let cached: { key: string; client: C } | undefined;
+  return (session, typeName) => {
+    const settings = clientSettingsFromSession(session);
+    const key = [
+      settings.region,
+      settings.credentials.accessKeyId,
+      settings.credentials.secretAccessKey,
+      settings.credentials.sessionToken ?? '',
+      typeName,
+    ].join('\u0000');
+    if (cached?.key !== key) {
+      cached?.client.destroy();
+      cached = { key, client: create(settings, typeName) };
+    }
+    return cached.client;
+  };
+}
+
+export const ssoAdminClientFor = clientCache(createSsoAdminClient);
+
+export const identityStoreClientFor = clientCache(createIdentityStoreClient);

@@ -70,6 +70,8 @@ export function handlerRequestFromTestEvent(event: JsonObject, typeName: string)
       logicalResourceId: request.logicalResourceIdentifier,
     },
     callbackContext: event.callbackContext ?? undefined,
+    // A TestEvent carries a LIST page's token in its request (the lib's UnmodeledRequest.nextToken).
+    nextToken: typeof request.nextToken === 'string' ? request.nextToken : undefined,
   };
 }
 

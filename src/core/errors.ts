@@ -33,6 +33,8 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   { names: ['AccessDeniedException'], code: HandlerErrorCode.AccessDenied },
   { names: ['ValidationException'], code: HandlerErrorCode.InvalidRequest },
   { names: ['ServiceQuotaExceededException'], code: HandlerErrorCode.ServiceLimitExceeded },
+  // principals.ts: the instance's identity store is not where DescribeInstance said.
+  { names: ['IdentityStoreNotFoundError'], code: HandlerErrorCode.GeneralServiceException },
   {
     // On CREATE, a missing instance, permission set or application is a property pointing at nothing.
     names: ['ResourceNotFoundException'],
@@ -61,6 +63,66 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
     code: HandlerErrorCode.NetworkFailure,
   },
 ];
+
+interface KmsReasonRule {
+  readonly code: HandlerErrorCode;
+  /** What the user must do, in the words of the FAILED message. */
+  readonly advice: string;
+}
+
+/**
+ * SSO Admin and Identity Store errors carry a `Reason` when the instance's customer managed KMS key is the
+ * problem (the model's ResourceNotFoundExceptionReason `KMS_NotFoundException`, ValidationExceptionReason
+ * `KMS_DisabledException` / `KMS_InvalidStateException` / `KMS_InvalidKeyUsageException`,
+ * AccessDeniedExceptionReason `KMS_AccessDeniedException`). Such an error says nothing about the assignment:
+ * it must never read as "absent", or DELETE would answer NotFound and CloudFormation would forget an assignment
+ * that still grants access. `KMS_ThrottlingException` stays a throttling error (transient; retried as such).
+ */
+export const KMS_REASON_TABLE: Readonly<Record<string, KmsReasonRule>> = {
+  KMS_NotFoundException: {
+    code: HandlerErrorCode.InvalidRequest,
+    advice:
+      "the IAM Identity Center instance's customer managed KMS key does not exist: restore the key (or " +
+      'configure the instance with a key that exists), then retry',
+  },
+  KMS_DisabledException: {
+    code: HandlerErrorCode.InvalidRequest,
+    advice: "the IAM Identity Center instance's customer managed KMS key is disabled: enable it, then retry",
+  },
+  KMS_InvalidStateException: {
+    code: HandlerErrorCode.InvalidRequest,
+    advice:
+      "the IAM Identity Center instance's customer managed KMS key is not in a usable state (for example " +
+      'pending deletion): cancel its deletion or enable it, then retry',
+  },
+  KMS_InvalidKeyUsageException: {
+    code: HandlerErrorCode.InvalidRequest,
+    advice:
+      "the IAM Identity Center instance's customer managed KMS key cannot be used for this operation: " +
+      'configure the instance with a symmetric encryption key, then retry',
+  },
+  KMS_AccessDeniedException: {
+    code: HandlerErrorCode.AccessDenied,
+    advice:
+      "the handler's execution role may not use the instance's customer managed KMS key: allow kms:Decrypt " +
+      '(in the key policy and the role), then retry',
+  },
+};
+
+/** The KMS `Reason` an SSO Admin or Identity Store error carries, if any. */
+export function kmsReasonOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const reason = (error as { Reason?: unknown }).Reason;
+  return typeof reason === 'string' && reason.startsWith('KMS_') ? reason : undefined;
+}
+
+/**
+ * A ResourceNotFoundException that means the thing looked up is absent, not that the instance's KMS key is
+ * missing (`Reason: KMS_NotFoundException`).
+ */
+export function isResourceAbsent(error: unknown): boolean {
+  return isErrorNamed(error, 'ResourceNotFoundException') && kmsReasonOf(error) === undefined;
+}
 
 function errorNames(error: unknown): string[] {
   if (typeof error !== 'object' || error === null) return [];
@@ -98,7 +160,16 @@ export function classifyError(error: unknown, operation: OperationKind): ErrorOu
   const rule =
     ERROR_TABLE.find((row) => row.names.some((name) => names.includes(name))) ?? ruleByStatus(error);
   const label = names[0] ?? 'Error';
-  const message = `${label}: ${errorMessage(error)}`;
+  const kmsReason = kmsReasonOf(error);
+  const kmsRule = kmsReason === undefined ? undefined : KMS_REASON_TABLE[kmsReason];
+  if (kmsRule) {
+    return {
+      kind: 'fail',
+      code: kmsRule.code,
+      message: `${label} (${kmsReason ?? ''}): ${kmsRule.advice}. ${errorMessage(error)}`,
+    };
+  }
+  const message = `${label}${kmsReason === undefined ? '' : ` (${kmsReason})`}: ${errorMessage(error)}`;
   if (!rule) return { kind: 'fail', code: HandlerErrorCode.InternalFailure, message };
   const code = (operation === 'create' && rule.codeOnCreate) || rule.code;
   if (rule.writesRetryLater && isWrite(operation)) return { kind: 'retry-later', code, message };
@@ -128,7 +199,11 @@ export const FAILURE_REASON_TABLE: readonly FailureReasonRule[] = [
     pattern: /not found|doesn'?t exist|does not exist|suspended|not a member|invalid|not supported/i,
     code: HandlerErrorCode.InvalidRequest,
   },
-  { pattern: /internal (server )?error|internal failure/i, code: HandlerErrorCode.ServiceInternalError },
+  // "An unexpected internal service exception was encountered" (pulumi/pulumi-aws#1927, aws/aws-cli#8356).
+  {
+    pattern: /internal (server |service )?(error|exception)|internal failure/i,
+    code: HandlerErrorCode.ServiceInternalError,
+  },
 ];
 
 export function codeForFailureReason(reason: string): HandlerErrorCode {

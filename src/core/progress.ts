@@ -39,11 +39,13 @@ export function succeeded<T extends BaseModel>(model?: T): ProgressEvent<T, Json
   return builder.build();
 }
 
-export function listed<T extends BaseModel>(models: T[]): ProgressEvent<T, JsonObject> {
-  return ProgressEvent.builder<ProgressEvent<T, JsonObject>>()
+/** A LIST page; `nextToken` when more pages follow (absent, i.e. null, on the last page). */
+export function listed<T extends BaseModel>(models: T[], nextToken?: string): ProgressEvent<T, JsonObject> {
+  const builder = ProgressEvent.builder<ProgressEvent<T, JsonObject>>()
     .status(OperationStatus.Success)
-    .resourceModels(models)
-    .build();
+    .resourceModels(models);
+  if (nextToken !== undefined) builder.nextToken(nextToken);
+  return builder.build();
 }
 
 /** The serialized FAILED response CloudFormation expects, for answers given before the runtime lib runs. */

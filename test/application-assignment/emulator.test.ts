@@ -1,4 +1,4 @@
-import { DEFAULT_WORLD, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD, pointSdkAt, startEmulator, type RunningEmulator } from '../../dev/emulator';
 import { entrypoint } from '../../src/application-assignment/handlers';
 import { asProgress, handlerRequest, LAMBDA_CONTEXT, ProgressPayload } from '../support/handler-request';
 
@@ -8,17 +8,15 @@ const DEVELOPERS = DEFAULT_WORLD.groups[1];
 const MODEL = { ApplicationArn: GRAFANA.arn, PrincipalId: DEVELOPERS.id, PrincipalType: 'GROUP' };
 
 let emulator: RunningEmulator;
-let savedEndpoint: string | undefined;
+let restoreEndpoints: () => void;
 
 beforeAll(async () => {
   emulator = await startEmulator({ requestsPerSecond: Infinity });
-  savedEndpoint = process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
-  process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+  restoreEndpoints = pointSdkAt(emulator.endpoint);
 });
 
 afterAll(async () => {
-  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
-  else process.env.AWS_ENDPOINT_URL_SSO_ADMIN = savedEndpoint;
+  restoreEndpoints();
   await emulator.close();
 });
 

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
 import { entrypoint, testEntrypoint } from '../../src/application-assignment/handlers';
+import { sealPageToken } from '../../src/core/list-pages';
 import {
   asProgress,
   CALLER_CREDENTIALS,
@@ -24,8 +25,10 @@ import {
   LAMBDA_CONTEXT,
   ProgressPayload,
 } from '../support/handler-request';
+import { IDENTITY_STORE_ID, mockIdentityStore } from '../support/identity-store-mock';
 
 const sso = mockClient(SSOAdminClient);
+const principals = mockIdentityStore(sso);
 
 const TYPE_NAME = 'AWS::SSO::ApplicationAssignment';
 const APPLICATION = 'arn:aws:sso::123456789012:application/ssoins-1234567890abcdef/apl-1234567890abcdef';
@@ -76,6 +79,7 @@ let logLines: string[] = [];
 
 beforeEach(() => {
   sso.reset();
+  principals.reset();
   logLines = [];
   jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
     logLines.push(args.map(String).join(' '));
@@ -267,6 +271,7 @@ describe('CREATE', () => {
     expect(first.message).toContain('waiting for DescribeApplicationAssignment');
 
     sso.reset();
+    principals.reset();
     sso.on(DescribeApplicationAssignmentCommand).resolves(DESCRIBED);
     const second = await invoke('CREATE', MODEL, Object.freeze({ ...first.callbackContext }));
     expect(second).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
@@ -324,6 +329,7 @@ describe('CREATE', () => {
     expect(response.callbackContext).toEqual({ startedAt, phase: 'submit' });
 
     sso.reset();
+    principals.reset();
     sso.on(DescribeApplicationAssignmentCommand).resolves(DESCRIBED);
     sso.on(CreateApplicationAssignmentCommand).resolves({});
     const retried = await invoke('CREATE', MODEL, response.callbackContext);
@@ -347,6 +353,7 @@ describe('CREATE', () => {
     expect(first.callbackContext).toMatchObject({ phase: 'confirm', polls: 0 });
 
     sso.reset();
+    principals.reset();
     sso.on(DescribeApplicationAssignmentCommand).resolves(DESCRIBED);
     const second = await invoke('CREATE', MODEL, first.callbackContext);
     expect(second).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
@@ -424,6 +431,7 @@ describe('DELETE', () => {
     expect(first.callbackContext).toMatchObject({ phase: 'confirm', polls: 1 });
 
     sso.reset();
+    principals.reset();
     sso.on(DescribeApplicationAssignmentCommand).rejects(notFoundError());
     const second = await invoke('DELETE', MODEL, first.callbackContext);
     expect(second.status).toBe('SUCCESS');
@@ -445,6 +453,7 @@ describe('DELETE', () => {
     expect(first.callbackContext).toMatchObject({ phase: 'confirm' });
 
     sso.reset();
+    principals.reset();
     sso.on(DescribeApplicationAssignmentCommand).rejects(notFoundError());
     const second = await invoke('DELETE', MODEL, first.callbackContext);
     expect(second.status).toBe('SUCCESS');
@@ -473,6 +482,45 @@ describe('DELETE', () => {
   });
 });
 
+describe('DELETE and the KMS key or the principal', () => {
+  test("the instance's KMS key missing on the pre-check: InvalidRequest, no DeleteApplicationAssignment sent", async () => {
+    sso
+      .on(DescribeApplicationAssignmentCommand)
+      .rejects(
+        new ResourceNotFoundException({ message: 'kms', Reason: 'KMS_NotFoundException', $metadata: {} }),
+      );
+    const response = await invoke('DELETE', MODEL);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+    expect(response.message).toContain('KMS_NotFoundException');
+    expect(sso.commandCalls(DeleteApplicationAssignmentCommand)).toHaveLength(0);
+  });
+
+  test('DeleteApplicationAssignment failing with a KMS Reason is not taken for "already gone"', async () => {
+    sso.on(DescribeApplicationAssignmentCommand).resolves(DESCRIBED);
+    sso
+      .on(DeleteApplicationAssignmentCommand)
+      .rejects(
+        new ResourceNotFoundException({ message: 'kms', Reason: 'KMS_NotFoundException', $metadata: {} }),
+      );
+    const response = await invoke('DELETE', MODEL);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+  });
+
+  test('a deprovisioned principal: the delete is refused, the assignment stays, and DELETE succeeds', async () => {
+    sso.on(DescribeApplicationAssignmentCommand).resolves(DESCRIBED);
+    principals.deletePrincipal(DESCRIBED.PrincipalId ?? '');
+    sso.on(DeleteApplicationAssignmentCommand).rejects(
+      new ResourceNotFoundException({
+        message: `Received a 404 status error: the USER assignee ${DESCRIBED.PrincipalId ?? ''} was not found in directory d-1234567890`,
+        $metadata: {},
+      }),
+    );
+    const response = await invoke('DELETE', MODEL);
+    expect(response).toMatchObject({ status: 'SUCCESS' });
+    expect(sso.commandCalls(DeleteApplicationAssignmentCommand)).toHaveLength(1);
+  });
+});
+
 describe('READ', () => {
   test('rebuilds the model from DescribeApplicationAssignment', async () => {
     sso.on(DescribeApplicationAssignmentCommand).resolves({ ...DESCRIBED, PrincipalType: 'GROUP' });
@@ -485,7 +533,34 @@ describe('READ', () => {
       ...API_INPUT,
       PrincipalType: 'GROUP',
     });
-    expect(sso.calls()).toHaveLength(1);
+    // DescribeApplicationAssignment, then DescribeInstance for the identity store's ID (asked once per process).
+    expect(sso.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'DescribeApplicationAssignmentCommand',
+      'DescribeInstanceCommand',
+    ]);
+    expect(principals.identityStore.calls().map((call) => call.args[0].input)).toEqual([
+      { IdentityStoreId: IDENTITY_STORE_ID, GroupId: DESCRIBED.PrincipalId },
+    ]);
+  });
+
+  test('a principal deleted from the identity store (SCIM) is NotFound: its assignment grants nothing', async () => {
+    sso.on(DescribeApplicationAssignmentCommand).resolves(DESCRIBED);
+    principals.deletePrincipal(DESCRIBED.PrincipalId ?? '');
+    expect(await invoke('READ', MODEL)).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+  });
+
+  test("the instance's KMS key missing (Reason KMS_NotFoundException) is InvalidRequest naming the key, never NotFound", async () => {
+    sso.on(DescribeApplicationAssignmentCommand).rejects(
+      new ResourceNotFoundException({
+        message: 'key not found',
+        Reason: 'KMS_NotFoundException',
+        $metadata: {},
+      }),
+    );
+    const response = await invoke('READ', MODEL);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+    expect(response.message).toContain('KMS_NotFoundException');
+    expect(response.message).toMatch(/customer managed KMS key does not exist: restore the key/);
   });
 
   test('an absent assignment (or application) is NotFound', async () => {
@@ -552,6 +627,102 @@ describe('LIST', () => {
     const response = await invoke('LIST', MODEL);
     expect(response).toMatchObject({ status: 'SUCCESS', resourceModels: [MODEL] });
   });
+
+  test('a missing application lists nothing: SUCCESS with [] and no nextToken', async () => {
+    sso
+      .on(ListApplicationAssignmentsCommand)
+      .rejects(new ResourceNotFoundException({ message: 'Application does not exist', $metadata: {} }));
+    const response = await invoke('LIST', { ApplicationArn: APPLICATION });
+    expect(response).toMatchObject({ status: 'SUCCESS', resourceModels: [] });
+    expect(response.nextToken ?? undefined).toBeUndefined();
+  });
+
+  describe('paging', () => {
+    const OTHER_APPLICATION =
+      'arn:aws:sso::123456789012:application/ssoins-1234567890abcdef/apl-fedcba0987654321';
+    /** Three SSO Admin pages of one assignment each. */
+    const PRINCIPALS = [PRINCIPAL, OTHER_PRINCIPAL, 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d'];
+
+    function threePages(onCall: () => void = () => undefined): void {
+      sso.on(ListApplicationAssignmentsCommand).callsFake((input: { NextToken?: string }) => {
+        onCall();
+        const index = input.NextToken === undefined ? 0 : Number(input.NextToken.replace('sso-page-', ''));
+        return {
+          ApplicationAssignments: [{ ...DESCRIBED, PrincipalId: PRINCIPALS[index] }],
+          NextToken: index + 1 < PRINCIPALS.length ? `sso-page-${index + 1}` : undefined,
+        };
+      });
+    }
+
+    async function listPage(properties: unknown, nextToken?: string): Promise<ProgressPayload> {
+      return asProgress(
+        await entrypoint(
+          handlerRequest('LIST', properties, { nextToken, resourceType: TYPE_NAME }),
+          LAMBDA_CONTEXT,
+        ),
+      );
+    }
+
+    afterEach(() => {
+      delete process.env.SSO_LIST_PAGE_WORK_MS;
+    });
+
+    test('a page stopped on its 20 s time budget answers what it has, and its nextToken resumes the walk', async () => {
+      let now = Date.now();
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+      // Each call takes 12 s: the third would start 24 s into the page.
+      threePages(() => (now += 12_000));
+      const first = await listPage({ ApplicationArn: APPLICATION });
+      expect(first.resourceModels).toEqual([MODEL, { ...MODEL, PrincipalId: OTHER_PRINCIPAL }]);
+      expect(first.nextToken).toEqual(expect.any(String));
+      sso.resetHistory();
+      const second = await listPage({ ApplicationArn: APPLICATION }, first.nextToken);
+      expect(second).toMatchObject({
+        status: 'SUCCESS',
+        resourceModels: [{ ...MODEL, PrincipalId: PRINCIPALS[2] }],
+      });
+      expect(second.nextToken ?? undefined).toBeUndefined();
+      expect(sso.commandCalls(ListApplicationAssignmentsCommand).map((call) => call.args[0].input)).toEqual([
+        { ApplicationArn: APPLICATION, MaxResults: 100, NextToken: 'sso-page-2' },
+      ]);
+    });
+
+    test('tokens of another application, of the account-assignment LIST, or altered, are InvalidRequest naming NextToken', async () => {
+      threePages();
+      process.env.SSO_LIST_PAGE_WORK_MS = '0';
+      const { nextToken } = await listPage({ ApplicationArn: APPLICATION });
+      expect(nextToken).toEqual(expect.any(String));
+      sso.resetHistory();
+      const otherApplication = await listPage({ ApplicationArn: OTHER_APPLICATION }, nextToken);
+      expect(otherApplication).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+      expect(otherApplication.message).toContain(
+        'NextToken was issued for other filter properties: send the same ApplicationArn',
+      );
+      const ofAssignments = sealPageToken('account-assignments', [['ApplicationArn', APPLICATION]], {
+        next: 'sso-page-1',
+      });
+      const foreign = await listPage({ ApplicationArn: APPLICATION }, ofAssignments);
+      expect(foreign.message).toMatch(/^NextToken was issued by a LIST of "account-assignments"/);
+      const altered = await listPage({ ApplicationArn: APPLICATION }, `${nextToken ?? ''}x`);
+      expect(altered).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+      expect(altered.message).toMatch(/^NextToken /);
+      expect(sso.calls()).toHaveLength(0);
+    });
+
+    test('SSO Admin refusing the NextToken it issued (stale) is InvalidRequest naming NextToken', async () => {
+      sso
+        .on(ListApplicationAssignmentsCommand)
+        .resolves({ ApplicationAssignments: [DESCRIBED], NextToken: 'sso-page-1' });
+      sso
+        .on(ListApplicationAssignmentsCommand, { NextToken: 'sso-page-1' })
+        .rejects(new ValidationException({ message: 'The NextToken has expired', $metadata: {} }));
+      process.env.SSO_LIST_PAGE_WORK_MS = '0';
+      const first = await listPage({ ApplicationArn: APPLICATION });
+      const second = await listPage({ ApplicationArn: APPLICATION }, first.nextToken);
+      expect(second).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+      expect(second.message).toMatch(/^NextToken is stale: .*The NextToken has expired/);
+    });
+  });
 });
 
 describe('error table: each AWS error maps to its handler error code', () => {
@@ -571,11 +742,7 @@ describe('error table: each AWS error maps to its handler error code', () => {
       () => new ServiceQuotaExceededException({ message: 'quota', $metadata: {} }),
       'ServiceLimitExceeded',
     ],
-    [
-      'ResourceNotFoundException',
-      () => new ResourceNotFoundException({ message: 'x', $metadata: {} }),
-      'NotFound',
-    ],
+    // ResourceNotFoundException on LIST: a missing application lists nothing (the LIST tests above).
     ['ThrottlingException', () => new ThrottlingException({ message: 'slow', $metadata: {} }), 'Throttling'],
     [
       'ConflictException',
@@ -683,6 +850,7 @@ describe('TestEntrypoint (SAM / cfn test event format)', () => {
     const list = asProgress(await testEntrypoint(projectJson('sam-tests/list.json')));
     expect(list).toMatchObject({ status: 'SUCCESS', resourceModels: [created] });
     sso.reset();
+    principals.reset();
     sso.on(DescribeApplicationAssignmentCommand).resolvesOnce(created).rejects(notFoundError());
     sso.on(DeleteApplicationAssignmentCommand).resolves({});
     const deleted = asProgress(await testEntrypoint(projectJson('sam-tests/delete.json')));

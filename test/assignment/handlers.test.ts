@@ -6,6 +6,7 @@ import {
   DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
+  DescribeInstanceCommand,
   InternalServerException,
   ListAccountAssignmentsCommand,
   ListAccountsForProvisionedPermissionSetCommand,
@@ -17,8 +18,13 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-sso-admin';
+import {
+  DescribeUserCommand,
+  ResourceNotFoundException as IdentityStoreNotFound,
+} from '@aws-sdk/client-identitystore';
 import { mockClient } from 'aws-sdk-client-mock';
 import { entrypoint, testEntrypoint } from '../../src/assignment/handlers';
+import { sealPageToken } from '../../src/core/list-pages';
 import {
   asProgress,
   CALLER_CREDENTIALS,
@@ -26,8 +32,10 @@ import {
   LAMBDA_CONTEXT,
   ProgressPayload,
 } from '../support/handler-request';
+import { IDENTITY_STORE_ID, mockIdentityStore } from '../support/identity-store-mock';
 
 const sso = mockClient(SSOAdminClient);
+const principals = mockIdentityStore(sso);
 
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 const PERMISSION_SET = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef';
@@ -72,6 +80,7 @@ let logLines: string[] = [];
 
 beforeEach(() => {
   sso.reset();
+  principals.reset();
   logLines = [];
   jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
     logLines.push(args.map(String).join(' '));
@@ -440,6 +449,61 @@ describe('DELETE', () => {
   });
 });
 
+describe('DELETE and the KMS key or the principal', () => {
+  test("the instance's KMS key missing on the pre-check: InvalidRequest, no DeleteAccountAssignment sent", async () => {
+    sso
+      .on(ListAccountAssignmentsCommand)
+      .rejects(
+        new ResourceNotFoundException({ message: 'kms', Reason: 'KMS_NotFoundException', $metadata: {} }),
+      );
+    const response = await invoke('DELETE', MODEL);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+    expect(response.message).toContain('KMS_NotFoundException');
+    expect(sso.commandCalls(DeleteAccountAssignmentCommand)).toHaveLength(0);
+  });
+
+  test('the deletion FAILED for a deprovisioned principal: SUCCESS, since the assignment grants nothing', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    principals.deletePrincipal(PRINCIPAL);
+    sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
+      AccountAssignmentDeletionStatus: {
+        Status: 'FAILED',
+        RequestId: REQUEST_ID,
+        FailureReason: `Received a 404 status error: the USER assignee ${PRINCIPAL} was not found in directory ${IDENTITY_STORE_ID}`,
+      },
+    });
+    const context = { startedAt: Date.now(), phase: 'confirm', requestId: REQUEST_ID, polls: 0 };
+    expect(await invoke('DELETE', MODEL, context)).toMatchObject({ status: 'SUCCESS' });
+  });
+
+  test('the deletion FAILED and the principal still exists: FAILED with the reason', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
+      AccountAssignmentDeletionStatus: {
+        Status: 'FAILED',
+        RequestId: REQUEST_ID,
+        FailureReason: 'no reason',
+      },
+    });
+    const context = { startedAt: Date.now(), phase: 'confirm', requestId: REQUEST_ID, polls: 0 };
+    const response = await invoke('DELETE', MODEL, context);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
+    expect(response.message).toContain('no reason');
+  });
+
+  test('the identity store itself missing is an error, not a deleted principal', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    principals.identityStore
+      .on(DescribeUserCommand)
+      .rejects(
+        new IdentityStoreNotFound({ message: 'no store', ResourceType: 'IDENTITY_STORE', $metadata: {} }),
+      );
+    const response = await invoke('READ', MODEL);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
+    expect(response.message).toMatch(/identity store d-1234567890 of instance .* was not found/);
+  });
+});
+
 describe('READ', () => {
   test('rebuilds the model from ListAccountAssignments', async () => {
     sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
@@ -471,6 +535,41 @@ describe('READ', () => {
       .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
     expect(await invoke('READ', MODEL)).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
   });
+
+  test('asks the identity store whether the principal still exists (DescribeInstance once per process)', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    await invoke('READ', MODEL);
+    await invoke('READ', MODEL);
+    expect(sso.commandCalls(DescribeInstanceCommand)).toHaveLength(1);
+    expect(principals.identityStore.calls().map((call) => call.args[0].input)).toEqual([
+      { IdentityStoreId: IDENTITY_STORE_ID, UserId: PRINCIPAL },
+      { IdentityStoreId: IDENTITY_STORE_ID, UserId: PRINCIPAL },
+    ]);
+  });
+
+  test('a principal deleted from the identity store (SCIM) is NotFound though still listed: it grants nothing', async () => {
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    principals.deletePrincipal(PRINCIPAL);
+    expect(await invoke('READ', MODEL)).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+  });
+
+  test.each([
+    ['KMS_NotFoundException', ResourceNotFoundException, 'InvalidRequest', /does not exist: restore the key/],
+    ['KMS_DisabledException', ValidationException, 'InvalidRequest', /is disabled: enable it/],
+    ['KMS_InvalidStateException', ValidationException, 'InvalidRequest', /not in a usable state/],
+    ['KMS_AccessDeniedException', AccessDeniedException, 'AccessDenied', /allow kms:Decrypt/],
+  ] as const)(
+    '%s on the read-back is %s... never NotFound, with the reason and what to do',
+    async (reason, errorClass, code, advice) => {
+      sso
+        .on(ListAccountAssignmentsCommand)
+        .rejects(new errorClass({ message: 'KMS says no', Reason: reason, $metadata: {} } as never));
+      const response = await invoke('READ', MODEL);
+      expect(response).toMatchObject({ status: 'FAILED', errorCode: code });
+      expect(response.message).toContain(reason);
+      expect(response.message).toMatch(advice);
+    },
+  );
 
   test('throttling on a read fails with Throttling, never IN_PROGRESS', async () => {
     sso
@@ -544,6 +643,209 @@ describe('LIST', () => {
     expect(response.status).toBe('SUCCESS');
     expect(response.resourceModels).toEqual([MODEL]);
   });
+
+  test('a missing instance or permission set lists nothing: SUCCESS with [] and no nextToken', async () => {
+    const gone = () => new ResourceNotFoundException({ message: 'gone', $metadata: {} });
+    sso.on(ListPermissionSetsCommand).rejects(gone());
+    sso.on(ListAccountsForProvisionedPermissionSetCommand).rejects(gone());
+    for (const filter of [
+      { InstanceArn: INSTANCE },
+      { InstanceArn: INSTANCE, PermissionSetArn: PERMISSION_SET },
+    ]) {
+      const response = await invoke('LIST', filter);
+      expect(response).toMatchObject({ status: 'SUCCESS', resourceModels: [] });
+      expect(response.nextToken ?? undefined).toBeUndefined();
+    }
+  });
+
+  test("a KMS ResourceNotFoundException is the instance's key, not absence: LIST fails", async () => {
+    sso
+      .on(ListPermissionSetsCommand)
+      .rejects(
+        new ResourceNotFoundException({ message: 'key', $metadata: {}, Reason: 'KMS_NotFoundException' }),
+      );
+    const response = await invoke('LIST', { InstanceArn: INSTANCE });
+    expect(response.status).toBe('FAILED');
+    expect(response.message).toContain('KMS_NotFoundException');
+  });
+
+  describe('paging', () => {
+    const OTHER_LISTED = { ...LISTED, AccountId: OTHER_ACCOUNT };
+    const SECOND_SET_LISTED = { ...LISTED, PermissionSetArn: OTHER_PERMISSION_SET };
+
+    /** Two permission sets: the first in two accounts, the second in one; one assignment per pair. */
+    function smallOrganisation({ withAssignments = true } = {}): void {
+      sso.on(ListPermissionSetsCommand).resolves({ PermissionSets: [PERMISSION_SET, OTHER_PERMISSION_SET] });
+      sso
+        .on(ListAccountsForProvisionedPermissionSetCommand, { PermissionSetArn: PERMISSION_SET })
+        .resolves({ AccountIds: [ACCOUNT, OTHER_ACCOUNT] });
+      sso
+        .on(ListAccountsForProvisionedPermissionSetCommand, { PermissionSetArn: OTHER_PERMISSION_SET })
+        .resolves({ AccountIds: [ACCOUNT] });
+      if (!withAssignments) return;
+      sso
+        .on(ListAccountAssignmentsCommand, { AccountId: ACCOUNT, PermissionSetArn: PERMISSION_SET })
+        .resolves({ AccountAssignments: [LISTED] });
+      sso
+        .on(ListAccountAssignmentsCommand, { AccountId: OTHER_ACCOUNT, PermissionSetArn: PERMISSION_SET })
+        .resolves({ AccountAssignments: [OTHER_LISTED] });
+      sso
+        .on(ListAccountAssignmentsCommand, { AccountId: ACCOUNT, PermissionSetArn: OTHER_PERMISSION_SET })
+        .resolves({ AccountAssignments: [SECOND_SET_LISTED] });
+    }
+
+    async function listPage(properties: unknown, nextToken?: string): Promise<ProgressPayload> {
+      return asProgress(await entrypoint(handlerRequest('LIST', properties, { nextToken }), LAMBDA_CONTEXT));
+    }
+
+    async function firstPageToken(): Promise<string> {
+      process.env.SSO_LIST_PAGE_WORK_MS = '0';
+      const first = await listPage({ InstanceArn: INSTANCE });
+      expect(first.nextToken).toEqual(expect.any(String));
+      sso.resetHistory();
+      return first.nextToken ?? '';
+    }
+
+    afterEach(() => {
+      delete process.env.SSO_LIST_PAGE_WORK_MS;
+    });
+
+    test('a page stopped on its 20 s time budget answers what it has, and its nextToken resumes the walk', async () => {
+      smallOrganisation({ withAssignments: false });
+      let now = Date.now();
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+      // Every ListAccountAssignments takes 12 s: the third call would start 24 s into the page.
+      const pairs: Record<string, AccountAssignment> = {
+        [`${PERMISSION_SET} ${ACCOUNT}`]: LISTED,
+        [`${PERMISSION_SET} ${OTHER_ACCOUNT}`]: OTHER_LISTED,
+        [`${OTHER_PERMISSION_SET} ${ACCOUNT}`]: SECOND_SET_LISTED,
+      };
+      sso
+        .on(ListAccountAssignmentsCommand)
+        .callsFake((input: { PermissionSetArn: string; AccountId: string }) => {
+          now += 12_000;
+          return { AccountAssignments: [pairs[`${input.PermissionSetArn} ${input.AccountId}`]] };
+        });
+
+      const first = await listPage({ InstanceArn: INSTANCE });
+      expect(first).toMatchObject({
+        status: 'SUCCESS',
+        resourceModels: [MODEL, { ...MODEL, TargetId: OTHER_ACCOUNT }],
+      });
+      expect(first.nextToken).toEqual(expect.any(String));
+      expect(sso.commandCalls(ListAccountAssignmentsCommand)).toHaveLength(2);
+
+      sso.resetHistory();
+      const second = await listPage({ InstanceArn: INSTANCE }, first.nextToken);
+      expect(second).toMatchObject({
+        status: 'SUCCESS',
+        resourceModels: [{ ...MODEL, PermissionSetArn: OTHER_PERMISSION_SET }],
+      });
+      expect(second.nextToken ?? undefined).toBeUndefined();
+      // The second page resumes at the second permission set: no pair of the first is read again.
+      expect(sso.commandCalls(ListAccountAssignmentsCommand).map((call) => call.args[0].input)).toEqual([
+        expect.objectContaining({ PermissionSetArn: OTHER_PERMISSION_SET, AccountId: ACCOUNT }),
+      ]);
+      expect(logLines.join('\n')).toContain('page ended by: time budget');
+    });
+
+    test('one SSO Admin call per page still lists every assignment exactly once', async () => {
+      smallOrganisation();
+      process.env.SSO_LIST_PAGE_WORK_MS = '0';
+      const models: unknown[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const page = await listPage({ InstanceArn: INSTANCE }, token);
+        expect(page.status).toBe('SUCCESS');
+        models.push(...(page.resourceModels ?? []));
+        token = page.nextToken ?? undefined;
+        pages++;
+      } while (token !== undefined && pages < 50);
+      expect(models).toEqual([
+        MODEL,
+        { ...MODEL, TargetId: OTHER_ACCOUNT },
+        { ...MODEL, PermissionSetArn: OTHER_PERMISSION_SET },
+      ]);
+      expect(pages).toBeGreaterThan(3);
+    });
+
+    test.each([
+      ['a corrupted', (token: string) => token.slice(0, 20), /^NextToken is (corrupted|not a token)/],
+      [
+        'an altered',
+        (token: string) => {
+          const payload = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { c: object };
+          const edited = { ...payload, c: { ...payload.c, at: 'assignments' } };
+          return Buffer.from(JSON.stringify(edited)).toString('base64url');
+        },
+        /^NextToken has been altered/,
+      ],
+      [
+        // Sealed like a real one, but pointing at a permission set of another instance.
+        'a forged',
+        () =>
+          sealPageToken(
+            'account-assignments',
+            [
+              ['InstanceArn', INSTANCE],
+              ['PermissionSetArn', undefined],
+              ['TargetId', undefined],
+            ],
+            {
+              at: 'account',
+              permissionSet: {
+                index: 0,
+                value: 'arn:aws:sso:::permissionSet/ssoins-0000000000000000/ps-0000000000000000',
+              },
+              account: { index: 0 },
+            },
+          ),
+        /^NextToken holds a position that is not valid: permission set .* is not a permission set of InstanceArn/,
+      ],
+    ])(
+      '%s NextToken is InvalidRequest naming NextToken, with no SSO Admin call',
+      async (_kind, spoil, message) => {
+        smallOrganisation();
+        const token = await firstPageToken();
+        const response = await listPage({ InstanceArn: INSTANCE }, spoil(token));
+        expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+        expect(response.message).toMatch(message);
+        expect(sso.calls()).toHaveLength(0);
+      },
+    );
+
+    test('a NextToken sent with other filter properties is InvalidRequest naming them', async () => {
+      smallOrganisation();
+      const token = await firstPageToken();
+      const response = await listPage({ InstanceArn: INSTANCE, TargetId: ACCOUNT }, token);
+      expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+      expect(response.message).toContain(
+        'NextToken was issued for other filter properties: send the same InstanceArn, PermissionSetArn, TargetId',
+      );
+      expect(sso.calls()).toHaveLength(0);
+    });
+
+    test('SSO Admin refusing the position a NextToken holds (a stale inner token) is InvalidRequest naming NextToken', async () => {
+      sso
+        .on(ListPermissionSetsCommand)
+        .resolves({ PermissionSets: [PERMISSION_SET], NextToken: 'sso-page-2' });
+      sso
+        .on(ListPermissionSetsCommand, { NextToken: 'sso-page-2' })
+        .rejects(new ValidationException({ message: 'Invalid NextToken', $metadata: {} }));
+      sso.on(ListAccountsForProvisionedPermissionSetCommand).resolves({ AccountIds: [] });
+      process.env.SSO_LIST_PAGE_WORK_MS = '0';
+      let response = await listPage({ InstanceArn: INSTANCE });
+      // Walk to the page whose position holds SSO Admin's token for the second page of permission sets.
+      for (let page = 0; page < 5 && response.status === 'SUCCESS' && response.nextToken; page++) {
+        response = await listPage({ InstanceArn: INSTANCE }, response.nextToken);
+      }
+      expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+      expect(response.message).toMatch(
+        /^NextToken is stale: SSO Admin no longer accepts the position it holds/,
+      );
+    });
+  });
 });
 
 describe('error table: each AWS error maps to its handler error code', () => {
@@ -563,11 +865,7 @@ describe('error table: each AWS error maps to its handler error code', () => {
       () => new ServiceQuotaExceededException({ message: 'quota', $metadata: {} }),
       'ServiceLimitExceeded',
     ],
-    [
-      'ResourceNotFoundException',
-      () => new ResourceNotFoundException({ message: 'x', $metadata: {} }),
-      'NotFound',
-    ],
+    // ResourceNotFoundException on LIST: a missing instance lists nothing (the LIST tests above).
     ['ThrottlingException', () => new ThrottlingException({ message: 'slow', $metadata: {} }), 'Throttling'],
     [
       'ConflictException',

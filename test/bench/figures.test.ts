@@ -3,6 +3,7 @@ import { summarizeScale } from '../../bench/lib/report';
 import type { ScaleRun } from '../../bench/lib/results';
 import { median, percentile, ratio } from '../../bench/lib/stats';
 import { formatDuration, formatRatio, markdownTable } from '../../bench/lib/table';
+import { fewestListCalls } from '../../bench/virtual/list-scale';
 
 describe('physicalLimit', () => {
   test('500 creates at 20 requests/s, 15 outstanding writes, 1 s provisioning: the call rate binds', () => {
@@ -124,5 +125,15 @@ describe('summarizeScale', () => {
     expect([ours.minTotalMs, ours.maxTotalMs]).toEqual([113_000, 125_000]);
     expect([ours.failures, ours.operations, ours.runs]).toEqual([2, 1_500, 3]);
     expect(native.median.totalMs).toBe(309_000);
+  });
+});
+
+describe('fewestListCalls', () => {
+  test("500 accounts x 50 permission sets: the issue's 25,251 calls (1 + 50 x 5 account pages + 25,000 pairs)", () => {
+    expect(fewestListCalls(500, 50)).toBe(1 + 50 * 5 + 500 * 50);
+  });
+
+  test('101 accounts need a second page of accounts per permission set', () => {
+    expect(fewestListCalls(101, 1) - fewestListCalls(100, 1)).toBe(2);
   });
 });

@@ -21,6 +21,16 @@ describeContract({
       },
     };
   },
+  // Other users of the same application: a LIST filtered by the model returns them too.
+  seedListNeighbours: (emulator, model, count) => {
+    for (let index = 0; index < count; index++) {
+      emulator.state.addApplicationAssignment({
+        applicationArn: String(model.ApplicationArn),
+        principalType: 'USER',
+        principalId: `d0000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+      });
+    }
+  },
   failCreate: (emulator) => {
     const message = 'User is not authorized to perform sso:CreateApplicationAssignment (injected)';
     emulator.faults.error({

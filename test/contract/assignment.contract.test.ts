@@ -33,6 +33,17 @@ describeContract({
       },
     };
   },
+  // Other groups on the same permission set and account: a LIST filtered by the model returns them too.
+  seedListNeighbours: (emulator, model, count) => {
+    const pair = tupleOf(model);
+    for (let index = 0; index < count; index++) {
+      emulator.state.addAccountAssignment({
+        ...pair,
+        principalType: 'GROUP',
+        principalId: `d0000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+      });
+    }
+  },
   // The write is accepted, then its status turns FAILED with this reason (no pattern of the reason table
   // matches it, so the handler reports GeneralServiceException with the reason).
   failCreate: (emulator, model) => {

@@ -14,7 +14,8 @@ import {
   type ResourceProperties,
   type RunResult,
 } from '../../dev/driver';
-import { type RunningEmulator, startEmulator } from '../../dev/emulator';
+import { pointSdkAt, type RunningEmulator, startEmulator } from '../../dev/emulator';
+import { LIST_PAGE_ENV } from '../../src/core/list-pages';
 import {
   callsOf,
   primaryIdentifierOf,
@@ -34,6 +35,8 @@ export interface HeldWrite {
 export interface ContractFixture {
   key: TypeKey;
   holdWrite(emulator: RunningEmulator, model: ResourceProperties, action: 'CREATE' | 'DELETE'): HeldWrite;
+  /** Adds `count` other resources that a LIST filtered by `model` returns too (so LIST has several pages). */
+  seedListNeighbours(emulator: RunningEmulator, model: ResourceProperties, count: number): void;
   /** Makes the next CREATE of `model` fail; returns what the FAILED event must carry. */
   failCreate(
     emulator: RunningEmulator,
@@ -47,6 +50,8 @@ const PROVISIONING_MS = 200;
 const TIME_SCALE = 0.05;
 /** A held write is released at the driver's third wait between invocations. */
 const RELEASE_AT_WAIT = 3;
+/** Other resources of the LIST filter seeded beside the one under test, so LIST spans several pages. */
+const LIST_NEIGHBOURS = 3;
 
 function readJson(file: string): ResourceProperties {
   return JSON.parse(readFileSync(file, 'utf8')) as ResourceProperties;
@@ -62,7 +67,7 @@ export function describeContract(fixture: ContractFixture): void {
   let driver: Driver;
   let consoleLines: string[];
   let driverLines: string[];
-  const previousEndpoint = process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
+  let restoreEndpoints: (() => void) | undefined;
 
   const identifier = (model: ResourceProperties | undefined): unknown[] =>
     primaryIdentifierOf(entry, model ?? {});
@@ -86,10 +91,28 @@ export function describeContract(fixture: ContractFixture): void {
     expect(result.final).toMatchObject({ status: 'FAILED', errorCode });
   }
 
+  /**
+   * LIST as `cfn test` runs it (every page until nextToken is null), with a page budget of one SSO Admin call and
+   * one model (src/core/list-pages.ts LIST_PAGE_ENV), beside LIST_NEIGHBOURS other resources of the filter: the
+   * rules below then hold across pages, not only within one.
+   */
   async function listedIdentifiers(model: ResourceProperties): Promise<unknown[][]> {
-    const listed = await driver.listAll(model);
-    expect(listed.final.status).toBe('SUCCESS');
-    return listed.models.map(identifier);
+    fixture.seedListNeighbours(emulator, model, LIST_NEIGHBOURS);
+    process.env[LIST_PAGE_ENV.workMs] = '0';
+    process.env[LIST_PAGE_ENV.maxModels] = '1';
+    try {
+      const listed = await driver.listAll(model);
+      expect(listed.final.status).toBe('SUCCESS');
+      expect(listed.pages.length).toBeGreaterThanOrEqual(LIST_NEIGHBOURS);
+      for (const page of listed.pages.slice(0, -1)) expect(page.final.nextToken).toEqual(expect.any(String));
+      expect(listed.final.nextToken).toBeUndefined();
+      const identifiers = listed.models.map(identifier);
+      expect(new Set(identifiers.map((value) => JSON.stringify(value))).size).toBe(identifiers.length);
+      return identifiers;
+    } finally {
+      delete process.env.SSO_LIST_PAGE_WORK_MS;
+      delete process.env.SSO_LIST_PAGE_MAX_MODELS;
+    }
   }
 
   /** Runs a write the emulator holds back; it is released when the driver waits for the RELEASE_AT_WAIT-th time. */
@@ -113,7 +136,7 @@ export function describeContract(fixture: ContractFixture): void {
   beforeAll(async () => {
     emulator = await startEmulator({ provisioningMs: PROVISIONING_MS });
     // Before the handlers build their SSO Admin client (src/core/client.ts leaves endpoints to the SDK).
-    process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+    restoreEndpoints = pointSdkAt(emulator.endpoint);
     const handlers = await entry.loadHandlers();
     driver = new Driver({
       entrypoint: handlers.entrypoint,
@@ -126,8 +149,7 @@ export function describeContract(fixture: ContractFixture): void {
 
   afterAll(async () => {
     await emulator.close();
-    if (previousEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
-    else process.env.AWS_ENDPOINT_URL_SSO_ADMIN = previousEndpoint;
+    restoreEndpoints?.();
   });
 
   beforeEach(() => {
@@ -185,7 +207,7 @@ export function describeContract(fixture: ContractFixture): void {
       expect(read.final.resourceModel).toEqual(input);
     });
 
-    test('create -> list: LIST of the created model contains it', async () => {
+    test('create -> list: LIST of the created model contains it (paged: every page until nextToken is null)', async () => {
       const model = await createdModel();
       expect(await listedIdentifiers(model)).toContainEqual(identifier(input));
     });
@@ -203,7 +225,7 @@ export function describeContract(fixture: ContractFixture): void {
       expect(writes(deleteOperation)).toBe(1);
     });
 
-    test('delete -> list: LIST no longer contains it', async () => {
+    test('delete -> list: LIST no longer contains it (paged)', async () => {
       const model = await createdModel();
       await deleted(model);
       expect(await listedIdentifiers(model)).not.toContainEqual(identifier(input));

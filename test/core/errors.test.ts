@@ -1,5 +1,11 @@
 import { HandlerErrorCode } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
-import { classifyError, codeForFailureReason, ERROR_TABLE } from '../../src/core/errors';
+import {
+  classifyError,
+  codeForFailureReason,
+  ERROR_TABLE,
+  isResourceAbsent,
+  KMS_REASON_TABLE,
+} from '../../src/core/errors';
 
 function namedError(name: string): Error {
   return Object.assign(new Error(`${name} from test`), { name });
@@ -52,6 +58,9 @@ test.each([
   ['The account 123456789012 is suspended', HandlerErrorCode.InvalidRequest],
   ["EntitlementItem doesn't exist", HandlerErrorCode.InvalidRequest],
   ['Something unexpected happened', HandlerErrorCode.GeneralServiceException],
+  // AWS's own internal error (pulumi/pulumi-aws#1927, aws/aws-cli#8356).
+  ['An unexpected internal service exception was encountered', HandlerErrorCode.ServiceInternalError],
+  ['Internal server error', HandlerErrorCode.ServiceInternalError],
 ])('FailureReason %j → %s', (reason, code) => {
   expect(codeForFailureReason(reason)).toBe(code);
 });
@@ -69,4 +78,35 @@ test.each([
     $metadata: { httpStatusCode: status },
   });
   expect(classifyError(error, kind as 'read' | 'create' | 'delete')).toMatchObject({ code, kind: outcome });
+});
+
+describe('a KMS Reason (the instance’s customer managed key) is never taken for absence', () => {
+  function kmsError(name: string, reason: string): Error {
+    return Object.assign(new Error('KMS says no'), { name, Reason: reason });
+  }
+
+  test.each(Object.entries(KMS_REASON_TABLE))(
+    '%s → %s on every operation, with what to do',
+    (reason, rule) => {
+      for (const kind of ['create', 'read', 'delete', 'list'] as const) {
+        const outcome = classifyError(kmsError('ResourceNotFoundException', reason), kind);
+        expect(outcome).toMatchObject({ kind: 'fail', code: rule.code });
+        expect(outcome.message).toContain(reason);
+        expect(outcome.message).toContain(rule.advice);
+        expect(outcome.code).not.toBe(HandlerErrorCode.NotFound);
+      }
+    },
+  );
+
+  test('KMS_ThrottlingException stays transient: a write calls back later, with the reason in the message', () => {
+    const outcome = classifyError(kmsError('ThrottlingException', 'KMS_ThrottlingException'), 'delete');
+    expect(outcome).toMatchObject({ kind: 'retry-later', code: HandlerErrorCode.Throttling });
+    expect(outcome.message).toContain('KMS_ThrottlingException');
+  });
+
+  test('isResourceAbsent: a plain ResourceNotFoundException is absence, one with a KMS Reason is not', () => {
+    expect(isResourceAbsent(namedError('ResourceNotFoundException'))).toBe(true);
+    expect(isResourceAbsent(kmsError('ResourceNotFoundException', 'KMS_NotFoundException'))).toBe(false);
+    expect(isResourceAbsent(namedError('ValidationException'))).toBe(false);
+  });
 });

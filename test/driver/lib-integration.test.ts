@@ -5,6 +5,7 @@ import {
   BaseModel,
   BaseResource,
   exceptions,
+  OperationStatus,
   ProgressEvent,
   type ResourceHandlerRequest,
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
@@ -34,7 +35,7 @@ type Seen = {
   logicalResourceIdentifier?: string;
 };
 
-function thingResource(seen: Seen[]) {
+function thingResource(seen: Seen[], listTokens: (string | undefined)[] = []) {
   const resource = new (class extends BaseResource<ThingModel> {})(ThingModel.TYPE_NAME, ThingModel);
   const record = (
     action: Action,
@@ -66,6 +67,16 @@ function thingResource(seen: Seen[]) {
   resource.addHandler(Action.Delete, async (_session, request, callbackContext) => {
     record(Action.Delete, request, callbackContext);
     return ProgressEvent.success<ProgressEvent<ThingModel>>();
+  });
+  // Three things, one per page: the request's nextToken is the index of the next one.
+  resource.addHandler(Action.List, async (_session, request) => {
+    listTokens.push(request.nextToken);
+    const index = Number(request.nextToken ?? '0');
+    const page = ProgressEvent.builder<ProgressEvent<ThingModel>>()
+      .status(OperationStatus.Success)
+      .resourceModels([new ThingModel({ id: `thing-${index}` })]);
+    if (index < 2) page.nextToken(String(index + 1));
+    return page.build();
   });
   return resource;
 }
@@ -146,4 +157,22 @@ describe('driver with the runtime lib', () => {
     expect(seen.map((s) => s.region)).toEqual(['eu-west-1', 'eu-west-1']);
     expect(new Set(seen.map((s) => s.clientRequestToken)).size).toBe(1);
   });
+  it.each([
+    ['entrypoint', (resource: ReturnType<typeof thingResource>) => resource.entrypoint],
+    [
+      'testEntrypoint',
+      (resource: ReturnType<typeof thingResource>) =>
+        adaptTestEntrypoint((event, context: LambdaContextLike) => resource.testEntrypoint(event, context)),
+    ],
+  ])(
+    "listAll hands each page's nextToken to the handler through the lib's %s",
+    async (_name, entrypointOf) => {
+      const listTokens: (string | undefined)[] = [];
+      const resource = thingResource([], listTokens);
+      const driver = new Driver({ ...driverOptions, entrypoint: entrypointOf(resource) });
+      const listed = await driver.listAll({});
+      expect(listed.models).toEqual([{ Id: 'thing-0' }, { Id: 'thing-1' }, { Id: 'thing-2' }]);
+      expect(listTokens).toEqual([undefined, '1', '2']);
+    },
+  );
 });

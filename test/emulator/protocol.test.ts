@@ -91,7 +91,13 @@ describe('wire protocol', () => {
     expect(raw.body).toMatchObject({ __type: 'AccessDeniedException' });
     expect(raw.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
     expect(harness.emulator.calls()).toEqual([
-      { service: 'sso-admin', operation: 'ListInstances', input: {}, at: harness.clock.now(), outcome: 'AccessDeniedException' },
+      {
+        service: 'sso-admin',
+        operation: 'ListInstances',
+        input: {},
+        at: harness.clock.now(),
+        outcome: 'AccessDeniedException',
+      },
     ]);
   });
 

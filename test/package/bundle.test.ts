@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildHandlerRequest, type HandlerRequestPayload } from '../../dev/driver';
-import { DEFAULT_WORLD, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD, startEmulator, type RunningEmulator, endpointEnvironment } from '../../dev/emulator';
 import { bundleHandlers, isSdkV2Input, type BundleResult } from '../../dev/package/bundle';
 import { runBundle } from '../../dev/package/run-bundle';
 import { resourceType, TYPE_KEYS, type TypeKey } from '../../dev/types';
@@ -37,7 +37,7 @@ function run(type: TypeKey, request: HandlerRequestPayload) {
   return runBundle({
     bundleFile: bundleOf(type).file,
     request,
-    env: { AWS_REGION: DEFAULT_WORLD.region, AWS_ENDPOINT_URL_SSO_ADMIN: emulator.endpoint },
+    env: { AWS_REGION: DEFAULT_WORLD.region, ...endpointEnvironment(emulator.endpoint) },
   });
 }
 

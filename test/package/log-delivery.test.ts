@@ -10,7 +10,7 @@ import {
   type CredentialsPayload,
   type HandlerRequestPayload,
 } from '../../dev/driver';
-import { DEFAULT_WORLD, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD, startEmulator, type RunningEmulator, endpointEnvironment } from '../../dev/emulator';
 import { bundleHandlers, type BundleResult } from '../../dev/package/bundle';
 import { runBundle } from '../../dev/package/run-bundle';
 import { resourceType } from '../../dev/types';
@@ -58,7 +58,7 @@ async function invokeWith(fake: FakeAws, request: HandlerRequestPayload) {
     request,
     env: {
       AWS_REGION: DEFAULT_WORLD.region,
-      AWS_ENDPOINT_URL_SSO_ADMIN: emulator.endpoint,
+      ...endpointEnvironment(emulator.endpoint),
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH: fake.endpoint,
       AWS_ENDPOINT_URL_S3: fake.endpoint,

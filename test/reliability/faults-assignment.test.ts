@@ -74,15 +74,27 @@ describe(`${type.typeName} fault matrix`, () => {
   });
 
   describe('a FAILED request status', () => {
-    test('the creation request FAILS → FAILED GeneralServiceException carrying the FailureReason, nothing created', async () => {
+    test("the creation request FAILS with AWS's internal-error reason → FAILED ServiceInternalError carrying the FailureReason, nothing created", async () => {
+      // "An unexpected internal service exception was encountered" (pulumi/pulumi-aws#1927, aws/aws-cli#8356).
       const reason = FAILURE_REASONS.internal();
+      emulator().faults.failNextWrite({ assignment: TUPLE, reason, operation: CREATE });
+      const { driver } = driverFor(type);
+      const result = await driver.create(MODEL);
+
+      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'ServiceInternalError' });
+      expect(result.final.message).toContain(reason);
+      expect(countCalls(emulator(), CREATE)).toBe(1);
+      expectNoAssignment();
+    });
+
+    test('the creation request FAILS with a reason no rule knows → FAILED GeneralServiceException carrying it, nothing created', async () => {
+      const reason = 'Something the service has never said before';
       emulator().faults.failNextWrite({ assignment: TUPLE, reason, operation: CREATE });
       const { driver } = driverFor(type);
       const result = await driver.create(MODEL);
 
       expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
       expect(result.final.message).toContain(reason);
-      expect(countCalls(emulator(), CREATE)).toBe(1);
       expectNoAssignment();
     });
 
@@ -96,7 +108,7 @@ describe(`${type.typeName} fault matrix`, () => {
       expectNoAssignment();
     });
 
-    test('the deletion request FAILS while the assignment still exists → FAILED with the reason, the assignment stays', async () => {
+    test('the deletion request FAILS (internal error) while the assignment still exists → FAILED ServiceInternalError, the assignment stays', async () => {
       const { driver, model } = await created();
       emulator().faults.failNextWrite({
         assignment: TUPLE,
@@ -105,7 +117,7 @@ describe(`${type.typeName} fault matrix`, () => {
       });
       const result = await driver.del(model);
 
-      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
+      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'ServiceInternalError' });
       expectExactlyOneAssignment();
     });
   });
@@ -176,7 +188,7 @@ describe(`${type.typeName} fault matrix`, () => {
       expectNoAssignment();
     });
 
-    test('while the creation request is in progress → FAILED GeneralServiceException (the request FAILS), nothing created', async () => {
+    test('while the creation request is in progress → FAILED ServiceInternalError (the request FAILS with the internal-error reason), nothing created', async () => {
       emulator().faults.stuck(TUPLE);
       const { driver } = driverFor(type, {
         sleep: async () => {
@@ -190,7 +202,7 @@ describe(`${type.typeName} fault matrix`, () => {
       });
       const result = await driver.create(MODEL);
 
-      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
+      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'ServiceInternalError' });
       expect(emulator().state.creationStatuses()).toMatchObject([{ status: 'FAILED' }]);
       expectNoAssignment();
     });

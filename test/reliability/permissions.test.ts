@@ -10,15 +10,22 @@ import {
   DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
+  DescribeInstanceCommand,
   ListAccountAssignmentsCommand,
   ListAccountsForProvisionedPermissionSetCommand,
   ListPermissionSetsCommand,
   ListPermissionSetsProvisionedToAccountCommand,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
+import {
+  DescribeGroupCommand,
+  DescribeUserCommand,
+  IdentitystoreClient,
+} from '@aws-sdk/client-identitystore';
 import { mockClient } from 'aws-sdk-client-mock';
 import { entrypoint as applicationAssignmentEntrypoint } from '../../src/application-assignment/handlers';
 import { entrypoint as assignmentEntrypoint } from '../../src/assignment/handlers';
+import { forgetIdentityStoreIds } from '../../src/core/principals';
 import { asProgress, handlerRequest, LAMBDA_CONTEXT } from '../support/handler-request';
 
 /**
@@ -39,6 +46,7 @@ function handlerPermissions(schemaFile: string): Record<string, { permissions: s
 }
 
 const sso = mockClient(SSOAdminClient);
+const identityStore = mockClient(IdentitystoreClient);
 const REQUEST_ID = 'a3c5e7f9-1b2d-4f6a-8c0e-123456789abc';
 const MODEL = {
   InstanceArn: 'arn:aws:sso:::instance/ssoins-72230b9a8e8e8b7a',
@@ -48,6 +56,7 @@ const MODEL = {
   TargetId: '222233334444',
   TargetType: 'AWS_ACCOUNT',
 };
+const USER_MODEL = { ...MODEL, PrincipalType: 'USER', PrincipalId: 'c4a8f4e8-70b1-70c3-5d2e-8f9a0b1c2d3e' };
 const LISTED = {
   AccountId: MODEL.TargetId,
   PermissionSetArn: MODEL.PermissionSetArn,
@@ -55,9 +64,29 @@ const LISTED = {
   PrincipalType: 'GROUP' as const,
 };
 
+/** The instance, its identity store and its principals exist; the process has learned no identity store ID yet. */
+function stubIdentityStore(): void {
+  forgetIdentityStoreIds();
+  identityStore.reset();
+  identityStore
+    .on(DescribeUserCommand)
+    .resolves({ IdentityStoreId: 'd-9067e5a4c1', UserId: USER_MODEL.PrincipalId });
+  identityStore
+    .on(DescribeGroupCommand)
+    .resolves({ IdentityStoreId: 'd-9067e5a4c1', GroupId: MODEL.PrincipalId });
+  sso
+    .on(DescribeInstanceCommand)
+    .resolves({ InstanceArn: MODEL.InstanceArn, IdentityStoreId: 'd-9067e5a4c1' });
+}
+
 function stubAccountAssignments(assignmentExists: boolean): void {
   sso.reset();
-  sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: assignmentExists ? [LISTED] : [] });
+  stubIdentityStore();
+  sso.on(ListAccountAssignmentsCommand).resolves({
+    AccountAssignments: assignmentExists
+      ? [LISTED, { ...LISTED, PrincipalType: 'USER', PrincipalId: USER_MODEL.PrincipalId }]
+      : [],
+  });
   sso.on(ListPermissionSetsCommand).resolves({ PermissionSets: [MODEL.PermissionSetArn] });
   sso
     .on(ListPermissionSetsProvisionedToAccountCommand)
@@ -77,9 +106,14 @@ function stubAccountAssignments(assignmentExists: boolean): void {
   });
 }
 
-/** The IAM action for an SDK command: `sso:` plus the operation name. */
+/** The IAM action for an SDK command: the service's prefix (`sso:`, `identitystore:`) plus the operation name. */
 function actionsSent(): Set<string> {
-  return new Set(sso.calls().map((call) => `sso:${call.args[0].constructor.name.replace(/Command$/, '')}`));
+  const action = (prefix: string, command: object): string =>
+    `${prefix}:${command.constructor.name.replace(/Command$/, '')}`;
+  return new Set([
+    ...sso.calls().map((call) => action('sso', call.args[0])),
+    ...identityStore.calls().map((call) => action('identitystore', call.args[0])),
+  ]);
 }
 
 type Step = { properties: object; context?: Record<string, unknown>; exists: boolean };
@@ -107,6 +141,7 @@ const ACCOUNT_ASSIGNMENT_PATHS: Record<Handler, Step[]> = {
   ],
   read: [
     { properties: MODEL, exists: true },
+    { properties: USER_MODEL, exists: true },
     { properties: MODEL, exists: false },
   ],
   delete: [
@@ -116,6 +151,17 @@ const ACCOUNT_ASSIGNMENT_PATHS: Record<Handler, Step[]> = {
       properties: MODEL,
       context: { requestId: REQUEST_ID, startedAt: Date.now(), phase: 'confirm', polls: 0 },
       exists: false,
+    },
+    // The deletion FAILED and the assignment is still listed: is its principal still in the identity store?
+    {
+      properties: MODEL,
+      context: { requestId: REQUEST_ID, startedAt: Date.now(), phase: 'confirm', polls: 0 },
+      exists: true,
+    },
+    {
+      properties: USER_MODEL,
+      context: { requestId: REQUEST_ID, startedAt: Date.now(), phase: 'confirm', polls: 0 },
+      exists: true,
     },
   ],
   list: [
@@ -136,8 +182,12 @@ const APPLICATION = {
 
 function stubApplicationAssignments(exists: boolean): void {
   sso.reset();
+  stubIdentityStore();
   const described = { ...APPLICATION, PrincipalType: 'GROUP' as const };
-  if (exists) sso.on(DescribeApplicationAssignmentCommand).resolves(described);
+  if (exists)
+    sso
+      .on(DescribeApplicationAssignmentCommand)
+      .callsFake((input: { PrincipalType?: string; PrincipalId?: string }) => ({ ...described, ...input }));
   else
     sso
       .on(DescribeApplicationAssignmentCommand)
@@ -168,6 +218,10 @@ const TYPES: TypeUnderTest[] = [
       ],
       read: [
         { properties: APPLICATION, exists: true },
+        {
+          properties: { ...APPLICATION, PrincipalType: 'USER', PrincipalId: USER_MODEL.PrincipalId },
+          exists: true,
+        },
         { properties: APPLICATION, exists: false },
       ],
       delete: [
@@ -177,6 +231,17 @@ const TYPES: TypeUnderTest[] = [
           properties: APPLICATION,
           context: { phase: 'confirm', startedAt: Date.now(), polls: 0 },
           exists: false,
+        },
+        // Still described after the delete: is its principal still in the identity store?
+        {
+          properties: APPLICATION,
+          context: { phase: 'confirm', startedAt: Date.now(), polls: 0 },
+          exists: true,
+        },
+        {
+          properties: { ...APPLICATION, PrincipalType: 'USER', PrincipalId: USER_MODEL.PrincipalId },
+          context: { phase: 'confirm', startedAt: Date.now(), polls: 0 },
+          exists: true,
         },
       ],
       list: [{ properties: { ApplicationArn: APPLICATION.ApplicationArn }, exists: true }],
@@ -188,11 +253,12 @@ beforeAll(() => jest.spyOn(console, 'log').mockImplementation(() => undefined));
 afterAll(() => {
   jest.restoreAllMocks();
   sso.restore();
+  identityStore.restore();
 });
 
 describe.each(TYPES)('$name', (type) => {
   test.each(Object.entries(type.paths))(
-    '%s sends only commands its permissions allow, and uses every sso: permission it declares',
+    '%s sends only commands its permissions allow, and uses every sso: and identitystore: permission it declares',
     async (handler, steps) => {
       const sent = new Set<string>();
       for (const step of steps) {

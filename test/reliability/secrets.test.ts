@@ -131,7 +131,7 @@ async function representativeRun(
       reason,
       operation: 'CreateAccountAssignment',
     });
-    expect((await run(driver.create(model))).final.errorCode).toBe('GeneralServiceException');
+    expect((await run(driver.create(model))).final.errorCode).toBe('ServiceInternalError');
   } else {
     emulator().faults.error({
       errorName: 'ServiceQuotaExceededException',

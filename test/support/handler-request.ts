@@ -12,6 +12,8 @@ export interface RequestOptions {
   bearerToken?: string;
   resourceType?: string;
   callerCredentials?: Record<string, string> | undefined;
+  /** A LIST page's NextToken, where CloudFormation puts it (HandlerRequest.nextToken). */
+  nextToken?: string;
 }
 
 /** A HandlerRequest as CloudFormation sends it to a registry type's handler. */
@@ -37,6 +39,7 @@ export function handlerRequest(
       stackTags: {},
     },
     callbackContext: options.callbackContext,
+    ...(options.nextToken === undefined ? {} : { nextToken: options.nextToken }),
   };
 }
 

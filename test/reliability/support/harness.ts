@@ -22,6 +22,7 @@ import {
 } from '../../../dev/driver';
 import {
   DEFAULT_WORLD,
+  pointSdkAt,
   startEmulator,
   type AssignmentTuple,
   type EmulatorOptions,
@@ -199,23 +200,21 @@ export function sessionCredentials(): CredentialsPayload {
 
 /**
  * Starts one emulator for the test file (before the handlers build their first SSO Admin client, which
- * reads AWS_ENDPOINT_URL_SSO_ADMIN), resets it before each test and closes it after the file.
+ * reads AWS_ENDPOINT_URL_SSO_ADMIN and AWS_ENDPOINT_URL_IDENTITYSTORE), resets it before each test and closes it after the file.
  */
 export function useEmulator(options: EmulatorOptions = {}): () => RunningEmulator {
   let emulator: RunningEmulator | undefined;
-  let savedEndpoint: string | undefined;
+  let restoreEndpoints: (() => void) | undefined;
   beforeAll(async () => {
     emulator = await startEmulator({
       provisioningMs: PROVISIONING_MS,
       requestsPerSecond: Infinity,
       ...options,
     });
-    savedEndpoint = process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
-    process.env.AWS_ENDPOINT_URL_SSO_ADMIN = emulator.endpoint;
+    restoreEndpoints = pointSdkAt(emulator.endpoint);
   });
   afterAll(async () => {
-    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
-    else process.env.AWS_ENDPOINT_URL_SSO_ADMIN = savedEndpoint;
+    restoreEndpoints?.();
     await emulator?.close();
   });
   beforeEach(() => emulator?.reset());
