@@ -18,7 +18,7 @@ import {
   type ResourceProperties,
 } from '../driver';
 import { DEFAULT_WORLD } from '../emulator';
-import { exampleTypeName } from '../package/type-name';
+import { exampleTypeName, withoutOrganization } from '../package/type-name';
 import {
   isTypeKey,
   REPOSITORY_ROOT,
@@ -94,13 +94,6 @@ export function secretsOfEvent(json: unknown): string[] {
   return [...secrets];
 }
 
-/** `text` with every secret replaced by <redacted>, longest first so a secret containing another goes whole. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  return [...secrets]
-    .sort((left, right) => right.length - left.length)
-    .reduce((masked, secret) => masked.split(secret).join('<redacted>'), text);
-}
-
 /** The requestData fields that make the runtime lib call AWS itself, beside the handlers' own calls. */
 export const PROVIDER_LOGGING_FIELDS = ['providerCredentials', 'providerLogGroupName'] as const;
 
@@ -136,18 +129,15 @@ export class EventTypeError extends Error {
   override readonly name = 'EventTypeError';
 }
 
-/** A type name without its namespace: AWS::SSO::Assignment -> SSO::Assignment. */
-function nameAfterNamespace(typeName: string): string {
-  return typeName.split('::').slice(1).join('::');
-}
-
 /**
  * The type a HandlerRequest's resourceType names. CloudFormation sends the name the type is registered
  * under (Org::SSO::Assignment, Acme::SSO::Assignment, ...), so only the part after the namespace counts.
  */
 export function typeForResourceTypeName(typeName: string): ResourceTypeEntry | undefined {
   if (typeName.split('::').length !== 3) return undefined;
-  return RESOURCE_TYPES.find((entry) => nameAfterNamespace(entry.typeName) === nameAfterNamespace(typeName));
+  return RESOURCE_TYPES.find(
+    (entry) => withoutOrganization(entry.typeName) === withoutOrganization(typeName),
+  );
 }
 
 /** The name CloudFormation would send for the type: the example registered name, e.g. Org::SSO::Assignment. */
@@ -179,7 +169,7 @@ export function typeForEvent(
   if (declared !== undefined) {
     const entry = typeForResourceTypeName(declared);
     if (!entry) {
-      const known = RESOURCE_TYPES.map((candidate) => nameAfterNamespace(candidate.typeName)).join(' or ');
+      const known = RESOURCE_TYPES.map((candidate) => withoutOrganization(candidate.typeName)).join(' or ');
       throw new EventTypeError(
         `The event's resourceType '${declared}' is not a type of this project: after its namespace it must ` +
           `read ${known} (e.g. ${RESOURCE_TYPES.map(registeredNameOf).join(', ')}); or pass --type`,

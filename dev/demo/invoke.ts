@@ -11,6 +11,7 @@ import {
   EventFormatError,
   parseHandlerRequest,
   parseTestEvent,
+  redactSecrets,
 } from '../driver';
 import { type RunningEmulator, startEmulator } from '../emulator';
 import { isTypeKey, RESOURCE_TYPES, type ResourceTypeEntry, TYPE_KEYS } from '../types';
@@ -22,7 +23,6 @@ import {
   declaredResourceType,
   EventTypeError,
   invokeEvent,
-  redactSecrets,
   registeredNameOf,
   resourceToSeed,
   SEEDED_BY_DEFAULT,

@@ -182,6 +182,13 @@ export function secretsOf(request: HandlerRequestPayload): string[] {
   ].filter((secret) => secret.length > 0);
 }
 
+/** `text` with every secret replaced by <redacted>, longest first so a secret containing another goes whole. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  return [...secrets]
+    .sort((left, right) => right.length - left.length)
+    .reduce((masked, secret) => masked.split(secret).join('<redacted>'), text);
+}
+
 /** A copy of the request with credentials replaced, safe to keep in records (the bearer token stays). */
 export function redactCredentials(request: HandlerRequestPayload): HandlerRequestPayload {
   const redacted = cloneJson(request);

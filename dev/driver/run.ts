@@ -10,6 +10,7 @@ import {
   DEFAULT_LAMBDA_TIMEOUT_MS,
   functionNameFor,
   redactCredentials,
+  redactSecrets,
   secretsOf,
   type RequestDefaults,
 } from './request';
@@ -100,13 +101,6 @@ export class DriverError extends Error {
 }
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function redact(line: string, secrets: readonly string[]): string {
-  // Longest first, so a secret containing another is masked whole.
-  return [...secrets]
-    .sort((a, b) => b.length - a.length)
-    .reduce((text, secret) => text.split(secret).join('<redacted>'), line);
-}
 
 /** About MAX_LOGGED_MESSAGE_LENGTH characters of `message`, ending at a space rather than inside a word. */
 function shortened(message: string): string {
@@ -207,7 +201,7 @@ export async function runRequest(
     const invocationStart = now();
     const logOutcome = (outcome: string): void => {
       const line = `${settings.linePrefix}${action} #${index} ${outcome} in ${Math.round(now() - invocationStart)}ms (elapsed ${Math.round(now() - startedAt)}ms)`;
-      settings.log(redact(line, [...secrets]));
+      settings.log(redactSecrets(line, [...secrets]));
     };
     const context = createLambdaContext({
       functionName,

@@ -136,6 +136,14 @@ export function withOrganization(sourceTypeName: string, organization: string): 
   return validateTypeName(`${organization}::${service}::${resource}`);
 }
 
+/**
+ * `Org::SSO::Assignment` → `SSO::Assignment`: what a registered name keeps of its source type whatever the
+ * organisation (the part package, register and invoke match on).
+ */
+export function withoutOrganization(typeName: string): string {
+  return typeName.split('::').slice(1).join('::');
+}
+
 /** `Org::Service::Type` → `Org-Service-Type`, the form in type ARNs and package file names. */
 export function hyphenated(typeName: string): string {
   return typeName.split('::').join('-');

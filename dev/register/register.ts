@@ -12,7 +12,7 @@
  * Exit code 0 on success, 1 when a step fails, 2 for bad arguments. Credentials are never printed.
  */
 import { randomUUID } from 'node:crypto';
-import { validateTypeName } from '../package/type-name';
+import { validateTypeName, withoutOrganization } from '../package/type-name';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
@@ -179,7 +179,7 @@ function shownPath(file: string): string {
 export function packageCommandFor(options: RegisterOptions): string {
   const args = ['--type-name', options.typeName];
   // npm run package finds the type from the name's Service::Resource, as packageForTypeName does here.
-  if (sourceTypeSuffix(options.packageName) !== options.typeName.split('::').slice(1).join('::')) {
+  if (sourceTypeSuffix(options.packageName) !== withoutOrganization(options.typeName)) {
     args.push('--type', options.packageName);
   }
   const outdir = path.dirname(options.packagePath);
@@ -419,7 +419,7 @@ function schemaFor(packageName: string): RegistrySchema {
 
 /** `Service::Resource` of the package's source type (assignment → SSO::Assignment). */
 function sourceTypeSuffix(packageName: string): string {
-  return schemaFor(packageName).typeName.split('::').slice(1).join('::');
+  return withoutOrganization(schemaFor(packageName).typeName);
 }
 
 async function executionRole(options: RegisterOptions, deps: RegisterDependencies): Promise<string> {

@@ -6,16 +6,16 @@ import {
   PrincipalType,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import { errorMessage, isResourceAbsent } from '../core/errors';
+import { isResourceAbsent } from '../core/errors';
 import {
+  ABSENT,
   invalidPosition,
-  isRecord,
   ListFilterValues,
   optionalSsoToken,
+  listCall,
   PageBudget,
-  PageTokenError,
-  rejectsToken,
 } from '../core/list-pages';
+import { isRecord } from '../core/records';
 
 /** The three properties that identify an application assignment (the schema's primary identifier). */
 export interface ApplicationAssignmentKey {
@@ -121,45 +121,30 @@ export async function listApplicationAssignments(
   const keys: ApplicationAssignmentKey[] = [];
   let token = from?.next;
   for (;;) {
-    let answered;
-    try {
-      answered = await budget.call(async (abortSignal) => {
-        try {
-          return await client.send(
-            new ListApplicationAssignmentsCommand({
-              ApplicationArn: applicationArn,
-              NextToken: token,
-              MaxResults: budget.ssoPageSize,
-            }),
-            { abortSignal },
-          );
-        } catch (error: unknown) {
-          if (isResourceAbsent(error)) return undefined;
-          throw error;
-        }
-      });
-    } catch (error: unknown) {
-      if (token !== undefined && token === from?.next && rejectsToken(error)) {
-        throw new PageTokenError(
-          `NextToken is stale: SSO Admin no longer accepts the position it holds (${errorMessage(error)}); start the LIST again without NextToken`,
-        );
-      }
-      throw error;
-    }
-    if (!answered) {
+    const answer = await listCall(budget, token !== undefined && token === from?.next, (abortSignal) =>
+      client.send(
+        new ListApplicationAssignmentsCommand({
+          ApplicationArn: applicationArn,
+          NextToken: token,
+          MaxResults: budget.ssoPageSize,
+        }),
+        { abortSignal },
+      ),
+    );
+    if (answer === 'stop') {
       // The budget always lets a page's first call run, so a stop comes after a call that set `token`.
       if (token === undefined) throw new Error('the LIST page stopped before its first call');
       return { keys, next: { next: token } };
     }
     // The application is gone: it has no (more) assignments.
-    if (answered.value === undefined) return { keys };
-    const found = (answered.value.ApplicationAssignments ?? []).flatMap((assignment) => {
+    if (answer === ABSENT) return { keys };
+    const found = (answer.ApplicationAssignments ?? []).flatMap((assignment) => {
       const key = keyFromResponse(assignment);
       return key ? [key] : [];
     });
     keys.push(...found);
     budget.countModels(found.length);
-    if (!answered.value.NextToken) return { keys };
-    token = answered.value.NextToken;
+    if (!answer.NextToken) return { keys };
+    token = answer.NextToken;
   }
 }

@@ -12,17 +12,16 @@ import {
   PrincipalType,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import { errorMessage, isResourceAbsent } from '../core/errors';
 import {
+  ABSENT,
   invalidPosition,
-  isRecord,
   LIST_PAGE,
   ListFilterValues,
   optionalSsoToken,
+  listCall,
   PageBudget,
-  PageTokenError,
-  rejectsToken,
 } from '../core/list-pages';
+import { isRecord } from '../core/records';
 import { RequestStatus } from '../core/stabilizer';
 
 /** The six properties that identify an account assignment (the schema's primary identifier). */
@@ -318,8 +317,6 @@ interface SourcePage {
   readonly next?: string;
 }
 
-const ABSENT = Symbol('absent');
-
 /**
  * One page of the assignments under the instance, narrowed by permission set and/or account, from `from` (the
  * start when undefined) until the walk ends (no `next`) or the page budget stops it (`next` resumes it). The
@@ -340,30 +337,9 @@ export async function listAccountAssignments(
   let permissionSetPage: { token?: string; page: SourcePage } | undefined;
   let accountPage: { permissionSetArn: string; token?: string; page: SourcePage } | undefined;
 
-  /** One call through the budget: 'stop' when the page must be answered first, ABSENT when the target is gone. */
-  async function send<T>(
-    token: string | undefined,
-    call: (abortSignal: AbortSignal) => Promise<T>,
-  ): Promise<T | typeof ABSENT | 'stop'> {
-    try {
-      const answered = await budget.call(async (abortSignal) => {
-        try {
-          return await call(abortSignal);
-        } catch (error: unknown) {
-          if (isResourceAbsent(error)) return ABSENT;
-          throw error;
-        }
-      });
-      return answered ? answered.value : 'stop';
-    } catch (error: unknown) {
-      if (token !== undefined && requestTokens.has(token) && rejectsToken(error)) {
-        throw new PageTokenError(
-          `NextToken is stale: SSO Admin no longer accepts the position it holds (${errorMessage(error)}); start the LIST again without NextToken`,
-        );
-      }
-      throw error;
-    }
-  }
+  /** One call through the budget; a refusal of an SSO Admin token the request carried makes that token stale. */
+  const send = <T>(token: string | undefined, call: (abortSignal: AbortSignal) => Promise<T>) =>
+    listCall(budget, token !== undefined && requestTokens.has(token), call);
 
   async function permissionSets(token: string | undefined): Promise<SourcePage | typeof ABSENT | 'stop'> {
     if (filter.permissionSetArn) return { values: [filter.permissionSetArn] };

@@ -2,6 +2,7 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { ServiceInputTypes, ServiceOutputTypes, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { FinalizeHandler, FinalizeHandlerArguments } from '@smithy/types';
 import { isErrorNamed } from './errors';
+import { isRecord } from './records';
 import { RETRY_POLICY } from './retry-policy';
 import { InvocationBudgetRetryStrategy } from './retry-strategy';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -24,10 +25,6 @@ export interface SessionLike {
 
 export class MissingCredentialsError extends Error {
   override readonly name = 'CredentialsProviderError';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 /** Reads `session.configuration.{credentials,region}` with runtime checks instead of casts. */

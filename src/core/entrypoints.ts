@@ -7,6 +7,7 @@ import {
   LambdaContext,
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 import { runInInvocation } from './invocation';
+import { isRecord } from './records';
 import { failedPayload, JsonObject } from './progress';
 import { SchemaValidator, ValidationResult } from './validation';
 
@@ -20,9 +21,7 @@ export interface Entrypoints {
 }
 
 function asObject(value: unknown): JsonObject | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as JsonObject)
-    : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 function hasCredentials(value: unknown): boolean {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { HandlerErrorCode } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
-import { classifyError, isErrorNamed, kmsReasonOf } from './errors';
+import { classifyError, errorMessage, isErrorNamed, isResourceAbsent, kmsReasonOf } from './errors';
 import { remainingWorkMs } from './invocation';
+import { isRecord } from './records';
 
 /**
  * LIST paging, shared by both types. The handler contract (cloudformation-cli
@@ -178,6 +179,40 @@ export class PageTokenError extends Error {
   override readonly name = 'PageTokenError';
 }
 
+/** What a listing call answers when the thing it lists from is gone (ResourceNotFoundException, no KMS Reason). */
+export const ABSENT = Symbol('absent');
+
+/**
+ * One SSO Admin call of a listing, through the page budget: its value, 'stop' when the page must be answered
+ * first, or ABSENT when the instance, permission set or application listed from is gone (it has no assignments).
+ * `fromRequest`: the call resumes from an SSO Admin NextToken the request's own NextToken carried, so SSO Admin
+ * refusing it makes the request's token stale (PageTokenError), not the LIST broken.
+ */
+export async function listCall<T>(
+  budget: PageBudget,
+  fromRequest: boolean,
+  call: (abortSignal: AbortSignal) => Promise<T>,
+): Promise<T | typeof ABSENT | 'stop'> {
+  try {
+    const answered = await budget.call(async (abortSignal) => {
+      try {
+        return await call(abortSignal);
+      } catch (error: unknown) {
+        if (isResourceAbsent(error)) return ABSENT;
+        throw error;
+      }
+    });
+    return answered ? answered.value : 'stop';
+  } catch (error: unknown) {
+    if (fromRequest && rejectsToken(error)) {
+      throw new PageTokenError(
+        `NextToken is stale: SSO Admin no longer accepts the position it holds (${errorMessage(error)}); start the LIST again without NextToken`,
+      );
+    }
+    throw error;
+  }
+}
+
 const TOKEN_VERSION = 1;
 /** Far above any token this handler issues (a position holds at most three SSO Admin tokens of <= 2048). */
 const MAX_TOKEN_LENGTH = 12_000;
@@ -208,10 +243,6 @@ export function sealPageToken(kind: string, filter: ListFilterValues, cursor: un
   const f = filterDigest(filter);
   const payload = { v: TOKEN_VERSION, k: kind, f, c: cursor, s: checksum(TOKEN_VERSION, kind, f, cursor) };
   return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

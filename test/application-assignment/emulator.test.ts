@@ -1,24 +1,14 @@
-import { DEFAULT_WORLD, pointSdkAt, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD } from '../../dev/emulator';
 import { entrypoint } from '../../src/application-assignment/handlers';
 import { asProgress, handlerRequest, LAMBDA_CONTEXT, ProgressPayload } from '../support/handler-request';
+import { useHandlerEmulator } from '../support/emulator';
 
 const TYPE_NAME = 'AWS::SSO::ApplicationAssignment';
 const [GRAFANA] = DEFAULT_WORLD.applications;
 const DEVELOPERS = DEFAULT_WORLD.groups[1];
 const MODEL = { ApplicationArn: GRAFANA.arn, PrincipalId: DEVELOPERS.id, PrincipalType: 'GROUP' };
 
-let emulator: RunningEmulator;
-let restoreEndpoints: () => void;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ requestsPerSecond: Infinity });
-  restoreEndpoints = pointSdkAt(emulator.endpoint);
-});
-
-afterAll(async () => {
-  restoreEndpoints();
-  await emulator.close();
-});
+const emulator = useHandlerEmulator({ requestsPerSecond: Infinity });
 
 beforeEach(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -49,7 +39,9 @@ async function untilDone(action: 'CREATE' | 'DELETE', properties: unknown): Prom
 }
 
 function operations(): string[] {
-  return emulator.calls().map((call) => `${call.operation}:${call.outcome}`);
+  return emulator()
+    .calls()
+    .map((call) => `${call.operation}:${call.outcome}`);
 }
 
 test('CREATE → READ → LIST → DELETE → READ through the production entrypoint against the emulator', async () => {
@@ -60,7 +52,7 @@ test('CREATE → READ → LIST → DELETE → READ through the production entryp
     'CreateApplicationAssignment:ok',
     'DescribeApplicationAssignment:ok',
   ]);
-  expect(emulator.state.applicationAssignments()).toHaveLength(1);
+  expect(emulator().state.applicationAssignments()).toHaveLength(1);
 
   expect(await untilDone('CREATE', MODEL)).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
 
@@ -69,7 +61,7 @@ test('CREATE → READ → LIST → DELETE → READ through the production entryp
   const listed = await invoke('LIST', { ApplicationArn: GRAFANA.arn });
   expect(listed).toMatchObject({ status: 'SUCCESS', resourceModels: [MODEL] });
 
-  emulator.clearCalls();
+  emulator().clearCalls();
   const deleted = await untilDone('DELETE', MODEL);
   expect(deleted.status).toBe('SUCCESS');
   expect(deleted.resourceModel).toBeUndefined();
@@ -78,7 +70,7 @@ test('CREATE → READ → LIST → DELETE → READ through the production entryp
     'DeleteApplicationAssignment:ok',
     'DescribeApplicationAssignment:ResourceNotFoundException',
   ]);
-  expect(emulator.state.applicationAssignments()).toEqual([]);
+  expect(emulator().state.applicationAssignments()).toEqual([]);
 
   const gone = await invoke('READ', MODEL);
   expect(gone).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
@@ -86,7 +78,6 @@ test('CREATE → READ → LIST → DELETE → READ through the production entryp
 });
 
 test("LIST returns every assignment of the application and none of another application's", async () => {
-  emulator.reset();
   const [, CRM] = DEFAULT_WORLD.applications;
   const grafanaModels = [
     ...DEFAULT_WORLD.users.map((user) => ({
@@ -110,9 +101,8 @@ test("LIST returns every assignment of the application and none of another appli
 });
 
 test('an application that does not exist fails CREATE without creating anything', async () => {
-  emulator.reset();
   const missing = { ...MODEL, ApplicationArn: GRAFANA.arn.replace(/apl-\w+$/, 'apl-0000000000000000') };
   const response = await untilDone('CREATE', missing);
   expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
-  expect(emulator.state.applicationAssignments()).toEqual([]);
+  expect(emulator().state.applicationAssignments()).toEqual([]);
 });

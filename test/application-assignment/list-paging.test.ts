@@ -1,7 +1,8 @@
 // LIST paging of AWS::SSO::ApplicationAssignment against the SSO Admin emulator, driven as CloudFormation drives
 // it (the driver follows nextToken and checks every page against the handler contract).
 import { Driver, type ResourceProperties } from '../../dev/driver';
-import { DEFAULT_WORLD, pointSdkAt, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD } from '../../dev/emulator';
+import { useHandlerEmulator } from '../support/emulator';
 import { entrypoint } from '../../src/application-assignment/handlers';
 import { RESOURCE_SCHEMA } from '../../src/application-assignment/schema';
 import { LIST_PAGE_ENV, sealPageToken } from '../../src/core/list-pages';
@@ -13,8 +14,7 @@ const PRINCIPALS = Array.from(
   (_, index) => `c0000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
 );
 
-let emulator: RunningEmulator;
-let restoreEndpoints: () => void;
+const emulator = useHandlerEmulator({ requestsPerSecond: Infinity });
 
 const driver = (): Driver =>
   new Driver({
@@ -26,8 +26,8 @@ const driver = (): Driver =>
   });
 
 function expected(applicationArn: string): string[] {
-  return emulator.state
-    .applicationAssignments()
+  return emulator()
+    .state.applicationAssignments()
     .filter((assignment) => assignment.applicationArn === applicationArn)
     .map((assignment) =>
       JSON.stringify({
@@ -45,20 +45,9 @@ function expectExactly(models: ResourceProperties[], wanted: string[]): void {
   expect([...listed].sort()).toEqual(wanted);
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ requestsPerSecond: Infinity });
-  restoreEndpoints = pointSdkAt(emulator.endpoint);
-});
-
-afterAll(async () => {
-  restoreEndpoints();
-  await emulator.close();
-});
-
 beforeEach(() => {
-  emulator.reset();
   for (const principalId of PRINCIPALS) {
-    emulator.state.addApplicationAssignment({
+    emulator().state.addApplicationAssignment({
       applicationArn: GRAFANA.arn,
       principalType: 'USER',
       principalId,
@@ -92,7 +81,7 @@ test('pages of at most 7 models list every assignment exactly once, each resumin
 test('one SSO Admin call per page (time budget 0) lists every assignment exactly once', async () => {
   process.env[LIST_PAGE_ENV.workMs] = '0';
   const listed = await driver().listAll({ ApplicationArn: GRAFANA.arn }, { maxPages: 1_000 });
-  expect(listed.pages.length).toBe(emulator.calls().length);
+  expect(listed.pages.length).toBe(emulator().calls().length);
   expect(listed.pages.length).toBeGreaterThan(1);
   expectExactly(listed.models, expected(GRAFANA.arn));
 });

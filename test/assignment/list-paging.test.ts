@@ -3,7 +3,8 @@
 // the documented environment variables (src/core/list-pages.ts LIST_PAGE_ENV).
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { adaptTestEntrypoint, Driver, type ResourceProperties } from '../../dev/driver';
-import { DEFAULT_WORLD, pointSdkAt, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD } from '../../dev/emulator';
+import { useHandlerEmulator } from '../support/emulator';
 import { entrypoint, testEntrypoint } from '../../src/assignment/handlers';
 import { RESOURCE_SCHEMA } from '../../src/assignment/schema';
 import { listAccountAssignments } from '../../src/assignment/account-assignments';
@@ -15,8 +16,7 @@ const INSTANCE_ID = INSTANCE.split('/')[1];
 const ACCOUNTS = Array.from({ length: 103 }, (_, index) => `7000000${String(index).padStart(5, '0')}`);
 const GROUPS = ['b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000002'];
 
-let emulator: RunningEmulator;
-let restoreEndpoints: () => void;
+const emulator = useHandlerEmulator({ requestsPerSecond: Infinity });
 let permissionSets: string[];
 
 function driver(options: { viaTestEntrypoint?: boolean } = {}): Driver {
@@ -37,20 +37,23 @@ function driver(options: { viaTestEntrypoint?: boolean } = {}): Driver {
  */
 function seed(): void {
   for (const [index, id] of ACCOUNTS.entries()) {
-    emulator.state.addAccount({ id, name: `paging-${index}`, status: 'ACTIVE' });
+    emulator().state.addAccount({ id, name: `paging-${index}`, status: 'ACTIVE' });
   }
-  for (const [index, id] of GROUPS.entries()) emulator.state.addGroup({ id, name: `paging-group-${index}` });
-  permissionSets = [0, 1, 2].map((index) => emulator.state.addPermissionSet({ name: `Paging${index}` }).arn);
+  for (const [index, id] of GROUPS.entries())
+    emulator().state.addGroup({ id, name: `paging-group-${index}` });
+  permissionSets = [0, 1, 2].map(
+    (index) => emulator().state.addPermissionSet({ name: `Paging${index}` }).arn,
+  );
   for (const [index, account] of ACCOUNTS.entries()) {
     const tuple = { targetId: account, principalType: 'GROUP' as const };
-    emulator.state.addAccountAssignment({
+    emulator().state.addAccountAssignment({
       ...tuple,
       permissionSetArn: permissionSets[0],
       principalId: GROUPS[0],
     });
     if (index % 3 === 0) {
       for (const group of GROUPS) {
-        emulator.state.addAccountAssignment({
+        emulator().state.addAccountAssignment({
           ...tuple,
           permissionSetArn: permissionSets[1],
           principalId: group,
@@ -62,8 +65,8 @@ function seed(): void {
 
 /** What SSO Admin holds, as LIST models, narrowed like a LIST filter. */
 function expected(filter: { permissionSetArn?: string; targetId?: string } = {}): ResourceProperties[] {
-  return emulator.state
-    .accountAssignments()
+  return emulator()
+    .state.accountAssignments()
     .filter(
       (assignment) =>
         (filter.permissionSetArn === undefined || assignment.permissionSetArn === filter.permissionSetArn) &&
@@ -97,18 +100,7 @@ function setBudget(workMs: string | undefined, maxModels: string | undefined): v
   }
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ requestsPerSecond: Infinity });
-  restoreEndpoints = pointSdkAt(emulator.endpoint);
-});
-
-afterAll(async () => {
-  restoreEndpoints();
-  await emulator.close();
-});
-
 beforeEach(() => {
-  emulator.reset();
   seed();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
@@ -132,7 +124,9 @@ test('one SSO Admin call per page: every page resumes where the last stopped, an
   expect(listed.final.status).toBe('SUCCESS');
   expectExactly(listed.models, expected());
   // Every SSO Admin call of the walk made its own page.
-  const ssoCalls = emulator.calls().filter((call) => call.service === 'sso-admin');
+  const ssoCalls = emulator()
+    .calls()
+    .filter((call) => call.service === 'sso-admin');
   expect(listed.pages.length).toBeGreaterThanOrEqual(ACCOUNTS.length + 1);
   expect(ssoCalls).toHaveLength(listed.pages.length);
   expect(listed.pages.slice(0, -1).every((page) => page.final.nextToken !== undefined)).toBe(true);
@@ -145,7 +139,9 @@ test('a page holds at most the model budget, and the assignments of one pair are
   expect(listed.pages.map((page) => page.final.resourceModels?.length)).toEqual([1, 1]);
   expectExactly(listed.models, expected({ permissionSetArn: permissionSets[1], targetId: ACCOUNTS[0] }));
   // The second page resumed from SSO Admin's own NextToken for that pair.
-  const pairCalls = emulator.calls().filter((call) => call.operation === 'ListAccountAssignments');
+  const pairCalls = emulator()
+    .calls()
+    .filter((call) => call.operation === 'ListAccountAssignments');
   expect(pairCalls.map((call) => (call.input as { NextToken?: string }).NextToken !== undefined)).toEqual([
     false,
     true,
@@ -222,13 +218,15 @@ test('a NextToken whose SSO Admin position the service refuses is InvalidRequest
   expect(page.final.message).toMatch(
     /^NextToken is stale: SSO Admin no longer accepts the position it holds/,
   );
-  expect(emulator.calls().map((call) => `${call.operation}:${call.outcome}`)).toEqual([
-    'ListAccountAssignments:ValidationException',
-  ]);
+  expect(
+    emulator()
+      .calls()
+      .map((call) => `${call.operation}:${call.outcome}`),
+  ).toEqual(['ListAccountAssignments:ValidationException']);
 });
 
 test("the SDK abandons a call in flight when the page's cut-off comes (abort signal honoured)", async () => {
-  emulator.faults.setLatency(2_000);
+  emulator().faults.setLatency(2_000);
   const client = new SSOAdminClient({
     region: DEFAULT_WORLD.region,
     credentials: { accessKeyId: 'ASIAEXAMPLEPAGING000', secretAccessKey: 'pagingSecretForLoopbackOnly' },
@@ -241,7 +239,7 @@ test("the SDK abandons a call in flight when the page's cut-off comes (abort sig
       listAccountAssignments(client, { instanceArn: INSTANCE }, undefined, budget),
     ).rejects.toMatchObject({ name: 'TimeoutError' });
   } finally {
-    emulator.faults.setLatency(0);
+    emulator().faults.setLatency(0);
     client.destroy();
   }
 });

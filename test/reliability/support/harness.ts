@@ -20,10 +20,9 @@ import {
   functionNameFor,
   runRequest,
 } from '../../../dev/driver';
+import { useHandlerEmulator } from '../../support/emulator';
 import {
   DEFAULT_WORLD,
-  pointSdkAt,
-  startEmulator,
   type AssignmentTuple,
   type EmulatorOptions,
   type RunningEmulator,
@@ -198,30 +197,9 @@ export function sessionCredentials(): CredentialsPayload {
   };
 }
 
-/**
- * Starts one emulator for the test file (before the handlers build their first SSO Admin client, which
- * reads AWS_ENDPOINT_URL_SSO_ADMIN and AWS_ENDPOINT_URL_IDENTITYSTORE), resets it before each test and closes it after the file.
- */
+/** The file's emulator (test/support/emulator.ts) at the reliability suite's provisioning time and no rate limit. */
 export function useEmulator(options: EmulatorOptions = {}): () => RunningEmulator {
-  let emulator: RunningEmulator | undefined;
-  let restoreEndpoints: (() => void) | undefined;
-  beforeAll(async () => {
-    emulator = await startEmulator({
-      provisioningMs: PROVISIONING_MS,
-      requestsPerSecond: Infinity,
-      ...options,
-    });
-    restoreEndpoints = pointSdkAt(emulator.endpoint);
-  });
-  afterAll(async () => {
-    restoreEndpoints?.();
-    await emulator?.close();
-  });
-  beforeEach(() => emulator?.reset());
-  return () => {
-    if (!emulator) throw new Error('the emulator is not running (useEmulator runs in beforeAll)');
-    return emulator;
-  };
+  return useHandlerEmulator({ provisioningMs: PROVISIONING_MS, requestsPerSecond: Infinity, ...options });
 }
 
 /** Silences the runtime lib's per-invocation console lines for the test (restored by restoreAllMocks). */
