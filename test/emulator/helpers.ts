@@ -1,3 +1,4 @@
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import {
   DEFAULT_WORLD,
@@ -20,13 +21,22 @@ export class ManualClock {
   }
 }
 
-export function clientFor(emulator: RunningEmulator, maxAttempts = 1): SSOAdminClient {
-  return new SSOAdminClient({
+/** What an SDK client needs to talk to the emulator (any service it serves). */
+function clientConfig(emulator: RunningEmulator, maxAttempts: number) {
+  return {
     endpoint: emulator.endpoint,
     region: DEFAULT_WORLD.region,
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
     maxAttempts,
-  });
+  };
+}
+
+export function clientFor(emulator: RunningEmulator, maxAttempts = 1): SSOAdminClient {
+  return new SSOAdminClient(clientConfig(emulator, maxAttempts));
+}
+
+export function identityStoreClientFor(emulator: RunningEmulator, maxAttempts = 1): IdentitystoreClient {
+  return new IdentitystoreClient(clientConfig(emulator, maxAttempts));
 }
 
 export interface Harness {

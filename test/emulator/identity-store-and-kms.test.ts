@@ -25,6 +25,7 @@ import {
   ALICE,
   DEV_ACCOUNT,
   GRAFANA_APP,
+  identityStoreClientFor,
   INSTANCE_ARN,
   rejectionOf,
   tuple,
@@ -36,14 +37,7 @@ const PROVISIONING_MS = 1000;
 const harness = useEmulator({ provisioningMs: PROVISIONING_MS, requestsPerSecond: Infinity });
 const IDENTITY_STORE_ID = DEFAULT_WORLD.identityStoreId;
 
-function identityStoreClient(): IdentitystoreClient {
-  return new IdentitystoreClient({
-    endpoint: harness.emulator.endpoint,
-    region: DEFAULT_WORLD.region,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
-    maxAttempts: 1,
-  });
-}
+const identityStoreClient = (): IdentitystoreClient => identityStoreClientFor(harness.emulator);
 
 describe('Identity Store', () => {
   it('describes the world’s users and groups, through the unmodified SDK on the same port', async () => {
