@@ -6,7 +6,6 @@ import {
   PrincipalType,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import { isResourceAbsent } from '../core/errors';
 import {
   ABSENT,
   invalidPosition,
@@ -14,8 +13,9 @@ import {
   optionalSsoToken,
   listCall,
   PageBudget,
-} from '../core/list-pages';
-import { isRecord } from '../core/records';
+  isRecord,
+  isResourceAbsent,
+} from '../core';
 
 /** The three properties that identify an application assignment (the schema's primary identifier). */
 export interface ApplicationAssignmentKey {

@@ -20,9 +20,10 @@ import {
   optionalSsoToken,
   listCall,
   PageBudget,
-} from '../core/list-pages';
-import { isRecord } from '../core/records';
-import { RequestStatus } from '../core/stabilizer';
+  isRecord,
+  RequestStatus,
+  SubmittedWrite,
+} from '../core';
 
 /** The six properties that identify an account assignment (the schema's primary identifier). */
 export interface AssignmentKey {
@@ -92,17 +93,12 @@ function requestStatus(
   }
 }
 
-export interface SubmittedRequest {
-  readonly requestId: string;
-  readonly status: RequestStatus;
-}
-
 function submitted(
   status: { Status?: string; FailureReason?: string; RequestId?: string } | undefined,
   operation: string,
-): SubmittedRequest {
+): SubmittedWrite {
   if (!status?.RequestId) throw new Error(`${operation} returned no RequestId`);
-  return { requestId: status.RequestId, status: requestStatus(status) };
+  return { requests: [status.RequestId], status: requestStatus(status) };
 }
 
 function writeInput(key: AssignmentKey) {
@@ -116,12 +112,12 @@ function writeInput(key: AssignmentKey) {
   };
 }
 
-export async function requestCreation(client: SSOAdminClient, key: AssignmentKey): Promise<SubmittedRequest> {
+export async function requestCreation(client: SSOAdminClient, key: AssignmentKey): Promise<SubmittedWrite> {
   const response = await client.send(new CreateAccountAssignmentCommand(writeInput(key)));
   return submitted(response.AccountAssignmentCreationStatus, 'CreateAccountAssignment');
 }
 
-export async function requestDeletion(client: SSOAdminClient, key: AssignmentKey): Promise<SubmittedRequest> {
+export async function requestDeletion(client: SSOAdminClient, key: AssignmentKey): Promise<SubmittedWrite> {
   const response = await client.send(new DeleteAccountAssignmentCommand(writeInput(key)));
   return submitted(response.AccountAssignmentDeletionStatus, 'DeleteAccountAssignment');
 }

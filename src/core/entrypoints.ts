@@ -79,8 +79,8 @@ export function handlerRequestFromTestEvent(event: JsonObject, typeName: string)
  * else (the lib drops unknown properties and nulls while building the model), and records the invocation's
  * deadline and type name for the handlers.
  */
-export function buildEntrypoints<T extends BaseModel>(
-  resource: BaseResource<T>,
+export function buildEntrypoints<T extends BaseModel, C extends BaseModel>(
+  resource: BaseResource<T, C>,
   validator: SchemaValidator,
   defaultTypeName: string,
 ): Entrypoints {

@@ -6,11 +6,12 @@ export type ErrorOutcome =
   /** Writes wait for CloudFormation to call back rather than fail the stack on a transient condition. */
   | { kind: 'retry-later'; code: HandlerErrorCode; message: string };
 
-/** The handler an error happened in: CREATE and DELETE are writes, READ and LIST reads. */
-export type OperationKind = 'create' | 'delete' | 'read' | 'list';
+/** The handler an error happened in: CREATE, UPDATE and DELETE are writes, READ and LIST reads. */
+export type OperationKind = 'create' | 'update' | 'delete' | 'read' | 'list';
 
-function isWrite(kind: OperationKind): boolean {
-  return kind === 'create' || kind === 'delete';
+/** Writes may answer IN_PROGRESS and be called back; READ and LIST must answer at once (handler contract). */
+export function isWrite(kind: OperationKind): boolean {
+  return kind === 'create' || kind === 'update' || kind === 'delete';
 }
 
 interface ErrorRule {
@@ -33,10 +34,12 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   { names: ['AccessDeniedException'], code: HandlerErrorCode.AccessDenied },
   { names: ['ValidationException'], code: HandlerErrorCode.InvalidRequest },
   { names: ['ServiceQuotaExceededException'], code: HandlerErrorCode.ServiceLimitExceeded },
+  // callback-context.ts: a context this handler did not write is part of a malformed request.
+  { names: ['CallbackContextError'], code: HandlerErrorCode.InvalidRequest },
   // principals.ts: the instance's identity store is not where DescribeInstance said.
   { names: ['IdentityStoreNotFoundError'], code: HandlerErrorCode.GeneralServiceException },
   {
-    // On CREATE, a missing instance, permission set or application is a property pointing at nothing.
+    // On CREATE (and UPDATE), a missing instance, permission set or application is a property pointing at nothing.
     names: ['ResourceNotFoundException'],
     code: HandlerErrorCode.NotFound,
     codeOnCreate: HandlerErrorCode.InvalidRequest,
@@ -171,7 +174,8 @@ export function classifyError(error: unknown, operation: OperationKind): ErrorOu
   }
   const message = `${label}${kmsReason === undefined ? '' : ` (${kmsReason})`}: ${errorMessage(error)}`;
   if (!rule) return { kind: 'fail', code: HandlerErrorCode.InternalFailure, message };
-  const code = (operation === 'create' && rule.codeOnCreate) || rule.code;
+  // A CREATE or UPDATE writes what the properties say, so a missing thing they name is a bad property.
+  const code = ((operation === 'create' || operation === 'update') && rule.codeOnCreate) || rule.code;
   if (rule.writesRetryLater && isWrite(operation)) return { kind: 'retry-later', code, message };
   // Reads cannot answer IN_PROGRESS: a read that is still throttled after retries reports Throttling.
   return { kind: 'fail', code, message };

@@ -3,17 +3,17 @@ import {
   LoggerProxy,
   ProgressEvent,
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
+import { pastDeadline, WriteProgress } from './callback-context';
 import { classifyError, OperationKind } from './errors';
 import { failed, inProgress, JsonObject } from './progress';
 import { retryLaterDelaySeconds } from './retry-policy';
-import { pastDeadline, WriteContext } from './write-context';
 
 export type Progress<T extends BaseModel> = ProgressEvent<T, JsonObject>;
 
 /** What a write answers when it must call back later: the model and the step to resume from. */
 export interface ResumePoint<T extends BaseModel> {
   readonly model: T;
-  readonly context: WriteContext;
+  readonly progress: WriteProgress;
 }
 
 /**
@@ -26,17 +26,17 @@ export async function guarded<T extends BaseModel>(
   kind: OperationKind,
   logger: LoggerProxy,
   body: () => Promise<Progress<T>>,
-  resumePoint?: () => ResumePoint<T>,
+  resumePoint?: () => ResumePoint<T> | undefined,
 ): Promise<Progress<T>> {
   try {
     return await body();
   } catch (error: unknown) {
     const outcome = classifyError(error, kind);
     const resume = outcome.kind === 'retry-later' ? resumePoint?.() : undefined;
-    if (resume && !pastDeadline(resume.context)) {
+    if (resume && !pastDeadline(resume.progress)) {
       const delaySeconds = retryLaterDelaySeconds();
       logger.log(`${outcome.code} after retries; calling back in ${delaySeconds} s: ${outcome.message}`);
-      return inProgress(resume.model, { ...resume.context }, delaySeconds, outcome.message);
+      return inProgress(resume.model, resume.progress, delaySeconds, outcome.message);
     }
     logger.log(`failing with ${outcome.code}: ${outcome.message}`);
     return failed(outcome.code, outcome.message);

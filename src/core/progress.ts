@@ -4,6 +4,7 @@ import {
   OperationStatus,
   ProgressEvent,
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
+import { progressContext, WriteProgress } from './callback-context';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -18,16 +19,17 @@ export function failed<T extends BaseModel>(
     .build();
 }
 
+/** A write that calls back: its progress goes to CloudFormation as the callback context (see callback-context.ts). */
 export function inProgress<T extends BaseModel>(
   model: T,
-  callbackContext: JsonObject,
+  progress: WriteProgress,
   callbackDelaySeconds: number,
   message: string,
 ): ProgressEvent<T, JsonObject> {
   return ProgressEvent.builder<ProgressEvent<T, JsonObject>>()
     .status(OperationStatus.InProgress)
     .resourceModel(model)
-    .callbackContext(callbackContext)
+    .callbackContext(progressContext(progress))
     .callbackDelaySeconds(callbackDelaySeconds)
     .message(message)
     .build();

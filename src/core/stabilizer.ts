@@ -1,5 +1,5 @@
 import { RandomSource, RETRY_POLICY, stabilizationDelaySeconds } from './retry-policy';
-import { WriteContext } from './write-context';
+import { WriteProgress } from './callback-context';
 
 /** The outcome of a write as far as it is known: DescribeAccountAssignment*Status, or a read-back. */
 export type RequestStatus =
@@ -10,7 +10,7 @@ export type RequestStatus =
 export type StabilizationStep =
   | { readonly kind: 'succeeded' }
   | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'wait'; readonly context: WriteContext; readonly delaySeconds: number }
+  | { readonly kind: 'wait'; readonly progress: WriteProgress; readonly delaySeconds: number }
   | { readonly kind: 'timed-out'; readonly elapsedMs: number };
 
 export interface StabilizerOptions {
@@ -21,11 +21,11 @@ export interface StabilizerOptions {
 
 /** The first callback after a write was accepted: phase 'confirm', no checks made yet. */
 export function firstWait(
-  context: WriteContext,
+  progress: WriteProgress,
   random: RandomSource = Math.random,
 ): StabilizationStep & { kind: 'wait' } {
-  const confirming: WriteContext = { ...context, phase: 'confirm', polls: 0 };
-  return { kind: 'wait', context: confirming, delaySeconds: stabilizationDelaySeconds(0, random) };
+  const confirming: WriteProgress = { ...progress, phase: 'confirm', polls: 0 };
+  return { kind: 'wait', progress: confirming, delaySeconds: stabilizationDelaySeconds(0, random) };
 }
 
 /**
@@ -33,7 +33,7 @@ export function firstWait(
  * CloudFormation should be told. No state lives in the process between invocations.
  */
 export async function stabilizeOnce(
-  context: WriteContext,
+  progress: WriteProgress,
   checkStatus: () => Promise<RequestStatus>,
   options: StabilizerOptions = {},
 ): Promise<StabilizationStep> {
@@ -41,14 +41,14 @@ export async function stabilizeOnce(
   const status = await checkStatus();
   if (status.status === 'SUCCEEDED') return { kind: 'succeeded' };
   if (status.status === 'FAILED') return { kind: 'failed', reason: status.reason };
-  const elapsedMs = now() - context.startedAt;
+  const elapsedMs = now() - progress.startedAt;
   if (elapsedMs >= (options.deadlineMs ?? RETRY_POLICY.stabilizationDeadlineMs)) {
     return { kind: 'timed-out', elapsedMs };
   }
-  const polls = (context.polls ?? 0) + 1;
+  const polls = (progress.polls ?? 0) + 1;
   return {
     kind: 'wait',
-    context: { ...context, phase: 'confirm', polls },
+    progress: { ...progress, phase: 'confirm', polls },
     delaySeconds: stabilizationDelaySeconds(polls, options.random),
   };
 }

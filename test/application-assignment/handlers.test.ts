@@ -197,7 +197,7 @@ describe('input validation (before any AWS call)', () => {
 
 describe('CREATE', () => {
   /** The callback context of the invocation after a passed pre-check (the write-ahead marker). */
-  const submitting = (startedAt = Date.now()) => ({ startedAt, phase: 'submit' });
+  const submitting = (startedAt = Date.now()) => ({ version: 1, startedAt, phase: 'submit' });
 
   test('a passed pre-check answers IN_PROGRESS with the write-ahead marker, before any write', async () => {
     sso.on(DescribeApplicationAssignmentCommand).rejects(notFoundError());
@@ -267,7 +267,7 @@ describe('CREATE', () => {
     // The shared stabilizer's schedule: after the first check, 1–2 s.
     expect(first.callbackDelaySeconds).toBeGreaterThanOrEqual(1);
     expect(first.callbackDelaySeconds).toBeLessThanOrEqual(2);
-    expect(first.callbackContext).toEqual({ startedAt, phase: 'confirm', polls: 1 });
+    expect(first.callbackContext).toEqual({ version: 1, startedAt, phase: 'confirm', polls: 1 });
     expect(first.message).toContain('waiting for DescribeApplicationAssignment');
 
     sso.reset();
@@ -281,9 +281,9 @@ describe('CREATE', () => {
   test('still not visible: calls back with a longer delay, then creates again after 3 checks', async () => {
     sso.on(DescribeApplicationAssignmentCommand).rejects(notFoundError());
     const startedAt = Date.now();
-    const first = await invoke('CREATE', MODEL, { startedAt, phase: 'confirm', polls: 1 });
+    const first = await invoke('CREATE', MODEL, { version: 1, startedAt, phase: 'confirm', polls: 1 });
     expect(first).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL });
-    expect(first.callbackContext).toEqual({ startedAt, phase: 'confirm', polls: 2 });
+    expect(first.callbackContext).toEqual({ version: 1, startedAt, phase: 'confirm', polls: 2 });
     // The shared stabilizer's schedule after check 2: base 4, jittered in [2, 4].
     expect(first.callbackDelaySeconds).toBeGreaterThanOrEqual(2);
     expect(first.callbackDelaySeconds).toBeLessThanOrEqual(4);
@@ -291,17 +291,30 @@ describe('CREATE', () => {
     // The third check without it: past read-back lag, so the next invocation creates again (safe to repeat).
     const second = await invoke('CREATE', MODEL, first.callbackContext);
     expect(second).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL });
-    expect(second.callbackContext).toEqual({ startedAt, phase: 'submit', resubmitted: true });
+    expect(second.callbackContext).toEqual({ version: 1, startedAt, phase: 'submit', resubmitted: true });
     expect(sso.commandCalls(CreateApplicationAssignmentCommand)).toHaveLength(0);
 
     // Once only: after the second create, a lasting absence is waited out to the deadline.
-    const third = await invoke('CREATE', MODEL, { startedAt, phase: 'confirm', polls: 5, resubmitted: true });
-    expect(third.callbackContext).toEqual({ startedAt, phase: 'confirm', polls: 6, resubmitted: true });
+    const third = await invoke('CREATE', MODEL, {
+      version: 1,
+      startedAt,
+      phase: 'confirm',
+      polls: 5,
+      resubmitted: true,
+    });
+    expect(third.callbackContext).toEqual({
+      version: 1,
+      startedAt,
+      phase: 'confirm',
+      polls: 6,
+      resubmitted: true,
+    });
   });
 
   test('past the stabilization deadline it fails NotStabilized', async () => {
     sso.on(DescribeApplicationAssignmentCommand).rejects(notFoundError());
     const response = await invoke('CREATE', MODEL, {
+      version: 1,
       startedAt: DEADLINE_PASSED(),
       phase: 'confirm',
       polls: 40,
@@ -312,11 +325,14 @@ describe('CREATE', () => {
     );
   });
 
-  test('an unknown phase in the callback context starts over with the pre-check', async () => {
+  test('a callback context this handler did not write is InvalidRequest naming each bad field, with no call made', async () => {
     sso.on(DescribeApplicationAssignmentCommand).resolves(DESCRIBED);
     const response = await invoke('CREATE', MODEL, { phase: 'sideways', polls: 'many' });
-    expect(response.errorCode).toBe('AlreadyExists');
-    expect(sso.commandCalls(CreateApplicationAssignmentCommand)).toHaveLength(0);
+    expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+    expect(response.message).toContain("phase must be 'submit' or 'confirm'");
+    expect(response.message).toContain('polls must be a whole number');
+    expect(response.message).toContain('startedAt is required');
+    expect(sso.calls()).toHaveLength(0);
   });
 
   test('throttled on the write after the SDK retries: IN_PROGRESS with a jittered delay, writing again next', async () => {
@@ -326,7 +342,7 @@ describe('CREATE', () => {
     expect(response).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL });
     expect(response.callbackDelaySeconds).toBeGreaterThanOrEqual(3);
     expect(response.callbackDelaySeconds).toBeLessThanOrEqual(15);
-    expect(response.callbackContext).toEqual({ startedAt, phase: 'submit' });
+    expect(response.callbackContext).toEqual({ version: 1, startedAt, phase: 'submit' });
 
     sso.reset();
     principals.reset();
@@ -463,6 +479,7 @@ describe('DELETE', () => {
   test('still visible past the stabilization deadline fails NotStabilized', async () => {
     sso.on(DescribeApplicationAssignmentCommand).resolves(DESCRIBED);
     const response = await invoke('DELETE', MODEL, {
+      version: 1,
       startedAt: DEADLINE_PASSED(),
       phase: 'confirm',
       polls: 30,
@@ -877,7 +894,7 @@ describe('logging', () => {
     const request = handlerRequest('CREATE', MODEL, {
       bearerToken: 'bearer-token-secret-value-123',
       resourceType: TYPE_NAME,
-      callbackContext: { startedAt: Date.now(), phase: 'submit' },
+      callbackContext: { version: 1, startedAt: Date.now(), phase: 'submit' },
     });
     const response = asProgress(await entrypoint(request, LAMBDA_CONTEXT));
     expect(response.errorCode).toBe('InternalFailure');

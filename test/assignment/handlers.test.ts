@@ -166,11 +166,12 @@ describe('CREATE', () => {
       AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
     });
     const startedAt = Date.now() - 1000;
-    const response = await invoke('CREATE', MODEL, Object.freeze({ phase: 'submit', startedAt }));
+    const response = await invoke('CREATE', MODEL, Object.freeze({ version: 1, phase: 'submit', startedAt }));
     expect(response.status).toBe('IN_PROGRESS');
     expect(response.resourceModel).toEqual(MODEL);
     expect(response.callbackContext).toEqual({
-      requestId: REQUEST_ID,
+      version: 1,
+      requests: [REQUEST_ID],
       phase: 'confirm',
       polls: 0,
       startedAt,
@@ -192,7 +193,7 @@ describe('CREATE', () => {
       AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
     });
     sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
-    const response = await invoke('CREATE', MODEL, { phase: 'submit', startedAt: Date.now() });
+    const response = await invoke('CREATE', MODEL, { version: 1, phase: 'submit', startedAt: Date.now() });
     expect(response).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
   });
 
@@ -202,7 +203,8 @@ describe('CREATE', () => {
     });
     sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
     const context = Object.freeze({
-      requestId: REQUEST_ID,
+      version: 1,
+      requests: [REQUEST_ID],
       startedAt: Date.now(),
       phase: 'confirm',
       polls: 0,
@@ -224,16 +226,24 @@ describe('CREATE', () => {
     sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
     const startedAt = Date.now();
     const first = await invoke('CREATE', MODEL, {
-      requestId: REQUEST_ID,
+      version: 1,
+      requests: [REQUEST_ID],
       startedAt,
       phase: 'confirm',
       polls: 1,
     });
     expect(first.status).toBe('IN_PROGRESS');
-    expect(first.callbackContext).toEqual({ startedAt, phase: 'submit', resubmitted: true });
+    expect(first.callbackContext).toEqual({ version: 1, startedAt, phase: 'submit', resubmitted: true });
     expect(sso.commandCalls(CreateAccountAssignmentCommand)).toHaveLength(0);
 
-    const again = { requestId: REQUEST_ID, startedAt, phase: 'confirm', polls: 1, resubmitted: true };
+    const again = {
+      version: 1,
+      requests: [REQUEST_ID],
+      startedAt,
+      phase: 'confirm',
+      polls: 1,
+      resubmitted: true,
+    };
     const second = await invoke('CREATE', MODEL, again);
     expect(second.status).toBe('IN_PROGRESS');
     expect(second.callbackContext).toEqual({ ...again, polls: 2 });
@@ -245,7 +255,8 @@ describe('CREATE', () => {
     });
     const delays: number[] = [];
     let context: Record<string, unknown> = {
-      requestId: REQUEST_ID,
+      version: 1,
+      requests: [REQUEST_ID],
       startedAt: Date.now(),
       phase: 'confirm',
       polls: 0,
@@ -275,7 +286,8 @@ describe('CREATE', () => {
       },
     });
     const response = await invoke('CREATE', MODEL, {
-      requestId: REQUEST_ID,
+      version: 1,
+      requests: [REQUEST_ID],
       startedAt: Date.now(),
       phase: 'confirm',
       polls: 2,
@@ -294,7 +306,8 @@ describe('CREATE', () => {
       },
     });
     const response = await invoke('CREATE', MODEL, {
-      requestId: REQUEST_ID,
+      version: 1,
+      requests: [REQUEST_ID],
       startedAt: Date.now(),
       phase: 'confirm',
       polls: 0,
@@ -309,7 +322,8 @@ describe('CREATE', () => {
     });
     const startedAt = Date.now() - 26 * 60 * 1000;
     const response = await invoke('CREATE', MODEL, {
-      requestId: REQUEST_ID,
+      version: 1,
+      requests: [REQUEST_ID],
       startedAt,
       phase: 'confirm',
       polls: 40,
@@ -345,7 +359,7 @@ describe('CREATE', () => {
     sso
       .on(CreateAccountAssignmentCommand)
       .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
-    const response = await invoke('CREATE', MODEL, { phase: 'submit', startedAt: Date.now() });
+    const response = await invoke('CREATE', MODEL, { version: 1, phase: 'submit', startedAt: Date.now() });
     expect(response.status).toBe('IN_PROGRESS');
     expect(response.callbackDelaySeconds).toBeGreaterThanOrEqual(3);
     expect(response.callbackDelaySeconds).toBeLessThanOrEqual(15);
@@ -383,7 +397,7 @@ describe('DELETE', () => {
     });
     const first = await invoke('DELETE', MODEL);
     expect(first).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL });
-    expect(first.callbackContext).toMatchObject({ requestId: REQUEST_ID });
+    expect(first.callbackContext).toMatchObject({ requests: [REQUEST_ID] });
     const second = await invoke('DELETE', MODEL, first.callbackContext);
     expect(second.status).toBe('SUCCESS');
     expect(second.resourceModel).toBeUndefined();
@@ -419,7 +433,8 @@ describe('DELETE', () => {
     });
     sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [] });
     const response = await invoke('DELETE', MODEL, {
-      requestId: REQUEST_ID,
+      version: 1,
+      requests: [REQUEST_ID],
       startedAt: Date.now(),
       phase: 'confirm',
       polls: 1,
@@ -438,7 +453,8 @@ describe('DELETE', () => {
     });
     sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
     const response = await invoke('DELETE', MODEL, {
-      requestId: REQUEST_ID,
+      version: 1,
+      requests: [REQUEST_ID],
       startedAt: Date.now(),
       phase: 'confirm',
       polls: 1,
@@ -472,7 +488,7 @@ describe('DELETE and the KMS key or the principal', () => {
         FailureReason: `Received a 404 status error: the USER assignee ${PRINCIPAL} was not found in directory ${IDENTITY_STORE_ID}`,
       },
     });
-    const context = { startedAt: Date.now(), phase: 'confirm', requestId: REQUEST_ID, polls: 0 };
+    const context = { version: 1, startedAt: Date.now(), phase: 'confirm', requests: [REQUEST_ID], polls: 0 };
     expect(await invoke('DELETE', MODEL, context)).toMatchObject({ status: 'SUCCESS' });
   });
 
@@ -485,7 +501,7 @@ describe('DELETE and the KMS key or the principal', () => {
         FailureReason: 'no reason',
       },
     });
-    const context = { startedAt: Date.now(), phase: 'confirm', requestId: REQUEST_ID, polls: 0 };
+    const context = { version: 1, startedAt: Date.now(), phase: 'confirm', requests: [REQUEST_ID], polls: 0 };
     const response = await invoke('DELETE', MODEL, context);
     expect(response).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
     expect(response.message).toContain('no reason');
@@ -931,7 +947,7 @@ describe('logging', () => {
     sso.on(CreateAccountAssignmentCommand).rejects(awsError('SomethingNewException', 'boom'));
     const request = handlerRequest('CREATE', MODEL, {
       bearerToken: 'bearer-token-secret-value-123',
-      callbackContext: { phase: 'submit', startedAt: Date.now() },
+      callbackContext: { version: 1, phase: 'submit', startedAt: Date.now() },
     });
     await entrypoint(request, LAMBDA_CONTEXT);
     expect(logLines.length).toBeGreaterThan(0);

@@ -1,6 +1,5 @@
 import { RETRY_POLICY, retryLaterDelaySeconds, stabilizationDelaySeconds } from '../../src/core/retry-policy';
 import { firstWait, RequestStatus, stabilizeOnce } from '../../src/core/stabilizer';
-import { pastDeadline, readWriteContext } from '../../src/core/write-context';
 
 const fixedNow = () => 1_000_000;
 
@@ -24,10 +23,10 @@ test('retry-later delays stay within their documented bounds', () => {
 });
 
 test('an accepted write starts confirming with no polls and waits the first delay', () => {
-  const step = firstWait({ startedAt: 1_000_000, phase: 'submit' }, () => 0.999999);
+  const step = firstWait({ version: 1, startedAt: 1_000_000, phase: 'submit' }, () => 0.999999);
   expect(step).toEqual({
     kind: 'wait',
-    context: { startedAt: 1_000_000, phase: 'confirm', polls: 0 },
+    progress: { version: 1, startedAt: 1_000_000, phase: 'confirm', polls: 0 },
     delaySeconds: RETRY_POLICY.firstCallbackDelaySeconds,
   });
 });
@@ -39,7 +38,7 @@ test.each<[RequestStatus, string]>([
 ])('status %j → %s', async (status, kind) => {
   let checks = 0;
   const step = await stabilizeOnce(
-    { requestId: 'req-2', startedAt: 1_000_000, phase: 'confirm', polls: 3 },
+    { version: 1, requests: ['req-2'], startedAt: 1_000_000, phase: 'confirm', polls: 3 },
     async () => {
       checks += 1;
       return status;
@@ -49,44 +48,21 @@ test.each<[RequestStatus, string]>([
   expect(step.kind).toBe(kind);
   expect(checks).toBe(1);
   if (step.kind === 'wait')
-    expect(step.context).toEqual({ requestId: 'req-2', startedAt: 1_000_000, phase: 'confirm', polls: 4 });
+    expect(step.progress).toEqual({
+      version: 1,
+      requests: ['req-2'],
+      startedAt: 1_000_000,
+      phase: 'confirm',
+      polls: 4,
+    });
   if (step.kind === 'failed') expect(step.reason).toBe('no');
 });
 
 test('past the deadline an in-progress request times out', async () => {
   const step = await stabilizeOnce(
-    { requestId: 'req-3', startedAt: 0, phase: 'confirm', polls: 1 },
+    { version: 1, requests: ['req-3'], startedAt: 0, phase: 'confirm', polls: 1 },
     async () => ({ status: 'IN_PROGRESS' }),
     { now: () => 5000, deadlineMs: 5000 },
   );
   expect(step).toEqual({ kind: 'timed-out', elapsedMs: 5000 });
-});
-
-test('only a well-formed callback context is read back', () => {
-  const now = () => 42;
-  expect(readWriteContext(undefined, now)).toEqual({ startedAt: 42 });
-  expect(readWriteContext({ phase: 'submit', startedAt: 7, requestId: 'x' }, now)).toEqual({
-    startedAt: 7,
-    phase: 'submit',
-  });
-  expect(
-    readWriteContext({ phase: 'confirm', startedAt: 7, polls: 2, requestId: 'r', extra: 1 }, now),
-  ).toEqual({
-    startedAt: 7,
-    phase: 'confirm',
-    polls: 2,
-    requestId: 'r',
-  });
-  expect(readWriteContext({ phase: 'confirm', startedAt: 'x', polls: -1, requestId: 3 }, now)).toEqual({
-    startedAt: 42,
-    phase: 'confirm',
-    polls: 0,
-  });
-  expect(readWriteContext({ phase: 'other', startedAt: 7 }, now)).toEqual({ startedAt: 7 });
-});
-
-test('the deadline counts from the first invocation', () => {
-  const deadline = RETRY_POLICY.stabilizationDeadlineMs;
-  expect(pastDeadline({ startedAt: 0 }, () => deadline - 1)).toBe(false);
-  expect(pastDeadline({ startedAt: 0 }, () => deadline)).toBe(true);
 });

@@ -132,10 +132,10 @@ const ACCOUNT_ASSIGNMENT_PATHS: Record<Handler, Step[]> = {
   create: [
     { properties: MODEL, exists: false },
     { properties: MODEL, exists: true },
-    { properties: MODEL, context: { phase: 'submit', startedAt: Date.now() }, exists: false },
+    { properties: MODEL, context: { version: 1, phase: 'submit', startedAt: Date.now() }, exists: false },
     {
       properties: MODEL,
-      context: { requestId: REQUEST_ID, startedAt: Date.now(), phase: 'confirm', polls: 0 },
+      context: { version: 1, requests: [REQUEST_ID], startedAt: Date.now(), phase: 'confirm', polls: 0 },
       exists: true,
     },
   ],
@@ -149,18 +149,18 @@ const ACCOUNT_ASSIGNMENT_PATHS: Record<Handler, Step[]> = {
     { properties: MODEL, exists: false },
     {
       properties: MODEL,
-      context: { requestId: REQUEST_ID, startedAt: Date.now(), phase: 'confirm', polls: 0 },
+      context: { version: 1, requests: [REQUEST_ID], startedAt: Date.now(), phase: 'confirm', polls: 0 },
       exists: false,
     },
     // The deletion FAILED and the assignment is still listed: is its principal still in the identity store?
     {
       properties: MODEL,
-      context: { requestId: REQUEST_ID, startedAt: Date.now(), phase: 'confirm', polls: 0 },
+      context: { version: 1, requests: [REQUEST_ID], startedAt: Date.now(), phase: 'confirm', polls: 0 },
       exists: true,
     },
     {
       properties: USER_MODEL,
-      context: { requestId: REQUEST_ID, startedAt: Date.now(), phase: 'confirm', polls: 0 },
+      context: { version: 1, requests: [REQUEST_ID], startedAt: Date.now(), phase: 'confirm', polls: 0 },
       exists: true,
     },
   ],
@@ -214,7 +214,11 @@ const TYPES: TypeUnderTest[] = [
       create: [
         { properties: APPLICATION, exists: false },
         { properties: APPLICATION, exists: true },
-        { properties: APPLICATION, context: { phase: 'submit', startedAt: Date.now() }, exists: true },
+        {
+          properties: APPLICATION,
+          context: { version: 1, phase: 'submit', startedAt: Date.now() },
+          exists: true,
+        },
       ],
       read: [
         { properties: APPLICATION, exists: true },
@@ -229,18 +233,18 @@ const TYPES: TypeUnderTest[] = [
         { properties: APPLICATION, exists: false },
         {
           properties: APPLICATION,
-          context: { phase: 'confirm', startedAt: Date.now(), polls: 0 },
+          context: { version: 1, phase: 'confirm', startedAt: Date.now(), polls: 0 },
           exists: false,
         },
         // Still described after the delete: is its principal still in the identity store?
         {
           properties: APPLICATION,
-          context: { phase: 'confirm', startedAt: Date.now(), polls: 0 },
+          context: { version: 1, phase: 'confirm', startedAt: Date.now(), polls: 0 },
           exists: true,
         },
         {
           properties: { ...APPLICATION, PrincipalType: 'USER', PrincipalId: USER_MODEL.PrincipalId },
-          context: { phase: 'confirm', startedAt: Date.now(), polls: 0 },
+          context: { version: 1, phase: 'confirm', startedAt: Date.now(), polls: 0 },
           exists: true,
         },
       ],

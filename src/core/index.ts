@@ -1,0 +1,11 @@
+// What a resource type builds on: the handler skeleton and its hook types, and the helpers type hooks call.
+// Types import from here only; core's own files and its unit tests import each other directly.
+export { defineResourceType } from './resource-type';
+export type { Clients, ResourceTypeHandlers, ResourceTypeHooks, WriteSet } from './resource-type';
+export type { SubmittedWrite, WriteHooks } from './write-machine';
+export type { RequestStatus } from './stabilizer';
+export { isResourceAbsent } from './errors';
+export { instanceArnOfApplication } from './principals';
+export { isRecord } from './records';
+export { ABSENT, invalidPosition, LIST_PAGE, listCall, optionalSsoToken, PageBudget } from './list-pages';
+export type { Listing, ListFilterValues } from './list-pages';

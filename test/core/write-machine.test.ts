@@ -1,0 +1,250 @@
+// The write state machine on its own: fake hooks and a fake subject, no AWS client, no emulator.
+import { LoggerProxy } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
+import { ResourceModel } from '../../src/assignment/models';
+import { WriteProgress } from '../../src/core/callback-context';
+import { RequestStatus } from '../../src/core/stabilizer';
+import { runWrite, SubmittedWrite, WriteHooks, WriteKind, WriteSubject } from '../../src/core/write-machine';
+
+type Key = string;
+
+const STARTED = Date.now() - 1_000;
+const fresh: WriteProgress = { version: 1, startedAt: STARTED };
+
+/** A world of one resource: whether it exists, and every call the machine made. */
+function world(initiallyExists: boolean) {
+  const calls: string[] = [];
+  const state = { exists: initiallyExists, grants: initiallyExists };
+  const subject: WriteSubject<ResourceModel, Key> = {
+    typeName: 'Test::Fake::Thing',
+    key: 'thing-1',
+    modelFromKey: (key) => ResourceModel.deserialize({ PrincipalId: key }),
+    identifier: (key) => [key],
+    find: async (key) => {
+      calls.push('find');
+      return state.exists ? key : undefined;
+    },
+    grants: async () => {
+      calls.push('grants');
+      return state.grants;
+    },
+  };
+  return { calls, state, subject };
+}
+
+function asynchronous(
+  calls: string[],
+  submitted: SubmittedWrite,
+  statuses: Record<string, RequestStatus> = {},
+): WriteHooks<Key> {
+  return {
+    mode: 'asynchronous',
+    operation: 'CreateThing',
+    submit: async (key, previous) => {
+      calls.push(`submit ${key}${previous ? ` from ${previous}` : ''}`);
+      return submitted;
+    },
+    status: async (_key, requestId) => {
+      calls.push(`status ${requestId}`);
+      const status = statuses[requestId];
+      if (!status) throw new Error(`no status for ${requestId}`);
+      return status;
+    },
+  };
+}
+
+const logger = { log: () => undefined } as unknown as LoggerProxy;
+
+async function run(
+  kind: WriteKind,
+  hooks: WriteHooks<Key>,
+  subject: WriteSubject<ResourceModel, Key>,
+  progress: WriteProgress,
+) {
+  const reported: WriteProgress[] = [];
+  const event = await runWrite(
+    { kind, hooks, subject, logger, onProgress: (p) => reported.push(p) },
+    progress,
+  );
+  return { event, reported };
+}
+
+describe('CREATE', () => {
+  test('first invocation: pre-check, then the write-ahead marker with no write', async () => {
+    const { calls, subject } = world(false);
+    const { event } = await run(
+      'create',
+      asynchronous(calls, { requests: [], status: { status: 'SUCCEEDED' } }),
+      subject,
+      fresh,
+    );
+    expect(event.status).toBe('IN_PROGRESS');
+    expect(event.callbackContext).toEqual({ version: 1, startedAt: STARTED, phase: 'submit' });
+    expect(event.callbackDelaySeconds).toBe(0);
+    expect(calls).toEqual(['find']);
+  });
+
+  test('an existing resource is AlreadyExists, with nothing written', async () => {
+    const { calls, subject } = world(true);
+    const { event } = await run(
+      'create',
+      asynchronous(calls, { requests: [], status: { status: 'SUCCEEDED' } }),
+      subject,
+      fresh,
+    );
+    expect(event).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
+    expect(event.message).toContain("'Test::Fake::Thing' with identifier 'thing-1' already exists");
+    expect(calls).toEqual(['find']);
+  });
+
+  test('the marker submits without a pre-check, and reports its requests before answering', async () => {
+    const { calls, subject } = world(false);
+    const hooks = asynchronous(calls, { requests: ['r-1'], status: { status: 'IN_PROGRESS' } });
+    const { event, reported } = await run('create', hooks, subject, { ...fresh, phase: 'submit' });
+    expect(calls).toEqual(['submit thing-1']);
+    expect(reported).toEqual([{ ...fresh, phase: 'confirm', polls: 0, requests: ['r-1'] }]);
+    expect(event.callbackContext).toEqual({ ...fresh, phase: 'confirm', polls: 0, requests: ['r-1'] });
+    expect(event.message).toBe('CreateThing request r-1 is in progress (check 1)');
+  });
+
+  test('a batch in flight: any FAILED request fails the write with every reason', async () => {
+    const { calls, subject } = world(false);
+    const hooks = asynchronous(
+      calls,
+      { requests: [], status: { status: 'IN_PROGRESS' } },
+      {
+        'r-1': { status: 'SUCCEEDED' },
+        'r-2': { status: 'FAILED', reason: 'Access denied to role' },
+        'r-3': { status: 'IN_PROGRESS' },
+      },
+    );
+    const progress: WriteProgress = { ...fresh, phase: 'confirm', polls: 1, requests: ['r-1', 'r-2', 'r-3'] };
+    const { event } = await run('create', hooks, subject, progress);
+    expect(event).toMatchObject({ status: 'FAILED', errorCode: 'AccessDenied' });
+    expect(event.message).toBe('CreateThing request r-1, r-2, r-3 failed: Access denied to role');
+    expect(calls).toEqual(['status r-1', 'status r-2', 'status r-3']);
+  });
+
+  test('a batch in flight: waits while any request runs, keeping every request', async () => {
+    const { calls, subject } = world(false);
+    const hooks = asynchronous(
+      calls,
+      { requests: [], status: { status: 'IN_PROGRESS' } },
+      {
+        'r-1': { status: 'SUCCEEDED' },
+        'r-2': { status: 'IN_PROGRESS' },
+      },
+    );
+    const progress: WriteProgress = { ...fresh, phase: 'confirm', polls: 1, requests: ['r-1', 'r-2'] };
+    const { event } = await run('create', hooks, subject, progress);
+    expect(event.status).toBe('IN_PROGRESS');
+    expect(event.callbackContext).toEqual({ ...progress, polls: 2 });
+  });
+
+  test('succeeded but not there: written once more, then waited out', async () => {
+    const { calls, subject } = world(false);
+    const hooks = asynchronous(
+      calls,
+      { requests: [], status: { status: 'IN_PROGRESS' } },
+      { 'r-1': { status: 'SUCCEEDED' } },
+    );
+    const confirming: WriteProgress = { ...fresh, phase: 'confirm', polls: 0, requests: ['r-1'] };
+    const first = await run('create', hooks, subject, confirming);
+    expect(first.event.callbackContext).toEqual({ ...fresh, phase: 'submit', resubmitted: true });
+    const again = await run('create', hooks, subject, { ...confirming, resubmitted: true });
+    expect(again.event.status).toBe('IN_PROGRESS');
+    expect(again.event.callbackContext).toEqual({ ...confirming, polls: 1, resubmitted: true });
+  });
+
+  test('a synchronous write is confirmed by the read-back it already made', async () => {
+    const { calls, state, subject } = world(false);
+    const hooks: WriteHooks<Key> = {
+      mode: 'synchronous',
+      operation: 'CreateThing',
+      readOperation: 'DescribeThing',
+      resubmitAfterChecks: 3,
+      submit: async () => {
+        calls.push('submit');
+        state.exists = true;
+      },
+    };
+    const { event } = await run('create', hooks, subject, { ...fresh, phase: 'submit' });
+    expect(event.status).toBe('SUCCESS');
+    expect(event.resourceModel).toEqual(ResourceModel.deserialize({ PrincipalId: 'thing-1' }));
+    expect(calls).toEqual(['submit', 'find']);
+  });
+});
+
+describe('UPDATE', () => {
+  test('a missing resource is NotFound, with nothing written', async () => {
+    const { calls, subject } = world(false);
+    const { event } = await run(
+      'update',
+      asynchronous(calls, { requests: ['r-1'], status: { status: 'SUCCEEDED' } }),
+      subject,
+      fresh,
+    );
+    expect(event).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+    expect(calls).toEqual(['find']);
+  });
+
+  test('writes at once with the previous state, and answers with the resource read back', async () => {
+    const { calls, subject } = world(true);
+    const hooks = asynchronous(calls, { requests: ['r-1'], status: { status: 'SUCCEEDED' } });
+    const { event } = await run('update', hooks, { ...subject, previous: 'thing-0' }, fresh);
+    expect(event.status).toBe('SUCCESS');
+    expect(event.resourceModel).toEqual(ResourceModel.deserialize({ PrincipalId: 'thing-1' }));
+    expect(calls).toEqual(['find', 'submit thing-1 from thing-0', 'find']);
+  });
+});
+
+describe('DELETE', () => {
+  test('a missing resource is NotFound', async () => {
+    const { calls, subject } = world(false);
+    const { event } = await run(
+      'delete',
+      asynchronous(calls, { requests: ['r-1'], status: { status: 'SUCCEEDED' } }),
+      subject,
+      fresh,
+    );
+    expect(event).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+  });
+
+  test('succeeded: SUCCESS without a model', async () => {
+    const { calls, subject } = world(true);
+    const { event } = await run(
+      'delete',
+      asynchronous(calls, { requests: ['r-1'], status: { status: 'SUCCEEDED' } }),
+      subject,
+      fresh,
+    );
+    expect(event.status).toBe('SUCCESS');
+    expect(event.resourceModel).toBeUndefined();
+    expect(calls).toEqual(['find', 'submit thing-1']);
+  });
+
+  test('refused, but the resource no longer grants access: SUCCESS; still granting: FAILED', async () => {
+    const { calls, state, subject } = world(true);
+    const hooks = asynchronous(calls, {
+      requests: ['r-1'],
+      status: { status: 'FAILED', reason: 'assignee was not found' },
+    });
+    state.grants = false;
+    expect((await run('delete', hooks, subject, fresh)).event.status).toBe('SUCCESS');
+    state.grants = true;
+    const refused = (await run('delete', hooks, subject, fresh)).event;
+    expect(refused).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
+  });
+
+  test('past the deadline a running request fails NotStabilized', async () => {
+    const { calls, subject } = world(true);
+    const hooks = asynchronous(
+      calls,
+      { requests: [], status: { status: 'IN_PROGRESS' } },
+      { 'r-1': { status: 'IN_PROGRESS' } },
+    );
+    const late: WriteProgress = { version: 1, startedAt: 0, phase: 'confirm', polls: 9, requests: ['r-1'] };
+    const { event } = await run('delete', hooks, subject, late);
+    expect(event).toMatchObject({ status: 'FAILED', errorCode: 'NotStabilized' });
+    expect(event.message).toMatch(/^CreateThing request r-1 did not finish within \d+ s$/);
+  });
+});
