@@ -24,21 +24,19 @@ export class ResourceModel extends BaseModel {
 
   /** The ARN of the IAM Identity Center application, for example arn:aws:sso::123456789012:application/ssoins-1234567890abcdef/apl-1234567890abcdef. */
   @Expose({ name: 'ApplicationArn' })
-  @Transform(({ value, obj }) => transformValue(String, 'applicationArn', value, obj, [String]), {
+  @Transform(({ value, obj }) => transformValue(String, 'applicationArn', value, obj, []), {
     toClassOnly: true,
   })
   applicationArn?: Optional<string>;
 
   /** The identifier of the user or group in the instance's identity store: a GUID, optionally prefixed by a 10-character hexadecimal identity store prefix and a dash. */
   @Expose({ name: 'PrincipalId' })
-  @Transform(({ value, obj }) => transformValue(String, 'principalId', value, obj, [String]), {
-    toClassOnly: true,
-  })
+  @Transform(({ value, obj }) => transformValue(String, 'principalId', value, obj, []), { toClassOnly: true })
   principalId?: Optional<string>;
 
   /** Whether PrincipalId names a USER or a GROUP. */
   @Expose({ name: 'PrincipalType' })
-  @Transform(({ value, obj }) => transformValue(String, 'principalType', value, obj, [String]), {
+  @Transform(({ value, obj }) => transformValue(String, 'principalType', value, obj, []), {
     toClassOnly: true,
   })
   principalType?: Optional<string>;

@@ -2,59 +2,42 @@
 // Ajv standalone code: type checking and linting do not apply to it.
 /* eslint-disable */
 // @ts-nocheck
-export const validateModel = validate10;
-const schema11 = {
-  $id: 'model',
+export const validateModel = validate21;
+const schema6 = {
+  $id: '/model',
   type: 'object',
   properties: {
-    ApplicationArn: {
-      description:
-        'The ARN of the IAM Identity Center application, for example arn:aws:sso::123456789012:application/ssoins-1234567890abcdef/apl-1234567890abcdef.',
-      type: 'string',
-      minLength: 10,
-      maxLength: 1224,
-      pattern:
-        '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$',
-    },
-    PrincipalId: {
-      description:
-        "The identifier of the user or group in the instance's identity store: a GUID, optionally prefixed by a 10-character hexadecimal identity store prefix and a dash.",
-      type: 'string',
-      minLength: 1,
-      maxLength: 47,
-      pattern:
-        '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-    },
-    PrincipalType: {
-      description: 'Whether PrincipalId names a USER or a GROUP.',
-      type: 'string',
-      enum: ['USER', 'GROUP'],
-    },
+    ApplicationArn: { $ref: '/properties/ApplicationArn' },
+    PrincipalId: { $ref: '/properties/PrincipalId' },
+    PrincipalType: { $ref: '/properties/PrincipalType' },
   },
-  definitions: {},
   required: ['ApplicationArn', 'PrincipalId', 'PrincipalType'],
   additionalProperties: false,
+};
+const schema7 = {
+  type: 'string',
+  minLength: 10,
+  maxLength: 1224,
+  pattern:
+    '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$',
+  $id: '/properties/ApplicationArn',
 };
 const func2 = require('ajv/dist/runtime/ucs2length').default;
 const pattern0 = new RegExp(
   '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$',
   'u',
 );
-const pattern1 = new RegExp(
-  '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-  'u',
-);
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="model" */ let vErrors = null;
+function validate22(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/properties/ApplicationArn" */ let vErrors = null;
   let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.ApplicationArn === undefined) {
+  if (typeof data === 'string') {
+    if (func2(data) > 1224) {
       const err0 = {
         instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'ApplicationArn' },
-        message: "must have required property '" + 'ApplicationArn' + "'",
+        schemaPath: '#/maxLength',
+        keyword: 'maxLength',
+        params: { limit: 1224 },
+        message: 'must NOT have more than 1224 characters',
       };
       if (vErrors === null) {
         vErrors = [err0];
@@ -63,13 +46,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.PrincipalId === undefined) {
+    if (func2(data) < 10) {
       const err1 = {
         instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'PrincipalId' },
-        message: "must have required property '" + 'PrincipalId' + "'",
+        schemaPath: '#/minLength',
+        keyword: 'minLength',
+        params: { limit: 10 },
+        message: 'must NOT have fewer than 10 characters',
       };
       if (vErrors === null) {
         vErrors = [err1];
@@ -78,13 +61,19 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.PrincipalType === undefined) {
+    if (!pattern0.test(data)) {
       const err2 = {
         instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'PrincipalType' },
-        message: "must have required property '" + 'PrincipalType' + "'",
+        schemaPath: '#/pattern',
+        keyword: 'pattern',
+        params: {
+          pattern:
+            '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$',
+        },
+        message:
+          'must match pattern "' +
+          '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$' +
+          '"',
       };
       if (vErrors === null) {
         vErrors = [err2];
@@ -93,258 +82,46 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    for (const key0 in data) {
-      if (!(key0 === 'ApplicationArn' || key0 === 'PrincipalId' || key0 === 'PrincipalType')) {
-        const err3 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.ApplicationArn !== undefined) {
-      let data0 = data.ApplicationArn;
-      if (typeof data0 === 'string') {
-        if (func2(data0) > 1224) {
-          const err4 = {
-            instancePath: instancePath + '/ApplicationArn',
-            schemaPath: '#/properties/ApplicationArn/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 1224 },
-            message: 'must NOT have more than 1224 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-        if (func2(data0) < 10) {
-          const err5 = {
-            instancePath: instancePath + '/ApplicationArn',
-            schemaPath: '#/properties/ApplicationArn/minLength',
-            keyword: 'minLength',
-            params: { limit: 10 },
-            message: 'must NOT have fewer than 10 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-        if (!pattern0.test(data0)) {
-          const err6 = {
-            instancePath: instancePath + '/ApplicationArn',
-            schemaPath: '#/properties/ApplicationArn/pattern',
-            keyword: 'pattern',
-            params: {
-              pattern:
-                '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$',
-            },
-            message:
-              'must match pattern "' +
-              '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      } else {
-        const err7 = {
-          instancePath: instancePath + '/ApplicationArn',
-          schemaPath: '#/properties/ApplicationArn/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.PrincipalId !== undefined) {
-      let data1 = data.PrincipalId;
-      if (typeof data1 === 'string') {
-        if (func2(data1) > 47) {
-          const err8 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 47 },
-            message: 'must NOT have more than 47 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-        if (func2(data1) < 1) {
-          const err9 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-        if (!pattern1.test(data1)) {
-          const err10 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/pattern',
-            keyword: 'pattern',
-            params: {
-              pattern:
-                '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-            },
-            message:
-              'must match pattern "' +
-              '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      } else {
-        const err11 = {
-          instancePath: instancePath + '/PrincipalId',
-          schemaPath: '#/properties/PrincipalId/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.PrincipalType !== undefined) {
-      let data2 = data.PrincipalType;
-      if (typeof data2 !== 'string') {
-        const err12 = {
-          instancePath: instancePath + '/PrincipalType',
-          schemaPath: '#/properties/PrincipalType/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      if (!(data2 === 'USER' || data2 === 'GROUP')) {
-        const err13 = {
-          instancePath: instancePath + '/PrincipalType',
-          schemaPath: '#/properties/PrincipalType/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema11.properties.PrincipalType.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
   } else {
-    const err14 = {
+    const err3 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
+      params: { type: 'string' },
+      message: 'must be string',
     };
     if (vErrors === null) {
-      vErrors = [err14];
+      vErrors = [err3];
     } else {
-      vErrors.push(err14);
+      vErrors.push(err3);
     }
     errors++;
   }
-  validate10.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-export const validateList = validate11;
-const schema12 = {
-  $id: 'list',
-  type: 'object',
-  properties: {
-    ApplicationArn: {
-      description:
-        'The ARN of the IAM Identity Center application, for example arn:aws:sso::123456789012:application/ssoins-1234567890abcdef/apl-1234567890abcdef.',
-      type: 'string',
-      minLength: 10,
-      maxLength: 1224,
-      pattern:
-        '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$',
-    },
-    PrincipalId: {
-      description:
-        "The identifier of the user or group in the instance's identity store: a GUID, optionally prefixed by a 10-character hexadecimal identity store prefix and a dash.",
-      type: 'string',
-      minLength: 1,
-      maxLength: 47,
-      pattern:
-        '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-    },
-    PrincipalType: {
-      description: 'Whether PrincipalId names a USER or a GROUP.',
-      type: 'string',
-      enum: ['USER', 'GROUP'],
-    },
-  },
-  definitions: {},
-  required: ['ApplicationArn'],
-  additionalProperties: false,
+const schema8 = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 47,
+  pattern: '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
+  $id: '/properties/PrincipalId',
 };
-function validate11(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="list" */ let vErrors = null;
+const pattern1 = new RegExp(
+  '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
+  'u',
+);
+function validate24(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/properties/PrincipalId" */ let vErrors = null;
   let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.ApplicationArn === undefined) {
+  if (typeof data === 'string') {
+    if (func2(data) > 47) {
       const err0 = {
         instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'ApplicationArn' },
-        message: "must have required property '" + 'ApplicationArn' + "'",
+        schemaPath: '#/maxLength',
+        keyword: 'maxLength',
+        params: { limit: 47 },
+        message: 'must NOT have more than 47 characters',
       };
       if (vErrors === null) {
         vErrors = [err0];
@@ -352,6 +129,118 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+    }
+    if (func2(data) < 1) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/minLength',
+        keyword: 'minLength',
+        params: { limit: 1 },
+        message: 'must NOT have fewer than 1 characters',
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (!pattern1.test(data)) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/pattern',
+        keyword: 'pattern',
+        params: {
+          pattern:
+            '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
+        },
+        message:
+          'must match pattern "' +
+          '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$' +
+          '"',
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+  } else {
+    const err3 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'string' },
+      message: 'must be string',
+    };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate24.errors = vErrors;
+  return errors === 0;
+}
+const schema9 = { type: 'string', enum: ['USER', 'GROUP'], $id: '/properties/PrincipalType' };
+function validate26(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/properties/PrincipalType" */ let vErrors = null;
+  let errors = 0;
+  if (typeof data !== 'string') {
+    const err0 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'string' },
+      message: 'must be string',
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (!(data === 'USER' || data === 'GROUP')) {
+    const err1 = {
+      instancePath,
+      schemaPath: '#/enum',
+      keyword: 'enum',
+      params: { allowedValues: schema9.enum },
+      message: 'must be equal to one of the allowed values',
+    };
+    if (vErrors === null) {
+      vErrors = [err1];
+    } else {
+      vErrors.push(err1);
+    }
+    errors++;
+  }
+  validate26.errors = vErrors;
+  return errors === 0;
+}
+function validate21(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/model" */ let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    for (const prop0 of schema6.required) {
+      if (data[prop0] === undefined) {
+        const err0 = {
+          instancePath,
+          schemaPath: '#/required',
+          keyword: 'required',
+          params: { missingProperty: prop0 },
+          message: "must have required property '" + prop0 + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
     }
     for (const key0 in data) {
       if (!(key0 === 'ApplicationArn' || key0 === 'PrincipalId' || key0 === 'PrincipalType')) {
@@ -371,180 +260,46 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
       }
     }
     if (data.ApplicationArn !== undefined) {
-      let data0 = data.ApplicationArn;
-      if (typeof data0 === 'string') {
-        if (func2(data0) > 1224) {
-          const err2 = {
-            instancePath: instancePath + '/ApplicationArn',
-            schemaPath: '#/properties/ApplicationArn/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 1224 },
-            message: 'must NOT have more than 1224 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        if (func2(data0) < 10) {
-          const err3 = {
-            instancePath: instancePath + '/ApplicationArn',
-            schemaPath: '#/properties/ApplicationArn/minLength',
-            keyword: 'minLength',
-            params: { limit: 10 },
-            message: 'must NOT have fewer than 10 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-        if (!pattern0.test(data0)) {
-          const err4 = {
-            instancePath: instancePath + '/ApplicationArn',
-            schemaPath: '#/properties/ApplicationArn/pattern',
-            keyword: 'pattern',
-            params: {
-              pattern:
-                '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$',
-            },
-            message:
-              'must match pattern "' +
-              '^arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      } else {
-        const err5 = {
+      if (
+        !validate22(data.ApplicationArn, {
           instancePath: instancePath + '/ApplicationArn',
-          schemaPath: '#/properties/ApplicationArn/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
+          parentData: data,
+          parentDataProperty: 'ApplicationArn',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+        errors = vErrors.length;
       }
     }
     if (data.PrincipalId !== undefined) {
-      let data1 = data.PrincipalId;
-      if (typeof data1 === 'string') {
-        if (func2(data1) > 47) {
-          const err6 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 47 },
-            message: 'must NOT have more than 47 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-        if (func2(data1) < 1) {
-          const err7 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-        if (!pattern1.test(data1)) {
-          const err8 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/pattern',
-            keyword: 'pattern',
-            params: {
-              pattern:
-                '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-            },
-            message:
-              'must match pattern "' +
-              '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      } else {
-        const err9 = {
+      if (
+        !validate24(data.PrincipalId, {
           instancePath: instancePath + '/PrincipalId',
-          schemaPath: '#/properties/PrincipalId/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
+          parentData: data,
+          parentDataProperty: 'PrincipalId',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        errors = vErrors.length;
       }
     }
     if (data.PrincipalType !== undefined) {
-      let data2 = data.PrincipalType;
-      if (typeof data2 !== 'string') {
-        const err10 = {
+      if (
+        !validate26(data.PrincipalType, {
           instancePath: instancePath + '/PrincipalType',
-          schemaPath: '#/properties/PrincipalType/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-      if (!(data2 === 'USER' || data2 === 'GROUP')) {
-        const err11 = {
-          instancePath: instancePath + '/PrincipalType',
-          schemaPath: '#/properties/PrincipalType/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema12.properties.PrincipalType.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
+          parentData: data,
+          parentDataProperty: 'PrincipalType',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+        errors = vErrors.length;
       }
     }
   } else {
-    const err12 = {
+    const err2 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -552,12 +307,119 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err12];
+      vErrors = [err2];
     } else {
-      vErrors.push(err12);
+      vErrors.push(err2);
     }
     errors++;
   }
-  validate11.errors = vErrors;
+  validate21.errors = vErrors;
+  return errors === 0;
+}
+export const validateList = validate28;
+const schema10 = {
+  $id: '/list',
+  type: 'object',
+  properties: {
+    ApplicationArn: { $ref: '/properties/ApplicationArn' },
+    PrincipalId: { $ref: '/properties/PrincipalId' },
+    PrincipalType: { $ref: '/properties/PrincipalType' },
+  },
+  required: ['ApplicationArn'],
+  additionalProperties: false,
+};
+function validate28(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/list" */ let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    for (const prop0 of schema10.required) {
+      if (data[prop0] === undefined) {
+        const err0 = {
+          instancePath,
+          schemaPath: '#/required',
+          keyword: 'required',
+          params: { missingProperty: prop0 },
+          message: "must have required property '" + prop0 + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    for (const key0 in data) {
+      if (!(key0 === 'ApplicationArn' || key0 === 'PrincipalId' || key0 === 'PrincipalType')) {
+        const err1 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.ApplicationArn !== undefined) {
+      if (
+        !validate22(data.ApplicationArn, {
+          instancePath: instancePath + '/ApplicationArn',
+          parentData: data,
+          parentDataProperty: 'ApplicationArn',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.PrincipalId !== undefined) {
+      if (
+        !validate24(data.PrincipalId, {
+          instancePath: instancePath + '/PrincipalId',
+          parentData: data,
+          parentDataProperty: 'PrincipalId',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.PrincipalType !== undefined) {
+      if (
+        !validate26(data.PrincipalType, {
+          instancePath: instancePath + '/PrincipalType',
+          parentData: data,
+          parentDataProperty: 'PrincipalType',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err2 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+    };
+    if (vErrors === null) {
+      vErrors = [err2];
+    } else {
+      vErrors.push(err2);
+    }
+    errors++;
+  }
+  validate28.errors = vErrors;
   return errors === 0;
 }

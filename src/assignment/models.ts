@@ -33,44 +33,36 @@ export class ResourceModel extends BaseModel {
 
   /** The ARN of the IAM Identity Center instance that owns the permission set, for example arn:aws:sso:::instance/ssoins-1234567890abcdef. */
   @Expose({ name: 'InstanceArn' })
-  @Transform(({ value, obj }) => transformValue(String, 'instanceArn', value, obj, [String]), {
-    toClassOnly: true,
-  })
+  @Transform(({ value, obj }) => transformValue(String, 'instanceArn', value, obj, []), { toClassOnly: true })
   instanceArn?: Optional<string>;
 
   /** The ARN of the permission set that the principal is granted in the target account, for example arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef. */
   @Expose({ name: 'PermissionSetArn' })
-  @Transform(({ value, obj }) => transformValue(String, 'permissionSetArn', value, obj, [String]), {
+  @Transform(({ value, obj }) => transformValue(String, 'permissionSetArn', value, obj, []), {
     toClassOnly: true,
   })
   permissionSetArn?: Optional<string>;
 
   /** The identifier of the user or group in the instance's identity store: a GUID, optionally prefixed by a 10-character hexadecimal identity store prefix and a dash. */
   @Expose({ name: 'PrincipalId' })
-  @Transform(({ value, obj }) => transformValue(String, 'principalId', value, obj, [String]), {
-    toClassOnly: true,
-  })
+  @Transform(({ value, obj }) => transformValue(String, 'principalId', value, obj, []), { toClassOnly: true })
   principalId?: Optional<string>;
 
   /** Whether PrincipalId names a USER or a GROUP. */
   @Expose({ name: 'PrincipalType' })
-  @Transform(({ value, obj }) => transformValue(String, 'principalType', value, obj, [String]), {
+  @Transform(({ value, obj }) => transformValue(String, 'principalType', value, obj, []), {
     toClassOnly: true,
   })
   principalType?: Optional<string>;
 
   /** The 12-digit ID of the AWS account the principal gets access to. */
   @Expose({ name: 'TargetId' })
-  @Transform(({ value, obj }) => transformValue(String, 'targetId', value, obj, [String]), {
-    toClassOnly: true,
-  })
+  @Transform(({ value, obj }) => transformValue(String, 'targetId', value, obj, []), { toClassOnly: true })
   targetId?: Optional<string>;
 
   /** The kind of target. AWS_ACCOUNT is the only value the SSO Admin API accepts. */
   @Expose({ name: 'TargetType' })
-  @Transform(({ value, obj }) => transformValue(String, 'targetType', value, obj, [String]), {
-    toClassOnly: true,
-  })
+  @Transform(({ value, obj }) => transformValue(String, 'targetType', value, obj, []), { toClassOnly: true })
   targetType?: Optional<string>;
 
   @Exclude()

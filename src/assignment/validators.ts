@@ -2,81 +2,41 @@
 // Ajv standalone code: type checking and linting do not apply to it.
 /* eslint-disable */
 // @ts-nocheck
-export const validateModel = validate10;
-const schema11 = {
-  $id: 'model',
+export const validateModel = validate21;
+const schema6 = {
+  $id: '/model',
   type: 'object',
   properties: {
-    InstanceArn: {
-      description:
-        'The ARN of the IAM Identity Center instance that owns the permission set, for example arn:aws:sso:::instance/ssoins-1234567890abcdef.',
-      type: 'string',
-      minLength: 10,
-      maxLength: 1224,
-      pattern: '^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$',
-    },
-    PermissionSetArn: {
-      description:
-        'The ARN of the permission set that the principal is granted in the target account, for example arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef.',
-      type: 'string',
-      minLength: 10,
-      maxLength: 1224,
-      pattern:
-        '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$',
-    },
-    PrincipalId: {
-      description:
-        "The identifier of the user or group in the instance's identity store: a GUID, optionally prefixed by a 10-character hexadecimal identity store prefix and a dash.",
-      type: 'string',
-      minLength: 1,
-      maxLength: 47,
-      pattern:
-        '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-    },
-    PrincipalType: {
-      description: 'Whether PrincipalId names a USER or a GROUP.',
-      type: 'string',
-      enum: ['USER', 'GROUP'],
-    },
-    TargetId: {
-      description: 'The 12-digit ID of the AWS account the principal gets access to.',
-      type: 'string',
-      minLength: 12,
-      maxLength: 12,
-      pattern: '^\\d{12}$',
-    },
-    TargetType: {
-      description: 'The kind of target. AWS_ACCOUNT is the only value the SSO Admin API accepts.',
-      type: 'string',
-      enum: ['AWS_ACCOUNT'],
-    },
+    InstanceArn: { $ref: '/properties/InstanceArn' },
+    PermissionSetArn: { $ref: '/properties/PermissionSetArn' },
+    PrincipalId: { $ref: '/properties/PrincipalId' },
+    PrincipalType: { $ref: '/properties/PrincipalType' },
+    TargetId: { $ref: '/properties/TargetId' },
+    TargetType: { $ref: '/properties/TargetType' },
   },
-  definitions: {},
   required: ['InstanceArn', 'PermissionSetArn', 'PrincipalId', 'PrincipalType', 'TargetId', 'TargetType'],
   additionalProperties: false,
 };
+const schema7 = {
+  type: 'string',
+  minLength: 10,
+  maxLength: 1224,
+  pattern: '^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$',
+  $id: '/properties/InstanceArn',
+};
 const func2 = require('ajv/dist/runtime/ucs2length').default;
 const pattern0 = new RegExp('^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$', 'u');
-const pattern1 = new RegExp(
-  '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$',
-  'u',
-);
-const pattern2 = new RegExp(
-  '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-  'u',
-);
-const pattern3 = new RegExp('^\\d{12}$', 'u');
-function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="model" */ let vErrors = null;
+function validate22(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/properties/InstanceArn" */ let vErrors = null;
   let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.InstanceArn === undefined) {
+  if (typeof data === 'string') {
+    if (func2(data) > 1224) {
       const err0 = {
         instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'InstanceArn' },
-        message: "must have required property '" + 'InstanceArn' + "'",
+        schemaPath: '#/maxLength',
+        keyword: 'maxLength',
+        params: { limit: 1224 },
+        message: 'must NOT have more than 1224 characters',
       };
       if (vErrors === null) {
         vErrors = [err0];
@@ -85,13 +45,13 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.PermissionSetArn === undefined) {
+    if (func2(data) < 10) {
       const err1 = {
         instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'PermissionSetArn' },
-        message: "must have required property '" + 'PermissionSetArn' + "'",
+        schemaPath: '#/minLength',
+        keyword: 'minLength',
+        params: { limit: 10 },
+        message: 'must NOT have fewer than 10 characters',
       };
       if (vErrors === null) {
         vErrors = [err1];
@@ -100,13 +60,16 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.PrincipalId === undefined) {
+    if (!pattern0.test(data)) {
       const err2 = {
         instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'PrincipalId' },
-        message: "must have required property '" + 'PrincipalId' + "'",
+        schemaPath: '#/pattern',
+        keyword: 'pattern',
+        params: { pattern: '^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$' },
+        message:
+          'must match pattern "' +
+          '^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$' +
+          '"',
       };
       if (vErrors === null) {
         vErrors = [err2];
@@ -115,494 +78,47 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.PrincipalType === undefined) {
-      const err3 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'PrincipalType' },
-        message: "must have required property '" + 'PrincipalType' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.TargetId === undefined) {
-      const err4 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'TargetId' },
-        message: "must have required property '" + 'TargetId' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.TargetType === undefined) {
-      const err5 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'TargetType' },
-        message: "must have required property '" + 'TargetType' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    for (const key0 in data) {
-      if (!(
-        key0 === 'InstanceArn' ||
-        key0 === 'PermissionSetArn' ||
-        key0 === 'PrincipalId' ||
-        key0 === 'PrincipalType' ||
-        key0 === 'TargetId' ||
-        key0 === 'TargetType'
-      )) {
-        const err6 = {
-          instancePath,
-          schemaPath: '#/additionalProperties',
-          keyword: 'additionalProperties',
-          params: { additionalProperty: key0 },
-          message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.InstanceArn !== undefined) {
-      let data0 = data.InstanceArn;
-      if (typeof data0 === 'string') {
-        if (func2(data0) > 1224) {
-          const err7 = {
-            instancePath: instancePath + '/InstanceArn',
-            schemaPath: '#/properties/InstanceArn/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 1224 },
-            message: 'must NOT have more than 1224 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-        if (func2(data0) < 10) {
-          const err8 = {
-            instancePath: instancePath + '/InstanceArn',
-            schemaPath: '#/properties/InstanceArn/minLength',
-            keyword: 'minLength',
-            params: { limit: 10 },
-            message: 'must NOT have fewer than 10 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-        if (!pattern0.test(data0)) {
-          const err9 = {
-            instancePath: instancePath + '/InstanceArn',
-            schemaPath: '#/properties/InstanceArn/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$' },
-            message:
-              'must match pattern "' +
-              '^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-      } else {
-        const err10 = {
-          instancePath: instancePath + '/InstanceArn',
-          schemaPath: '#/properties/InstanceArn/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.PermissionSetArn !== undefined) {
-      let data1 = data.PermissionSetArn;
-      if (typeof data1 === 'string') {
-        if (func2(data1) > 1224) {
-          const err11 = {
-            instancePath: instancePath + '/PermissionSetArn',
-            schemaPath: '#/properties/PermissionSetArn/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 1224 },
-            message: 'must NOT have more than 1224 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        if (func2(data1) < 10) {
-          const err12 = {
-            instancePath: instancePath + '/PermissionSetArn',
-            schemaPath: '#/properties/PermissionSetArn/minLength',
-            keyword: 'minLength',
-            params: { limit: 10 },
-            message: 'must NOT have fewer than 10 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-        if (!pattern1.test(data1)) {
-          const err13 = {
-            instancePath: instancePath + '/PermissionSetArn',
-            schemaPath: '#/properties/PermissionSetArn/pattern',
-            keyword: 'pattern',
-            params: {
-              pattern:
-                '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$',
-            },
-            message:
-              'must match pattern "' +
-              '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      } else {
-        const err14 = {
-          instancePath: instancePath + '/PermissionSetArn',
-          schemaPath: '#/properties/PermissionSetArn/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.PrincipalId !== undefined) {
-      let data2 = data.PrincipalId;
-      if (typeof data2 === 'string') {
-        if (func2(data2) > 47) {
-          const err15 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 47 },
-            message: 'must NOT have more than 47 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-        if (func2(data2) < 1) {
-          const err16 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-        if (!pattern2.test(data2)) {
-          const err17 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/pattern',
-            keyword: 'pattern',
-            params: {
-              pattern:
-                '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-            },
-            message:
-              'must match pattern "' +
-              '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
-          errors++;
-        }
-      } else {
-        const err18 = {
-          instancePath: instancePath + '/PrincipalId',
-          schemaPath: '#/properties/PrincipalId/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.PrincipalType !== undefined) {
-      let data3 = data.PrincipalType;
-      if (typeof data3 !== 'string') {
-        const err19 = {
-          instancePath: instancePath + '/PrincipalType',
-          schemaPath: '#/properties/PrincipalType/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-      if (!(data3 === 'USER' || data3 === 'GROUP')) {
-        const err20 = {
-          instancePath: instancePath + '/PrincipalType',
-          schemaPath: '#/properties/PrincipalType/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema11.properties.PrincipalType.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.TargetId !== undefined) {
-      let data4 = data.TargetId;
-      if (typeof data4 === 'string') {
-        if (func2(data4) > 12) {
-          const err21 = {
-            instancePath: instancePath + '/TargetId',
-            schemaPath: '#/properties/TargetId/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 12 },
-            message: 'must NOT have more than 12 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-        if (func2(data4) < 12) {
-          const err22 = {
-            instancePath: instancePath + '/TargetId',
-            schemaPath: '#/properties/TargetId/minLength',
-            keyword: 'minLength',
-            params: { limit: 12 },
-            message: 'must NOT have fewer than 12 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        }
-        if (!pattern3.test(data4)) {
-          const err23 = {
-            instancePath: instancePath + '/TargetId',
-            schemaPath: '#/properties/TargetId/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^\\d{12}$' },
-            message: 'must match pattern "' + '^\\d{12}$' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-      } else {
-        const err24 = {
-          instancePath: instancePath + '/TargetId',
-          schemaPath: '#/properties/TargetId/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      }
-    }
-    if (data.TargetType !== undefined) {
-      let data5 = data.TargetType;
-      if (typeof data5 !== 'string') {
-        const err25 = {
-          instancePath: instancePath + '/TargetType',
-          schemaPath: '#/properties/TargetType/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-      if (!(data5 === 'AWS_ACCOUNT')) {
-        const err26 = {
-          instancePath: instancePath + '/TargetType',
-          schemaPath: '#/properties/TargetType/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema11.properties.TargetType.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
   } else {
-    const err27 = {
+    const err3 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
+      params: { type: 'string' },
+      message: 'must be string',
     };
     if (vErrors === null) {
-      vErrors = [err27];
+      vErrors = [err3];
     } else {
-      vErrors.push(err27);
+      vErrors.push(err3);
     }
     errors++;
   }
-  validate10.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-export const validateList = validate11;
-const schema12 = {
-  $id: 'list',
-  type: 'object',
-  properties: {
-    InstanceArn: {
-      description:
-        'The ARN of the IAM Identity Center instance that owns the permission set, for example arn:aws:sso:::instance/ssoins-1234567890abcdef.',
-      type: 'string',
-      minLength: 10,
-      maxLength: 1224,
-      pattern: '^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$',
-    },
-    PermissionSetArn: {
-      description:
-        'The ARN of the permission set that the principal is granted in the target account, for example arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef.',
-      type: 'string',
-      minLength: 10,
-      maxLength: 1224,
-      pattern:
-        '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$',
-    },
-    PrincipalId: {
-      description:
-        "The identifier of the user or group in the instance's identity store: a GUID, optionally prefixed by a 10-character hexadecimal identity store prefix and a dash.",
-      type: 'string',
-      minLength: 1,
-      maxLength: 47,
-      pattern:
-        '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-    },
-    PrincipalType: {
-      description: 'Whether PrincipalId names a USER or a GROUP.',
-      type: 'string',
-      enum: ['USER', 'GROUP'],
-    },
-    TargetId: {
-      description: 'The 12-digit ID of the AWS account the principal gets access to.',
-      type: 'string',
-      minLength: 12,
-      maxLength: 12,
-      pattern: '^\\d{12}$',
-    },
-    TargetType: {
-      description: 'The kind of target. AWS_ACCOUNT is the only value the SSO Admin API accepts.',
-      type: 'string',
-      enum: ['AWS_ACCOUNT'],
-    },
-  },
-  definitions: {},
-  required: ['InstanceArn'],
-  additionalProperties: false,
+const schema8 = {
+  type: 'string',
+  minLength: 10,
+  maxLength: 1224,
+  pattern:
+    '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$',
+  $id: '/properties/PermissionSetArn',
 };
-function validate11(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
-  /*# sourceURL="list" */ let vErrors = null;
+const pattern1 = new RegExp(
+  '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$',
+  'u',
+);
+function validate24(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/properties/PermissionSetArn" */ let vErrors = null;
   let errors = 0;
-  if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.InstanceArn === undefined) {
+  if (typeof data === 'string') {
+    if (func2(data) > 1224) {
       const err0 = {
         instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'InstanceArn' },
-        message: "must have required property '" + 'InstanceArn' + "'",
+        schemaPath: '#/maxLength',
+        keyword: 'maxLength',
+        params: { limit: 1224 },
+        message: 'must NOT have more than 1224 characters',
       };
       if (vErrors === null) {
         vErrors = [err0];
@@ -610,6 +126,314 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+    }
+    if (func2(data) < 10) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/minLength',
+        keyword: 'minLength',
+        params: { limit: 10 },
+        message: 'must NOT have fewer than 10 characters',
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (!pattern1.test(data)) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/pattern',
+        keyword: 'pattern',
+        params: {
+          pattern:
+            '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$',
+        },
+        message:
+          'must match pattern "' +
+          '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$' +
+          '"',
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+  } else {
+    const err3 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'string' },
+      message: 'must be string',
+    };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate24.errors = vErrors;
+  return errors === 0;
+}
+const schema9 = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 47,
+  pattern: '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
+  $id: '/properties/PrincipalId',
+};
+const pattern2 = new RegExp(
+  '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
+  'u',
+);
+function validate26(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/properties/PrincipalId" */ let vErrors = null;
+  let errors = 0;
+  if (typeof data === 'string') {
+    if (func2(data) > 47) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/maxLength',
+        keyword: 'maxLength',
+        params: { limit: 47 },
+        message: 'must NOT have more than 47 characters',
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (func2(data) < 1) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/minLength',
+        keyword: 'minLength',
+        params: { limit: 1 },
+        message: 'must NOT have fewer than 1 characters',
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (!pattern2.test(data)) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/pattern',
+        keyword: 'pattern',
+        params: {
+          pattern:
+            '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
+        },
+        message:
+          'must match pattern "' +
+          '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$' +
+          '"',
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+  } else {
+    const err3 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'string' },
+      message: 'must be string',
+    };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate26.errors = vErrors;
+  return errors === 0;
+}
+const schema10 = { type: 'string', enum: ['USER', 'GROUP'], $id: '/properties/PrincipalType' };
+function validate28(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/properties/PrincipalType" */ let vErrors = null;
+  let errors = 0;
+  if (typeof data !== 'string') {
+    const err0 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'string' },
+      message: 'must be string',
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (!(data === 'USER' || data === 'GROUP')) {
+    const err1 = {
+      instancePath,
+      schemaPath: '#/enum',
+      keyword: 'enum',
+      params: { allowedValues: schema10.enum },
+      message: 'must be equal to one of the allowed values',
+    };
+    if (vErrors === null) {
+      vErrors = [err1];
+    } else {
+      vErrors.push(err1);
+    }
+    errors++;
+  }
+  validate28.errors = vErrors;
+  return errors === 0;
+}
+const schema11 = {
+  type: 'string',
+  minLength: 12,
+  maxLength: 12,
+  pattern: '^\\d{12}$',
+  $id: '/properties/TargetId',
+};
+const pattern3 = new RegExp('^\\d{12}$', 'u');
+function validate30(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/properties/TargetId" */ let vErrors = null;
+  let errors = 0;
+  if (typeof data === 'string') {
+    if (func2(data) > 12) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/maxLength',
+        keyword: 'maxLength',
+        params: { limit: 12 },
+        message: 'must NOT have more than 12 characters',
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (func2(data) < 12) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/minLength',
+        keyword: 'minLength',
+        params: { limit: 12 },
+        message: 'must NOT have fewer than 12 characters',
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (!pattern3.test(data)) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/pattern',
+        keyword: 'pattern',
+        params: { pattern: '^\\d{12}$' },
+        message: 'must match pattern "' + '^\\d{12}$' + '"',
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+  } else {
+    const err3 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'string' },
+      message: 'must be string',
+    };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate30.errors = vErrors;
+  return errors === 0;
+}
+const schema12 = { type: 'string', enum: ['AWS_ACCOUNT'], $id: '/properties/TargetType' };
+function validate32(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/properties/TargetType" */ let vErrors = null;
+  let errors = 0;
+  if (typeof data !== 'string') {
+    const err0 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'string' },
+      message: 'must be string',
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (!(data === 'AWS_ACCOUNT')) {
+    const err1 = {
+      instancePath,
+      schemaPath: '#/enum',
+      keyword: 'enum',
+      params: { allowedValues: schema12.enum },
+      message: 'must be equal to one of the allowed values',
+    };
+    if (vErrors === null) {
+      vErrors = [err1];
+    } else {
+      vErrors.push(err1);
+    }
+    errors++;
+  }
+  validate32.errors = vErrors;
+  return errors === 0;
+}
+function validate21(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/model" */ let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    for (const prop0 of schema6.required) {
+      if (data[prop0] === undefined) {
+        const err0 = {
+          instancePath,
+          schemaPath: '#/required',
+          keyword: 'required',
+          params: { missingProperty: prop0 },
+          message: "must have required property '" + prop0 + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
     }
     for (const key0 in data) {
       if (!(
@@ -636,344 +460,85 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
       }
     }
     if (data.InstanceArn !== undefined) {
-      let data0 = data.InstanceArn;
-      if (typeof data0 === 'string') {
-        if (func2(data0) > 1224) {
-          const err2 = {
-            instancePath: instancePath + '/InstanceArn',
-            schemaPath: '#/properties/InstanceArn/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 1224 },
-            message: 'must NOT have more than 1224 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        if (func2(data0) < 10) {
-          const err3 = {
-            instancePath: instancePath + '/InstanceArn',
-            schemaPath: '#/properties/InstanceArn/minLength',
-            keyword: 'minLength',
-            params: { limit: 10 },
-            message: 'must NOT have fewer than 10 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-        if (!pattern0.test(data0)) {
-          const err4 = {
-            instancePath: instancePath + '/InstanceArn',
-            schemaPath: '#/properties/InstanceArn/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$' },
-            message:
-              'must match pattern "' +
-              '^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      } else {
-        const err5 = {
+      if (
+        !validate22(data.InstanceArn, {
           instancePath: instancePath + '/InstanceArn',
-          schemaPath: '#/properties/InstanceArn/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
+          parentData: data,
+          parentDataProperty: 'InstanceArn',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+        errors = vErrors.length;
       }
     }
     if (data.PermissionSetArn !== undefined) {
-      let data1 = data.PermissionSetArn;
-      if (typeof data1 === 'string') {
-        if (func2(data1) > 1224) {
-          const err6 = {
-            instancePath: instancePath + '/PermissionSetArn',
-            schemaPath: '#/properties/PermissionSetArn/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 1224 },
-            message: 'must NOT have more than 1224 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-        if (func2(data1) < 10) {
-          const err7 = {
-            instancePath: instancePath + '/PermissionSetArn',
-            schemaPath: '#/properties/PermissionSetArn/minLength',
-            keyword: 'minLength',
-            params: { limit: 10 },
-            message: 'must NOT have fewer than 10 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-        if (!pattern1.test(data1)) {
-          const err8 = {
-            instancePath: instancePath + '/PermissionSetArn',
-            schemaPath: '#/properties/PermissionSetArn/pattern',
-            keyword: 'pattern',
-            params: {
-              pattern:
-                '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$',
-            },
-            message:
-              'must match pattern "' +
-              '^arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      } else {
-        const err9 = {
+      if (
+        !validate24(data.PermissionSetArn, {
           instancePath: instancePath + '/PermissionSetArn',
-          schemaPath: '#/properties/PermissionSetArn/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
+          parentData: data,
+          parentDataProperty: 'PermissionSetArn',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        errors = vErrors.length;
       }
     }
     if (data.PrincipalId !== undefined) {
-      let data2 = data.PrincipalId;
-      if (typeof data2 === 'string') {
-        if (func2(data2) > 47) {
-          const err10 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 47 },
-            message: 'must NOT have more than 47 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-        if (func2(data2) < 1) {
-          const err11 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
-        }
-        if (!pattern2.test(data2)) {
-          const err12 = {
-            instancePath: instancePath + '/PrincipalId',
-            schemaPath: '#/properties/PrincipalId/pattern',
-            keyword: 'pattern',
-            params: {
-              pattern:
-                '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$',
-            },
-            message:
-              'must match pattern "' +
-              '^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$' +
-              '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-      } else {
-        const err13 = {
+      if (
+        !validate26(data.PrincipalId, {
           instancePath: instancePath + '/PrincipalId',
-          schemaPath: '#/properties/PrincipalId/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
+          parentData: data,
+          parentDataProperty: 'PrincipalId',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+        errors = vErrors.length;
       }
     }
     if (data.PrincipalType !== undefined) {
-      let data3 = data.PrincipalType;
-      if (typeof data3 !== 'string') {
-        const err14 = {
+      if (
+        !validate28(data.PrincipalType, {
           instancePath: instancePath + '/PrincipalType',
-          schemaPath: '#/properties/PrincipalType/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      if (!(data3 === 'USER' || data3 === 'GROUP')) {
-        const err15 = {
-          instancePath: instancePath + '/PrincipalType',
-          schemaPath: '#/properties/PrincipalType/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema12.properties.PrincipalType.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
+          parentData: data,
+          parentDataProperty: 'PrincipalType',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+        errors = vErrors.length;
       }
     }
     if (data.TargetId !== undefined) {
-      let data4 = data.TargetId;
-      if (typeof data4 === 'string') {
-        if (func2(data4) > 12) {
-          const err16 = {
-            instancePath: instancePath + '/TargetId',
-            schemaPath: '#/properties/TargetId/maxLength',
-            keyword: 'maxLength',
-            params: { limit: 12 },
-            message: 'must NOT have more than 12 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-        if (func2(data4) < 12) {
-          const err17 = {
-            instancePath: instancePath + '/TargetId',
-            schemaPath: '#/properties/TargetId/minLength',
-            keyword: 'minLength',
-            params: { limit: 12 },
-            message: 'must NOT have fewer than 12 characters',
-          };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
-          errors++;
-        }
-        if (!pattern3.test(data4)) {
-          const err18 = {
-            instancePath: instancePath + '/TargetId',
-            schemaPath: '#/properties/TargetId/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^\\d{12}$' },
-            message: 'must match pattern "' + '^\\d{12}$' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
-        }
-      } else {
-        const err19 = {
+      if (
+        !validate30(data.TargetId, {
           instancePath: instancePath + '/TargetId',
-          schemaPath: '#/properties/TargetId/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
+          parentData: data,
+          parentDataProperty: 'TargetId',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+        errors = vErrors.length;
       }
     }
     if (data.TargetType !== undefined) {
-      let data5 = data.TargetType;
-      if (typeof data5 !== 'string') {
-        const err20 = {
+      if (
+        !validate32(data.TargetType, {
           instancePath: instancePath + '/TargetType',
-          schemaPath: '#/properties/TargetType/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-      if (!(data5 === 'AWS_ACCOUNT')) {
-        const err21 = {
-          instancePath: instancePath + '/TargetType',
-          schemaPath: '#/properties/TargetType/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema12.properties.TargetType.enum },
-          message: 'must be equal to one of the allowed values',
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
+          parentData: data,
+          parentDataProperty: 'TargetType',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+        errors = vErrors.length;
       }
     }
   } else {
-    const err22 = {
+    const err2 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -981,12 +546,168 @@ function validate11(data, { instancePath = '', parentData, parentDataProperty, r
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err22];
+      vErrors = [err2];
     } else {
-      vErrors.push(err22);
+      vErrors.push(err2);
     }
     errors++;
   }
-  validate11.errors = vErrors;
+  validate21.errors = vErrors;
+  return errors === 0;
+}
+export const validateList = validate34;
+const schema13 = {
+  $id: '/list',
+  type: 'object',
+  properties: {
+    InstanceArn: { $ref: '/properties/InstanceArn' },
+    PermissionSetArn: { $ref: '/properties/PermissionSetArn' },
+    PrincipalId: { $ref: '/properties/PrincipalId' },
+    PrincipalType: { $ref: '/properties/PrincipalType' },
+    TargetId: { $ref: '/properties/TargetId' },
+    TargetType: { $ref: '/properties/TargetType' },
+  },
+  required: ['InstanceArn'],
+  additionalProperties: false,
+};
+function validate34(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
+  /*# sourceURL="/list" */ let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    for (const prop0 of schema13.required) {
+      if (data[prop0] === undefined) {
+        const err0 = {
+          instancePath,
+          schemaPath: '#/required',
+          keyword: 'required',
+          params: { missingProperty: prop0 },
+          message: "must have required property '" + prop0 + "'",
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    for (const key0 in data) {
+      if (!(
+        key0 === 'InstanceArn' ||
+        key0 === 'PermissionSetArn' ||
+        key0 === 'PrincipalId' ||
+        key0 === 'PrincipalType' ||
+        key0 === 'TargetId' ||
+        key0 === 'TargetType'
+      )) {
+        const err1 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.InstanceArn !== undefined) {
+      if (
+        !validate22(data.InstanceArn, {
+          instancePath: instancePath + '/InstanceArn',
+          parentData: data,
+          parentDataProperty: 'InstanceArn',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.PermissionSetArn !== undefined) {
+      if (
+        !validate24(data.PermissionSetArn, {
+          instancePath: instancePath + '/PermissionSetArn',
+          parentData: data,
+          parentDataProperty: 'PermissionSetArn',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.PrincipalId !== undefined) {
+      if (
+        !validate26(data.PrincipalId, {
+          instancePath: instancePath + '/PrincipalId',
+          parentData: data,
+          parentDataProperty: 'PrincipalId',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.PrincipalType !== undefined) {
+      if (
+        !validate28(data.PrincipalType, {
+          instancePath: instancePath + '/PrincipalType',
+          parentData: data,
+          parentDataProperty: 'PrincipalType',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.TargetId !== undefined) {
+      if (
+        !validate30(data.TargetId, {
+          instancePath: instancePath + '/TargetId',
+          parentData: data,
+          parentDataProperty: 'TargetId',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.TargetType !== undefined) {
+      if (
+        !validate32(data.TargetType, {
+          instancePath: instancePath + '/TargetType',
+          parentData: data,
+          parentDataProperty: 'TargetType',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err2 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+    };
+    if (vErrors === null) {
+      vErrors = [err2];
+    } else {
+      vErrors.push(err2);
+    }
+    errors++;
+  }
+  validate34.errors = vErrors;
   return errors === 0;
 }

@@ -18,15 +18,26 @@ export interface CompiledValidators {
 
 export type ValidationResult = { valid: true } | { valid: false; message: string };
 
+/** `Principals.0.PrincipalId` from the JSON pointer `/Principals/0/PrincipalId`. */
+function propertyPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
 function describe(error: ErrorObject): string {
-  const property = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const property = propertyPath(error.instancePath);
   const subject = property ? `Property ${property}` : 'The resource properties';
+  // required and additionalProperties report on the object: name the member, under the object's path.
+  const member = (name: unknown) => `Property ${property ? `${property}.` : ''}${String(name)}`;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return `Property ${String(params.missingProperty)} is required`;
+      return `${member(params.missingProperty)} is required`;
     case 'additionalProperties':
-      return `Property ${String(params.additionalProperty)} is not defined by the schema (additionalProperties is false)`;
+      return `${member(params.additionalProperty)} is not defined by the schema (additionalProperties is false)`;
     case 'type':
       return `${subject} must be of type ${String(params.type)}`;
     case 'pattern':
@@ -37,8 +48,23 @@ function describe(error: ErrorObject): string {
       return `${subject} must be at most ${String(params.limit)} characters long`;
     case 'enum':
       return `${subject} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'minItems':
+      return `${subject} must have at least ${String(params.limit)} items (minItems)`;
+    case 'maxItems':
+      return `${subject} must have at most ${String(params.limit)} items (maxItems)`;
+    case 'uniqueItems':
+      // Ajv names the first duplicate pair it finds: the earlier index is j.
+      return `${subject} must not contain duplicates (uniqueItems): items ${String(params.j)} and ${String(params.i)} are identical`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `${subject} must be ${String(params.comparison)} ${String(params.limit)} (${error.keyword})`;
+    case 'minProperties':
+    case 'maxProperties':
+      return `${subject} must have ${error.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(params.limit)} properties (${error.keyword})`;
     default:
-      return `${subject} ${error.message ?? 'is invalid'}`;
+      return `${subject} ${error.message ?? 'is invalid'} (${error.keyword})`;
   }
 }
 

@@ -1,9 +1,8 @@
-import Ajv from 'ajv';
-import { AJV_OPTIONS, inputSchemas } from '../../dev/generate/validators';
+import { compileValidators } from '../../dev/generate/validators';
 import { SchemaValidator } from '../../src/core/validation';
 
 // Compiled here from the same input schemas `npm run generate` precompiles for the handlers.
-const schemas = inputSchemas({
+const validators = compileValidators({
   properties: {
     Name: { type: 'string', minLength: 2, maxLength: 5, pattern: '^[a-z]+$' },
     Kind: { type: 'string', enum: ['A', 'B'] },
@@ -11,11 +10,7 @@ const schemas = inputSchemas({
   required: ['Name', 'Kind'],
   handlers: { list: { handlerSchema: { required: ['Kind'] } } },
 });
-const ajv = new Ajv(AJV_OPTIONS);
-const validator = new SchemaValidator('Test::Type', {
-  model: ajv.compile(schemas.model),
-  list: ajv.compile(schemas.list),
-});
+const validator = new SchemaValidator('Test::Type', validators);
 
 function messageOf(result: ReturnType<SchemaValidator['validateModel']>): string {
   return result.valid ? '' : result.message;
