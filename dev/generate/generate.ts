@@ -5,7 +5,7 @@
  * Per type it writes:
  * - `models.ts`: class-transformer models in the shape the cloudformation-cli TypeScript plugin's
  *   `cfn generate` emits (ResourceModel with TYPE_NAME, @Expose names, primary identifier helpers).
- * - `schema.ts`: the resource schema as a constant, so the handler validates input against exactly
+ * - `validators.ts`: the schema's property rules as code, so the handler validates input against exactly
  *   the schema it was registered with.
  * - `resource-role.yaml`, `docs/README.md` (next to the schema) and `templates/register-type-<package>.yaml`:
  *   the execution role, the reference page and the registration template (see registration.ts, docs.ts).
@@ -18,7 +18,7 @@ import { format } from 'prettier';
 import { renderDocs } from './docs';
 import { renderRegisterTypeTemplate, renderResourceRole } from './registration';
 import { RegistrySchema } from './registry-schema';
-import { RESOURCE_TYPES, ResourceTypeSources } from './types';
+import { RESOURCE_TYPES, type ResourceTypeEntry } from '../types';
 import { renderValidators } from './validators';
 
 interface PropertySchema {
@@ -141,15 +141,6 @@ export function renderModels(schema: ResourceSchema, schemaFile: string): string
   return lines.join('\n');
 }
 
-export function renderSchemaModule(schema: ResourceSchema, schemaFile: string): string {
-  return [
-    BANNER.replace('{{schema}}', schemaFile),
-    '',
-    `export const RESOURCE_SCHEMA = ${JSON.stringify(schema, null, 2)} as const;`,
-    '',
-  ].join('\n');
-}
-
 export interface GeneratedFile {
   file: string;
   content: string;
@@ -180,58 +171,52 @@ async function formatAs(content: string, parser: 'typescript' | 'yaml' | 'markdo
   return format(content, { ...prettierOptions, parser });
 }
 
-/** The package name of a type (`npm run package -- --type <name>`): its source folder's name. */
-export function packageNameOf(sources: ResourceTypeSources): string {
-  return path.basename(sources.sourceDir);
-}
-
 /**
  * Registration and documentation files for one type: `resource-role.yaml` and `docs/README.md` next to its
  * schema (as `cfn generate` places them in a type's project folder), and its StackSet-ready
  * `templates/register-type-<package>.yaml`.
  */
-async function registrationFiles(sources: ResourceTypeSources): Promise<GeneratedFile[]> {
-  const schema = JSON.parse(readFileSync(path.join(ROOT, sources.schema), 'utf8')) as RegistrySchema;
-  const typeFolder = path.join(ROOT, path.dirname(sources.schema));
-  const packageName = packageNameOf(sources);
+async function registrationFiles(type: ResourceTypeEntry): Promise<GeneratedFile[]> {
+  const schema = JSON.parse(readFileSync(path.join(ROOT, type.schemaFile), 'utf8')) as RegistrySchema;
+  const typeFolder = path.join(ROOT, type.folder);
+  const { packageName } = type;
   return [
     {
       file: path.join(typeFolder, 'resource-role.yaml'),
-      content: await formatAs(renderResourceRole(schema, sources.schema), 'yaml'),
+      content: await formatAs(renderResourceRole(schema, type.schemaFile), 'yaml'),
     },
     {
-      file: path.join(typeFolder, 'docs', 'README.md'),
-      content: await formatAs(renderDocs(schema, sources.schema), 'markdown'),
+      file: path.join(type.docsDir, 'README.md'),
+      content: await formatAs(renderDocs(schema, type.schemaFile), 'markdown'),
     },
     {
       file: path.join(ROOT, 'templates', `register-type-${packageName}.yaml`),
-      content: await formatAs(renderRegisterTypeTemplate(schema, packageName, sources.schema), 'yaml'),
+      content: await formatAs(renderRegisterTypeTemplate(schema, packageName, type.schemaFile), 'yaml'),
     },
   ];
 }
 
 /** Everything `npm run generate` writes, with its expected content. */
 export async function allGeneratedFiles(): Promise<GeneratedFile[]> {
-  const perType = await Promise.all(RESOURCE_TYPES.map((sources) => generatedFiles(sources)));
+  const perType = await Promise.all(RESOURCE_TYPES.map((type) => generatedFiles(type)));
   return [...(await projectFiles()), ...perType.flat()];
 }
 
-export async function generatedFiles(sources: ResourceTypeSources): Promise<GeneratedFile[]> {
-  const schemaPath = path.join(ROOT, sources.schema);
+export async function generatedFiles(type: ResourceTypeEntry): Promise<GeneratedFile[]> {
+  const schemaPath = path.join(ROOT, type.schemaFile);
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as ResourceSchema;
   const render = async (file: string, content: string): Promise<GeneratedFile> => ({
     file,
     content: await formatTypeScript(content),
   });
   const sourceFiles = await Promise.all([
-    render(path.join(ROOT, sources.sourceDir, 'models.ts'), renderModels(schema, sources.schema)),
-    render(path.join(ROOT, sources.sourceDir, 'schema.ts'), renderSchemaModule(schema, sources.schema)),
+    render(path.join(ROOT, type.sourceDir, 'models.ts'), renderModels(schema, type.schemaFile)),
     render(
-      path.join(ROOT, sources.sourceDir, 'validators.ts'),
-      renderValidators(schema, BANNER.replace('{{schema}}', sources.schema)),
+      path.join(ROOT, type.sourceDir, 'validators.ts'),
+      renderValidators(schema, BANNER.replace('{{schema}}', type.schemaFile)),
     ),
   ]);
-  return [...sourceFiles, ...(await registrationFiles(sources))];
+  return [...sourceFiles, ...(await registrationFiles(type))];
 }
 
 async function main(): Promise<void> {
