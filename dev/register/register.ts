@@ -40,7 +40,7 @@ import {
   templateToYaml,
 } from '../generate/registration';
 import { RegistrySchema } from '../generate/registry-schema';
-import { hyphenated, validateTypeName, withoutOrganization } from '../package/type-name';
+import { exampleTypeName, hyphenated, validateTypeName, withoutOrganization } from '../package/type-name';
 import { RESOURCE_TYPES, type ResourceTypeEntry } from '../types';
 import { errorMessage } from '../../src/core/errors';
 
@@ -537,7 +537,7 @@ export async function register(
 
 export const USAGE = `Usage: npm run register -- --type-name <Org::Service::Type> --bucket <bucket> [options]
 
-  --type-name <name>           private type name to register, e.g. Org::SSO::Assignment (required)
+  --type-name <name>           private type name to register, e.g. ${exampleTypeName(RESOURCE_TYPES[0].typeName)} (required)
   --bucket <bucket>            S3 bucket in the target Region for the package (required)
   --type <package>             ${RESOURCE_TYPES.map((type) => type.packageName).join(' | ')}
                                (default: the one whose schema name ends like --type-name)

@@ -21,11 +21,7 @@ import {
   runRequest,
 } from '../../../dev/driver';
 import { useHandlerEmulator } from '../../support/emulator';
-import {
-  DEFAULT_WORLD,
-  type EmulatorOptions,
-  type RunningEmulator,
-} from '../../../dev/emulator';
+import { DEFAULT_WORLD, type EmulatorOptions, type RunningEmulator } from '../../../dev/emulator';
 import {
   RESOURCE_TYPES,
   resourceType,
