@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DEFAULT_WORLD, startEmulator, endpointEnvironment } from '../dev/emulator';
 import { Driver, type HandlerRequestPayload, type LambdaContextLike } from '../dev/driver';
-import { RESOURCE_SCHEMA } from '../src/assignment/schema';
+import { listFilterFor, type ResourceTypeEntry } from '../dev/types';
 import { LAMBDA_MEMORY_MB } from './lib/model';
 import type { MemoryResult } from './lib/results';
 
@@ -94,6 +94,8 @@ function bareNodePeakRssKb(): Promise<number> {
 }
 
 export interface MemoryOptions {
+  type: ResourceTypeEntry;
+  /** The type's shipped bundle (dist/<type>/handlers.js). */
   bundleFile: string;
   /** CREATE + READ + LIST + DELETE cycles. */
   cycles: number;
@@ -110,32 +112,19 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryResul
       invocations++;
       return handler.invoke(request, context);
     },
-    typeName: RESOURCE_SCHEMA.typeName,
-    primaryIdentifier: RESOURCE_SCHEMA.primaryIdentifier,
+    typeName: options.type.typeName,
+    primaryIdentifier: options.type.primaryIdentifier,
     timeScale: 0.05,
     log: () => undefined,
   });
   try {
-    const [permissionSet] = DEFAULT_WORLD.permissionSets;
-    const principals = [
-      ...DEFAULT_WORLD.users.map((user) => ({ id: user.id, type: 'USER' })),
-      ...DEFAULT_WORLD.groups.map((group) => ({ id: group.id, type: 'GROUP' })),
-    ];
+    const properties = options.type.demoModel(DEFAULT_WORLD);
     for (let cycle = 0; cycle < options.cycles; cycle++) {
-      const principal = principals[cycle % principals.length];
-      const properties = {
-        InstanceArn: DEFAULT_WORLD.instanceArn,
-        PermissionSetArn: permissionSet.arn,
-        PrincipalId: principal.id,
-        PrincipalType: principal.type,
-        TargetId: '222233334444',
-        TargetType: 'AWS_ACCOUNT',
-      };
       const created = await driver.create(properties);
       if (created.final.status !== 'SUCCESS')
         throw new Error(`CREATE ${created.final.status} ${created.final.message}`);
       await driver.read(properties);
-      await driver.list({ InstanceArn: DEFAULT_WORLD.instanceArn });
+      await driver.list(listFilterFor(options.type, properties));
       const deleted = await driver.del(properties);
       if (deleted.final.status !== 'SUCCESS')
         throw new Error(`DELETE ${deleted.final.status} ${deleted.final.message}`);
@@ -144,11 +133,12 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryResul
     const peakRssMb = (await handler.peakRssKb()) / 1024;
     const bareNodeRssMb = (await bareNodePeakRssKb()) / 1024;
     return {
+      type: options.type.key,
       peakRssMb,
       lambdaMemoryMb: LAMBDA_MEMORY_MB,
       ratio: peakRssMb / LAMBDA_MEMORY_MB,
       invocations,
-      bundle: 'dist/assignment/handlers.js (the shipped bundle)',
+      bundle: `dist/${options.type.key}/handlers.js (the shipped bundle)`,
       bareNodeRssMb,
     };
   } finally {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleHandlers } from '../dev/package/bundle';
 import { measurePackages } from '../dev/package/measure';
-import { TYPE_KEYS } from '../dev/types';
+import { RESOURCE_TYPES, TYPE_KEYS } from '../dev/types';
 import { readFile } from 'node:fs/promises';
 import { COLD_START, CONVERGENCE, LIST_SCALE, MODEL, OVERHEAD, SCALE } from './lib/model';
 import { progressBoard } from './lib/progress';
@@ -23,6 +23,7 @@ import type {
   ListScaleResult,
   PackageSize,
   ScaleResult,
+  MemoryResult,
 } from './lib/results';
 import { fewestListCalls } from './virtual/list-scale';
 import { runWorker } from './lib/worker-process';
@@ -150,7 +151,7 @@ async function main(): Promise<number> {
 
   try {
     const packagesBar = board.section('1-2 package size, cold start', TYPE_KEYS.length);
-    const memoryBar = board.section('5 peak memory', MEMORY_CYCLES);
+    const memoryBar = board.section('5 peak memory', MEMORY_CYCLES * RESOURCE_TYPES.length);
     const overheadBar = board.section('6 per-invocation overhead', OVERHEAD_STEPS);
     const convergenceBar = board.section(
       '3 convergence',
@@ -192,12 +193,19 @@ async function main(): Promise<number> {
     packagesBar.done();
 
     try {
-      const shipped = await bundleHandlers('assignment', path.join(workDir, 'shipped'));
-      results.memory = await measureMemory({
-        bundleFile: shipped.file,
-        cycles: MEMORY_CYCLES,
-        progress: () => memoryBar.increment(),
-      });
+      const memory: MemoryResult[] = [];
+      for (const type of RESOURCE_TYPES) {
+        const shipped = await bundleHandlers(type.key, path.join(workDir, 'shipped'));
+        memory.push(
+          await measureMemory({
+            type,
+            bundleFile: shipped.file,
+            cycles: MEMORY_CYCLES,
+            progress: () => memoryBar.increment(),
+          }),
+        );
+      }
+      results.memory = memory;
     } catch (error) {
       failed('Section 5 (memory)', error);
     }

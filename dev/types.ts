@@ -1,22 +1,34 @@
-// The resource types this repository ships, as dev tooling (demo, invoke, contract tests) needs them:
-// schema, identifiers, where their handlers/inputs/sam-tests live, a model valid in the emulator's seeded
-// world, and how to see or seed one in the emulator. Adding a type is one entry in RESOURCE_TYPES.
+// The registry of the resource types this repository ships: the one place a type is named. Everything else
+// (generate, package, register, SAM build, demo, invoke, bench, and the suites that cover every type)
+// iterates RESOURCE_TYPES. An entry declares the type's key, project folder and schema, its handler module,
+// a model valid in the emulator's seeded world and how to see or seed one in the emulator; the rest (schema
+// file, src folder, inputs, sam-tests, docs, package name) follows from those by the project's conventions.
+// Adding a type is its folder, its src/<key>/handlers.ts and one entry here (test/registry.test.ts checks
+// that no other tooling or suite names it).
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import applicationAssignmentSchema from '../application-assignment/aws-sso-applicationassignment.json';
 import assignmentSchema from '../aws-sso-assignment.json';
-import type { Entrypoint, ResourceProperties, TestEntrypoint } from './driver';
+import type { ResourceProperties } from './driver';
 import type { ApiCallRecord, RunningEmulator, World } from './emulator';
+import { hyphenated } from './package/type-name';
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
-
-export const TYPE_KEYS = ['assignment', 'application-assignment'] as const;
-export type TypeKey = (typeof TYPE_KEYS)[number];
 
 /** The parts of a resource schema (schema/meta/provider.definition.schema.v1.json) dev tooling reads. */
 export interface ResourceSchemaDocument {
   typeName: string;
-  properties: Record<string, { description?: string; enum?: readonly unknown[] }>;
+  properties: Record<
+    string,
+    {
+      type?: string;
+      description?: string;
+      enum?: readonly string[];
+      pattern?: string;
+      minLength?: number;
+      maxLength?: number;
+    }
+  >;
   required?: readonly string[];
   primaryIdentifier: readonly string[];
   handlers?: {
@@ -24,38 +36,79 @@ export interface ResourceSchemaDocument {
   };
 }
 
-/** What src/<type>/handlers.ts exports. */
+/**
+ * What src/<type>/handlers.ts exports. The entrypoints take any event, as Lambda may hand them anything
+ * (the hostile-input suite sends malformed requests); a well-formed request is a driver Entrypoint's.
+ */
 export interface HandlerModule {
-  entrypoint: Entrypoint;
-  testEntrypoint: TestEntrypoint;
+  entrypoint: (event: unknown, context: object) => Promise<unknown>;
+  testEntrypoint: (event: unknown, context: object) => Promise<unknown>;
 }
 
-/** The emulator side of a type: its write operations, and its state for one model. */
+/** The emulator side of a type: its operations, and its state for one model. */
 export interface EmulatorBinding {
   createOperation: string;
   deleteOperation: string;
+  /** The SSO Admin read a READ of one model sends. */
+  readOperation: string;
+  /** How many resources matching the model exist in the emulator now. */
+  count(emulator: RunningEmulator, model: ResourceProperties): number;
   /** Whether the model's resource exists in the emulator now. */
   exists(emulator: RunningEmulator, model: ResourceProperties): boolean;
   /** Makes the model's resource exist (already provisioned), behind the API's back. */
   seed(emulator: RunningEmulator, model: ResourceProperties): void;
+  /** Deletes the model's resource behind the API's back; whether it existed. */
+  remove(emulator: RunningEmulator, model: ResourceProperties): boolean;
 }
 
-export interface ResourceTypeEntry {
-  key: TypeKey;
-  typeName: string;
-  schema: ResourceSchemaDocument;
-  primaryIdentifier: readonly string[];
-  /** The type's project folder relative to the repository root ('' for the root), holding inputs/ and sam-tests/. */
+/** What a registry entry declares; everything else about the type follows from it. */
+interface TypeDeclaration<Key extends string> {
+  /** The type's name in this repository: its src/<key>/ and dist/<key>/ folders and its package name. */
+  key: Key;
+  /** The type's project folder relative to the repository root ('' for the root). */
   folder: string;
-  inputsDir: string;
-  samTestsDir: string;
-  /** The handler module, relative to the repository root. */
-  handlersFile: string;
+  /** Its resource schema (the JSON file in `folder` named after the type, as `cfn init` names it). */
+  schema: ResourceSchemaDocument;
   /** Imports the handlers on first use, so callers can set AWS_ENDPOINT_URL_SSO_ADMIN first. */
   loadHandlers(): Promise<HandlerModule>;
   /** A model valid against the schema and the emulator's seeded world. */
   demoModel(world: World): ResourceProperties;
   emulator: EmulatorBinding;
+}
+
+export interface ResourceTypeEntry<Key extends string = TypeKey> extends TypeDeclaration<Key> {
+  typeName: string;
+  primaryIdentifier: readonly string[];
+  /** The schema file, relative to the repository root (e.g. `<folder>/<org>-<service>-<resource>.json`). */
+  schemaFile: string;
+  /** The folder of the type's handler code and generated models, relative to the repository root. */
+  sourceDir: string;
+  /** The handler module, relative to the repository root. */
+  handlersFile: string;
+  /** Contract-test inputs and SAM test events (absolute). */
+  inputsDir: string;
+  samTestsDir: string;
+  /** The generated reference page's folder (absolute). */
+  docsDir: string;
+  /** `npm run package -- --type <packageName>`, build/<packageName>.zip, templates/register-type-<packageName>.yaml. */
+  packageName: string;
+}
+
+function registered<const Key extends string>(declaration: TypeDeclaration<Key>): ResourceTypeEntry<Key> {
+  const { key, folder, schema } = declaration;
+  const sourceDir = `src/${key}`;
+  return {
+    ...declaration,
+    typeName: schema.typeName,
+    primaryIdentifier: schema.primaryIdentifier,
+    schemaFile: path.posix.join(folder, `${hyphenated(schema.typeName).toLowerCase()}.json`),
+    sourceDir,
+    handlersFile: `${sourceDir}/handlers.ts`,
+    inputsDir: path.join(REPOSITORY_ROOT, folder, 'inputs'),
+    samTestsDir: path.join(REPOSITORY_ROOT, folder, 'sam-tests'),
+    docsDir: path.join(REPOSITORY_ROOT, folder, 'docs'),
+    packageName: key,
+  };
 }
 
 function stringProperty(model: ResourceProperties, name: string): string {
@@ -92,6 +145,10 @@ function sameFields<T extends object>(candidate: T, wanted: T): boolean {
   return (Object.keys(wanted) as (keyof T)[]).every((field) => candidate[field] === wanted[field]);
 }
 
+function withExists(binding: Omit<EmulatorBinding, 'exists'>): EmulatorBinding {
+  return { ...binding, exists: (emulator, model) => binding.count(emulator, model) > 0 };
+}
+
 /** Finds a seeded item by name, so a world without it fails loudly rather than yielding an invalid model. */
 function named<T extends { name: string }>(items: readonly T[], name: string, what: string): T {
   const item = items.find((candidate) => candidate.name === name);
@@ -99,22 +156,11 @@ function named<T extends { name: string }>(items: readonly T[], name: string, wh
   return item;
 }
 
-function folderPaths(folder: string): Pick<ResourceTypeEntry, 'folder' | 'inputsDir' | 'samTestsDir'> {
-  return {
-    folder,
-    inputsDir: path.join(REPOSITORY_ROOT, folder, 'inputs'),
-    samTestsDir: path.join(REPOSITORY_ROOT, folder, 'sam-tests'),
-  };
-}
-
-export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
-  {
+const REGISTRY = [
+  registered({
     key: 'assignment',
-    typeName: assignmentSchema.typeName,
+    folder: '',
     schema: assignmentSchema,
-    primaryIdentifier: assignmentSchema.primaryIdentifier,
-    ...folderPaths(''),
-    handlersFile: 'src/assignment/handlers.ts',
     loadHandlers: () => import('../src/assignment/handlers'),
     // The group Developers gets ReadOnlyAccess in workload-dev (the same as inputs/inputs_1_create.json).
     demoModel: (world) => ({
@@ -125,23 +171,22 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
       TargetId: named(world.accounts, 'workload-dev', 'account').id,
       TargetType: 'AWS_ACCOUNT',
     }),
-    emulator: {
+    emulator: withExists({
       createOperation: 'CreateAccountAssignment',
       deleteOperation: 'DeleteAccountAssignment',
-      exists: (emulator, model) => {
+      readOperation: 'ListAccountAssignments',
+      count: (emulator, model) => {
         const wanted = accountAssignmentOf(model);
-        return emulator.state.accountAssignments().some((existing) => sameFields(existing, wanted));
+        return emulator.state.accountAssignments().filter((existing) => sameFields(existing, wanted)).length;
       },
       seed: (emulator, model) => emulator.state.addAccountAssignment(accountAssignmentOf(model)),
-    },
-  },
-  {
+      remove: (emulator, model) => emulator.state.removeAccountAssignment(accountAssignmentOf(model)),
+    }),
+  }),
+  registered({
     key: 'application-assignment',
-    typeName: applicationAssignmentSchema.typeName,
+    folder: 'application-assignment',
     schema: applicationAssignmentSchema,
-    primaryIdentifier: applicationAssignmentSchema.primaryIdentifier,
-    ...folderPaths('application-assignment'),
-    handlersFile: 'src/application-assignment/handlers.ts',
     loadHandlers: () => import('../src/application-assignment/handlers'),
     // The group Developers is assigned to the Grafana application (as in application-assignment/inputs).
     demoModel: (world) => ({
@@ -149,20 +194,27 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
       PrincipalId: named(world.groups, 'Developers', 'group').id,
       PrincipalType: 'GROUP',
     }),
-    emulator: {
+    emulator: withExists({
       createOperation: 'CreateApplicationAssignment',
       deleteOperation: 'DeleteApplicationAssignment',
-      exists: (emulator, model) => {
+      readOperation: 'DescribeApplicationAssignment',
+      count: (emulator, model) => {
         const wanted = applicationAssignmentOf(model);
-        return emulator.state.applicationAssignments().some((existing) => sameFields(existing, wanted));
+        return emulator.state.applicationAssignments().filter((existing) => sameFields(existing, wanted))
+          .length;
       },
       seed: (emulator, model) => emulator.state.addApplicationAssignment(applicationAssignmentOf(model)),
-    },
-  },
-];
+      remove: (emulator, model) => emulator.state.removeApplicationAssignment(applicationAssignmentOf(model)),
+    }),
+  }),
+] as const;
+
+export type TypeKey = (typeof REGISTRY)[number]['key'];
+export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = REGISTRY;
+export const TYPE_KEYS: readonly TypeKey[] = RESOURCE_TYPES.map((entry) => entry.key);
 
 export function isTypeKey(value: string): value is TypeKey {
-  return (TYPE_KEYS as readonly string[]).includes(value);
+  return RESOURCE_TYPES.some((entry) => entry.key === value);
 }
 
 export function resourceType(key: TypeKey): ResourceTypeEntry {

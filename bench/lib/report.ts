@@ -377,29 +377,24 @@ export function renderMarkdown(results: BenchResults): string {
   out.push('');
   out.push('## 5. Peak memory of a handler process');
   out.push('');
-  if (results.memory) {
-    const memory = results.memory;
+  const memory = results.memory === undefined ? [] : [results.memory].flat();
+  if (memory.length > 0) {
+    const [{ lambdaMemoryMb, bareNodeRssMb }] = memory;
     out.push(
       markdownTable(
-        ['process', 'peak RSS', `÷ Lambda ${memory.lambdaMemoryMb} MB`],
+        ['process', 'peak RSS', `÷ Lambda ${lambdaMemoryMb} MB`],
         [
-          [
-            '`node -e 0`',
-            `${memory.bareNodeRssMb.toFixed(1)} MB`,
-            formatRatio(memory.bareNodeRssMb / memory.lambdaMemoryMb),
-          ],
-          [
-            `handler, ${memory.invocations} invocations`,
-            `${memory.peakRssMb.toFixed(1)} MB`,
-            formatRatio(memory.ratio),
-          ],
+          ['`node -e 0`', `${bareNodeRssMb.toFixed(1)} MB`, formatRatio(bareNodeRssMb / lambdaMemoryMb)],
+          ...memory.map((measured) => [
+            `${measured.bundle}, ${measured.invocations} invocations`,
+            `${measured.peakRssMb.toFixed(1)} MB`,
+            formatRatio(measured.ratio),
+          ]),
         ],
       ),
     );
     out.push('');
-    out.push(
-      `${memory.bundle}, serving CREATE / READ / LIST / DELETE cycles from the driver over IPC; maxRSS.`,
-    );
+    out.push('Each bundle serving CREATE / READ / LIST / DELETE cycles from the driver over IPC; maxRSS.');
   } else {
     out.push('n/a (section failed)');
   }

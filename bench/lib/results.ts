@@ -122,6 +122,8 @@ export interface PackageSize {
 }
 
 export interface MemoryResult {
+  /** The type key (absent in results written when only one type was measured). */
+  type?: string;
   peakRssMb: number;
   bareNodeRssMb: number;
   lambdaMemoryMb: number;
@@ -164,7 +166,8 @@ export interface BenchResults {
   convergence?: ConvergenceCase[];
   scale?: ScaleResult;
   listScale?: ListScaleResult;
-  memory?: MemoryResult;
+  /** Per type; a single object in results written before every type was measured. */
+  memory?: MemoryResult[] | MemoryResult;
   overhead?: OverheadResult;
   notes: string[];
   wallSeconds: number;

@@ -35,6 +35,9 @@ import type {
   ResourceProperties,
 } from '../../dev/driver';
 
+/** The native type whose handler this strategy stands in for. */
+export const NATIVE_TYPE_NAME = 'AWS::SSO::Assignment';
+
 export const NATIVE_STRATEGY = {
   /** Constant stabilization delay and its overall timeout (cloudformation-cli-java-plugin DelayFactory). */
   pollDelayMs: 5_000,

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Plugin } from 'esbuild';
 import { ESBUILD_OPTIONS, nativeReplaceAll } from '../../dev/package/bundle';
+import { BENCHMARKED_TYPE } from '../lib/benchmarked-type';
 
 const LIB_NAME = '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -53,7 +54,7 @@ function libFilesFrom(distCopy: string): Plugin {
   };
 }
 
-/** Bundles src/assignment/handlers.ts with the chosen lib variant into `workDir`; returns the file. */
+/** Bundles the benchmarked type's handlers with the chosen lib variant into `workDir`; returns the file. */
 export async function buildVariantBundle(variant: LibVariant, workDir: string): Promise<string> {
   const outfile = path.join(workDir, variant, 'handlers.js');
   // The shipped bundle's plugins, plus (for the original) the unpatched lib files.
@@ -65,7 +66,7 @@ export async function buildVariantBundle(variant: LibVariant, workDir: string): 
     ...ESBUILD_OPTIONS,
     metafile: false,
     absWorkingDir: ROOT,
-    entryPoints: ['src/assignment/handlers.ts'],
+    entryPoints: [BENCHMARKED_TYPE.handlersFile],
     outfile,
     plugins,
   });

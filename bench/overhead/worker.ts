@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
 import { buildHandlerRequest, createLambdaContext, type Entrypoint } from '../../dev/driver';
 import { DEFAULT_WORLD, startEmulator, pointSdkAt } from '../../dev/emulator';
+import { BENCHMARKED_TYPE } from '../lib/benchmarked-type';
 
 export interface InvocationTiming {
   totalMs: number;
@@ -76,7 +77,10 @@ async function main(): Promise<void> {
   const timings: InvocationTiming[] = [];
   // One unmeasured warm-up invocation (the SDK client, JIT), then the measured ones.
   for (let index = 0; index <= invocations; index++) {
-    const request = buildHandlerRequest({ typeName: 'AWS::SSO::Assignment' }, { action: 'READ', properties });
+    const request = buildHandlerRequest(
+      { typeName: BENCHMARKED_TYPE.typeName },
+      { action: 'READ', properties },
+    );
     const context = createLambdaContext({ functionName: 'TypeFunction' });
     const first = lines.length;
     const startedAt = performance.now();

@@ -7,9 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import { Driver, type ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD, pointSdkAt, startEmulator } from '../../dev/emulator';
-import { entrypoint } from '../../src/assignment/handlers';
-import { RESOURCE_SCHEMA } from '../../src/assignment/schema';
 import { LIST_PAGE } from '../../src/core/list-pages';
+import { BENCHMARKED_TYPE, benchmarkedEntrypoint } from '../lib/benchmarked-type';
 import { LIST_SCALE, MODEL } from '../lib/model';
 import type { ListScaleResult } from '../lib/results';
 import { median } from '../lib/stats';
@@ -59,9 +58,9 @@ export async function runListScale(
     runtime.reseed(MODEL.seed);
 
     const driver = new Driver({
-      entrypoint,
-      typeName: RESOURCE_SCHEMA.typeName,
-      primaryIdentifier: RESOURCE_SCHEMA.primaryIdentifier,
+      entrypoint: benchmarkedEntrypoint,
+      typeName: BENCHMARKED_TYPE.typeName,
+      primaryIdentifier: BENCHMARKED_TYPE.primaryIdentifier,
       // Fake, loopback only; a new identity makes the handler build a client for this emulator.
       callerCredentials: {
         accessKeyId: 'ASIABENCHLISTSCALE00',

@@ -12,8 +12,7 @@ import {
   type ResourceProperties,
   type RunResult,
 } from '../../dev/driver';
-import { entrypoint as oursEntrypoint } from '../../src/assignment/handlers';
-import { RESOURCE_SCHEMA } from '../../src/assignment/schema';
+import { BENCHMARKED_TYPE, benchmarkedEntrypoint } from '../lib/benchmarked-type';
 import { physicalLimit } from '../lib/limits';
 import { CONVERGENCE, MODEL, SCALE } from '../lib/model';
 import type { ConvergenceCase, OperationFigures, ScaleResult, ScaleRun, Strategy } from '../lib/results';
@@ -23,7 +22,10 @@ import { nativeLikeEntrypoint } from '../native/native-like';
 
 export type Progress = (units: number) => void;
 
-const ENTRYPOINTS: Record<Strategy, Entrypoint> = { ours: oursEntrypoint, native: nativeLikeEntrypoint };
+const ENTRYPOINTS: Record<Strategy, Entrypoint> = {
+  ours: benchmarkedEntrypoint,
+  native: nativeLikeEntrypoint,
+};
 
 let credentialsSerial = 0;
 
@@ -48,8 +50,8 @@ function driverFor(
   const { clock } = runtime;
   return new Driver({
     entrypoint: ENTRYPOINTS[strategy],
-    typeName: RESOURCE_SCHEMA.typeName,
-    primaryIdentifier: RESOURCE_SCHEMA.primaryIdentifier,
+    typeName: BENCHMARKED_TYPE.typeName,
+    primaryIdentifier: BENCHMARKED_TYPE.primaryIdentifier,
     callerCredentials,
     lambdaTimeoutMs: MODEL.lambdaTimeoutMs,
     maxInvocations: 1_000,

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRecord } from '../../src/core/records';
 
 interface ShapeRef {
   shape: string;
@@ -44,10 +45,6 @@ export interface PaginatorModel {
 }
 
 const MODEL_DIR = join(__dirname, '..', '..', 'schema', 'aws-models');
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isServiceModel(value: unknown): value is ServiceModel {
   return isRecord(value) && isRecord(value.metadata) && isRecord(value.operations) && isRecord(value.shapes);

@@ -12,7 +12,8 @@
  */
 import { Document, isScalar, visit } from 'yaml';
 import { TYPE_NAME_PATTERN } from '../package/type-name';
-import { hyphenatedTypeName, RegistrySchema } from './registry-schema';
+import { hyphenated } from '../package/type-name';
+import { RegistrySchema } from './registry-schema';
 
 /** A template value: a literal or an intrinsic function in its long (JSON) form. */
 export type TemplateValue = string | number | boolean | TemplateValue[] | { [key: string]: TemplateValue };
@@ -67,7 +68,7 @@ interface TypeNameForms {
 }
 
 function literalTypeName(typeName: string): TypeNameForms {
-  return { hyphenated: hyphenatedTypeName(typeName), slashed: typeName.split('::').join('/') };
+  return { hyphenated: hyphenated(typeName), slashed: typeName.split('::').join('/') };
 }
 
 function parameterTypeName(parameter: string): TypeNameForms {
@@ -232,7 +233,7 @@ const DEFAULT_LOG_RETENTION_DAYS = 90;
 
 /** `<Org-Service-Type>-logs`, the log group name `cfn submit` uses (with the name's own case). */
 export function defaultLogGroupName(typeName: string): string {
-  return `${hyphenatedTypeName(typeName)}-logs`;
+  return `${hyphenated(typeName)}-logs`;
 }
 
 /** The stand-alone logging stack `npm run register` deploys when no log role ARN is given. */

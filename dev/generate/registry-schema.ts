@@ -32,11 +32,6 @@ export interface RegistrySchema {
   handlers?: Record<string, RegistryHandler>;
 }
 
-/** `Org::Service::Type` -> `Org-Service-Type`, the form type ARNs and the CloudFormation CLI use. */
-export function hyphenatedTypeName(typeName: string): string {
-  return typeName.split('::').join('-');
-}
-
 /** `/properties/Name` -> `Name`; nested pointers are not used by these schemas. */
 export function propertyNameOf(pointer: string): string {
   const parts = pointer.split('/');

@@ -2,16 +2,25 @@
  * Bundles a type's handlers into the one file Lambda runs, and the `build:lambda` command SAM's Makefile
  * build calls:
  *
- *   npm run build:lambda -- --type assignment|application-assignment|all --outdir DIR
+ *   npm run build:lambda -- --type <type key>|all --outdir DIR
+ *   npm run build:lambda -- --project <type folder> --outdir DIR
  *
- * writes DIR/dist/<type>/handlers.js (the path .rpdk-config and template.yml name).
+ * writes DIR/dist/<type>/handlers.js (the path .rpdk-config and template.yml name). `--project` is what a SAM
+ * build passes (see the Makefile): the type is the registered one the folder's .rpdk-config names.
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { isTypeKey, REPOSITORY_ROOT, TYPE_KEYS, type TypeKey } from '../types';
-import { isUsageError, PackageError, readTypeProject, type TypeProject, UsageError } from './project';
+import { isTypeKey, REPOSITORY_ROOT, resourceTypeByName, TYPE_KEYS, type TypeKey } from '../types';
+import {
+  isUsageError,
+  PackageError,
+  readJsonObject,
+  readTypeProject,
+  type TypeProject,
+  UsageError,
+} from './project';
 
 /**
  * The runtime lib (utils.js `replaceAll`, which redacts credentials from log lines) calls the npm polyfill
@@ -102,6 +111,18 @@ export function typesFromArgument(value: string | undefined): TypeKey[] {
   throw new UsageError(`--type must be one of ${[...TYPE_KEYS, 'all'].join(', ')}, not '${value}'`);
 }
 
+/** The registered type of a type's project folder: the one its .rpdk-config names. */
+export function typeOfProject(folder: string): TypeKey {
+  const typeName = readJsonObject(path.join(folder, '.rpdk-config')).typeName;
+  const entry = typeof typeName === 'string' ? resourceTypeByName(typeName) : undefined;
+  if (!entry) {
+    throw new UsageError(
+      `${path.join(folder, '.rpdk-config')} names no registered type (${String(typeName)})`,
+    );
+  }
+  return entry.key;
+}
+
 export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024
     ? `${(bytes / 1024 / 1024).toFixed(2)} MiB`
@@ -111,11 +132,16 @@ export function formatBytes(bytes: number): string {
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { type: { type: 'string' }, outdir: { type: 'string' } },
+    options: { type: { type: 'string' }, project: { type: 'string' }, outdir: { type: 'string' } },
     strict: true,
   });
   if (!values.outdir) throw new UsageError('--outdir is required');
-  for (const type of typesFromArgument(values.type)) {
+  if (values.type !== undefined && values.project !== undefined) {
+    throw new UsageError('--type and --project name the type twice: give one');
+  }
+  const types =
+    values.project === undefined ? typesFromArgument(values.type) : [typeOfProject(values.project)];
+  for (const type of types) {
     const bundle = await bundleHandlers(type, values.outdir);
     console.log(`${path.join(values.outdir, bundle.bundlePath)} ${formatBytes(bundle.bytes)}`);
   }

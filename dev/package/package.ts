@@ -21,7 +21,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPOSITORY_ROOT, TYPE_KEYS, type TypeKey } from '../types';
+import { REPOSITORY_ROOT, RESOURCE_TYPES, TYPE_KEYS, type TypeKey } from '../types';
 import { bundleHandlers, formatBytes, typesFromArgument } from './bundle';
 import {
   isUsageError,
@@ -31,7 +31,13 @@ import {
   type TypeProject,
   UsageError,
 } from './project';
-import { DEFAULT_ORGANIZATION, replaceTypeName, validateTypeName, withOrganization } from './type-name';
+import {
+  DEFAULT_ORGANIZATION,
+  exampleTypeName,
+  replaceTypeName,
+  validateTypeName,
+  withOrganization,
+} from './type-name';
 
 /** Every entry's date: fixed, so the same sources give the same bytes (DOS time is written in UTC). */
 const ENTRY_DATE = new Date('2000-01-01T00:00:00Z');
@@ -171,17 +177,20 @@ export async function packageType(options: PackageOptions): Promise<PackageResul
   }
 }
 
-export const USAGE = `Usage: npm run package -- [--type assignment|application-assignment|all]
-                        [--type-name Org::SSO::Assignment | --organization Org] [--outdir build]
+// The usage's example name: the first registered type under the example organisation.
+const EXAMPLE_TYPE_NAME = exampleTypeName(RESOURCE_TYPES[0].typeName);
+
+export const USAGE = `Usage: npm run package -- [--type ${[...TYPE_KEYS, 'all'].join('|')}]
+                        [--type-name ${EXAMPLE_TYPE_NAME} | --organization Org] [--outdir build]
 
   --type          the type to package (default all)
   --type-name     the private name of one type (its --type follows from the name when not given)
-  --organization  the organisation segment for every type (Org → Org::SSO::Assignment, …)
+  --organization  the organisation segment for every type (Org → ${EXAMPLE_TYPE_NAME}, …)
   --outdir        where <type>.zip goes (default build/)
   --help, -h      show this text
 
 'Org' stands for your own organisation's name. Register with the same name the package was built with
-(npm run register -- --type-name Org::SSO::Assignment …): the name is stamped into the package.
+(npm run register -- --type-name ${EXAMPLE_TYPE_NAME} …): the name is stamped into the package.
 Without a name the packages are named ${DEFAULT_ORGANIZATION}::SSO::… (AWS is reserved for AWS's own types).`;
 
 export interface PackageCommand {

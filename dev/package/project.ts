@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isRecord } from '../../src/core/records';
 import { REPOSITORY_ROOT, resourceType, type TypeKey } from '../types';
-import { TypeNameError } from './type-name';
+import { hyphenated, TypeNameError } from './type-name';
 
 export class PackageError extends Error {
   override readonly name: string = 'PackageError';
@@ -45,10 +46,6 @@ export interface TypeProject {
   /** The execution role template (absolute); it may be missing, which packaging reports. */
   readonly roleTemplateFile: string;
   readonly inputsDir: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function readJsonObject(file: string): Record<string, unknown> {
@@ -93,7 +90,7 @@ export function readTypeProject(key: TypeKey): TypeProject {
     key,
     folder,
     rpdkConfig,
-    schemaFile: path.join(folder, `${rpdkConfig.typeName.split('::').join('-').toLowerCase()}.json`),
+    schemaFile: path.join(folder, `${hyphenated(rpdkConfig.typeName).toLowerCase()}.json`),
     handlersSource: path.join(REPOSITORY_ROOT, entry.handlersFile),
     bundlePath,
     roleTemplateFile: path.join(folder, 'resource-role.yaml'),

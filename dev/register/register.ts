@@ -12,7 +12,6 @@
  * Exit code 0 on success, 1 when a step fails, 2 for bad arguments. Credentials are never printed.
  */
 import { randomUUID } from 'node:crypto';
-import { validateTypeName, withoutOrganization } from '../package/type-name';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
@@ -40,8 +39,10 @@ import {
   renderResourceRole,
   templateToYaml,
 } from '../generate/registration';
-import { hyphenatedTypeName, RegistrySchema } from '../generate/registry-schema';
-import { RESOURCE_TYPES, ResourceTypeSources } from '../generate/types';
+import { RegistrySchema } from '../generate/registry-schema';
+import { exampleTypeName, hyphenated, validateTypeName, withoutOrganization } from '../package/type-name';
+import { RESOURCE_TYPES, type ResourceTypeEntry } from '../types';
+import { errorMessage } from '../../src/core/errors';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Where `npm run package` writes `<type>.zip` by default. */
@@ -99,10 +100,6 @@ export class RegisterError extends Error {
 
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function httpStatusOf(error: unknown): number | undefined {
@@ -261,7 +258,7 @@ async function upload(
 ): Promise<string> {
   // Same key shape as cfn submit: <org-service-type>-<UTC timestamp>.zip.
   const timestamp = deps.now().toISOString().slice(0, 19).replace(/:/g, '-');
-  const key = `${hyphenatedTypeName(options.typeName).toLowerCase()}-${timestamp}.zip`;
+  const key = `${hyphenated(options.typeName).toLowerCase()}-${timestamp}.zip`;
   deps.log(
     `Uploading ${path.basename(options.packagePath)} (${Math.ceil(body.length / 1024)} KiB) to s3://${options.bucket}/${key}`,
   );
@@ -403,18 +400,14 @@ function requireOutput(outputs: Record<string, string>, key: string, stackName: 
   return value;
 }
 
-function packageNameOf(sources: ResourceTypeSources): string {
-  return path.basename(sources.sourceDir);
-}
-
-function loadSchema(sources: ResourceTypeSources): RegistrySchema {
-  return JSON.parse(readFileSync(path.join(ROOT, sources.schema), 'utf8')) as RegistrySchema;
+function loadSchema(entry: ResourceTypeEntry): RegistrySchema {
+  return JSON.parse(readFileSync(path.join(ROOT, entry.schemaFile), 'utf8')) as RegistrySchema;
 }
 
 function schemaFor(packageName: string): RegistrySchema {
-  const sources = RESOURCE_TYPES.find((type) => packageNameOf(type) === packageName);
-  if (!sources) throw new RegisterError(`Unknown --type ${packageName}.`);
-  return loadSchema(sources);
+  const entry = RESOURCE_TYPES.find((type) => type.packageName === packageName);
+  if (!entry) throw new RegisterError(`Unknown --type ${packageName}.`);
+  return loadSchema(entry);
 }
 
 /** `Service::Resource` of the package's source type (assignment → SSO::Assignment). */
@@ -426,7 +419,7 @@ async function executionRole(options: RegisterOptions, deps: RegisterDependencie
   if (options.executionRoleArn) return options.executionRoleArn;
   // The role trusts only this type's ARN, so it is rendered for the private name being registered.
   const schema = { ...schemaFor(options.packageName), typeName: options.typeName };
-  const stackName = `${hyphenatedTypeName(options.typeName).toLowerCase()}-role-stack`;
+  const stackName = `${hyphenated(options.typeName).toLowerCase()}-role-stack`;
   const outputs = await deployStack(stackName, renderResourceRole(schema), deps, options.profile);
   return requireOutput(outputs, 'ExecutionRoleArn', stackName);
 }
@@ -436,7 +429,7 @@ async function logging(
   deps: RegisterDependencies,
 ): Promise<{ logRoleArn: string; logGroupName: string }> {
   if (options.logRoleArn) return { logRoleArn: options.logRoleArn, logGroupName: options.logGroupName };
-  const stackName = `${hyphenatedTypeName(options.typeName).toLowerCase()}-logging-stack`;
+  const stackName = `${hyphenated(options.typeName).toLowerCase()}-logging-stack`;
   const template = templateToYaml(loggingTemplate(options.typeName, options.logGroupName));
   const outputs = await deployStack(stackName, template, deps, options.profile);
   return {
@@ -544,9 +537,9 @@ export async function register(
 
 export const USAGE = `Usage: npm run register -- --type-name <Org::Service::Type> --bucket <bucket> [options]
 
-  --type-name <name>           private type name to register, e.g. Org::SSO::Assignment (required)
+  --type-name <name>           private type name to register, e.g. ${exampleTypeName(RESOURCE_TYPES[0].typeName)} (required)
   --bucket <bucket>            S3 bucket in the target Region for the package (required)
-  --type <package>             ${RESOURCE_TYPES.map(packageNameOf).join(' | ')}
+  --type <package>             ${RESOURCE_TYPES.map((type) => type.packageName).join(' | ')}
                                (default: the one whose schema name ends like --type-name)
   --package <file>             package zip (default: build/<type>.zip from npm run package)
   --region <region>            AWS Region (default: the SDK's: AWS_REGION or the profile's)
@@ -596,9 +589,9 @@ export function parseCommandLine(argv: string[]): CliArguments | 'help' {
     throw new RegisterError(`--type-name: ${errorMessage(error)}`);
   }
   const packageName = values.type ?? packageForTypeName(typeName);
-  if (!RESOURCE_TYPES.some((type) => packageNameOf(type) === packageName)) {
+  if (!RESOURCE_TYPES.some((type) => type.packageName === packageName)) {
     throw new RegisterError(
-      `--type ${packageName} is not one of: ${RESOURCE_TYPES.map(packageNameOf).join(', ')}.`,
+      `--type ${packageName} is not one of: ${RESOURCE_TYPES.map((type) => type.packageName).join(', ')}.`,
     );
   }
   return {
@@ -622,7 +615,7 @@ export function parseCommandLine(argv: string[]): CliArguments | 'help' {
 function packageForTypeName(typeName: string): string {
   const resourceName = typeName.split('::')[2];
   for (const type of RESOURCE_TYPES) {
-    if (loadSchema(type).typeName.split('::')[2] === resourceName) return packageNameOf(type);
+    if (loadSchema(type).typeName.split('::')[2] === resourceName) return type.packageName;
   }
   throw new RegisterError(`Cannot tell which package ${typeName} is: pass --type.`);
 }

@@ -4,7 +4,9 @@ import { Driver, type ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD } from '../../dev/emulator';
 import { useHandlerEmulator } from '../support/emulator';
 import { entrypoint } from '../../src/application-assignment/handlers';
-import { RESOURCE_SCHEMA } from '../../src/application-assignment/schema';
+import { resourceType } from '../../dev/types';
+
+const { schema: RESOURCE_SCHEMA } = resourceType('application-assignment');
 import { LIST_PAGE_ENV, sealPageToken } from '../../src/core/list-pages';
 
 const [GRAFANA, OTHER_APPLICATION] = DEFAULT_WORLD.applications;

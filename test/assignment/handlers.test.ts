@@ -37,6 +37,7 @@ import { IDENTITY_STORE_ID, mockIdentityStore } from '../support/identity-store-
 const sso = mockClient(SSOAdminClient);
 const principals = mockIdentityStore(sso);
 
+const TYPE_NAME = 'AWS::SSO::Assignment';
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 const PERMISSION_SET = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef';
 const OTHER_PERMISSION_SET = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-fedcba0987654321';
@@ -68,7 +69,10 @@ async function invoke(
   callbackContext?: Record<string, unknown>,
 ): Promise<ProgressPayload> {
   return asProgress(
-    await entrypoint(handlerRequest(action, properties, { callbackContext }), LAMBDA_CONTEXT),
+    await entrypoint(
+      handlerRequest(action, properties, { callbackContext, resourceType: TYPE_NAME }),
+      LAMBDA_CONTEXT,
+    ),
   );
 }
 
@@ -379,7 +383,10 @@ describe('CREATE', () => {
   });
 
   test('missing caller credentials fail InvalidCredentials without an AWS call', async () => {
-    const request = handlerRequest('CREATE', MODEL, { callerCredentials: undefined });
+    const request = handlerRequest('CREATE', MODEL, {
+      callerCredentials: undefined,
+      resourceType: TYPE_NAME,
+    });
     const response = asProgress(await entrypoint(request, LAMBDA_CONTEXT));
     expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidCredentials' });
     expect(sso.calls()).toHaveLength(0);
@@ -711,7 +718,12 @@ describe('LIST', () => {
     }
 
     async function listPage(properties: unknown, nextToken?: string): Promise<ProgressPayload> {
-      return asProgress(await entrypoint(handlerRequest('LIST', properties, { nextToken }), LAMBDA_CONTEXT));
+      return asProgress(
+        await entrypoint(
+          handlerRequest('LIST', properties, { nextToken, resourceType: TYPE_NAME }),
+          LAMBDA_CONTEXT,
+        ),
+      );
     }
 
     async function firstPageToken(): Promise<string> {
@@ -948,6 +960,7 @@ describe('logging', () => {
     const request = handlerRequest('CREATE', MODEL, {
       bearerToken: 'bearer-token-secret-value-123',
       callbackContext: { version: 1, phase: 'submit', startedAt: Date.now() },
+      resourceType: TYPE_NAME,
     });
     await entrypoint(request, LAMBDA_CONTEXT);
     expect(logLines.length).toBeGreaterThan(0);

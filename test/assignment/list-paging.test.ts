@@ -6,7 +6,9 @@ import { adaptTestEntrypoint, Driver, type ResourceProperties } from '../../dev/
 import { DEFAULT_WORLD } from '../../dev/emulator';
 import { useHandlerEmulator } from '../support/emulator';
 import { entrypoint, testEntrypoint } from '../../src/assignment/handlers';
-import { RESOURCE_SCHEMA } from '../../src/assignment/schema';
+import { resourceType } from '../../dev/types';
+
+const { schema: RESOURCE_SCHEMA } = resourceType('assignment');
 import { listAccountAssignments } from '../../src/assignment/account-assignments';
 import { LIST_PAGE_ENV, PageBudget, sealPageToken } from '../../src/core/list-pages';
 

@@ -1,11 +1,22 @@
 // The write state machine on its own: fake hooks and a fake subject, no AWS client, no emulator.
-import { LoggerProxy } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
-import { ResourceModel } from '../../src/assignment/models';
+import {
+  BaseModel,
+  LoggerProxy,
+} from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
+import { Expose } from 'class-transformer';
 import { WriteProgress } from '../../src/core/callback-context';
 import { RequestStatus } from '../../src/core/stabilizer';
 import { runWrite, SubmittedWrite, WriteHooks, WriteKind, WriteSubject } from '../../src/core/write-machine';
 
 type Key = string;
+
+/** A model of one property, as the generator would write it for a one-property schema. */
+class ResourceModel extends BaseModel {
+  public static override readonly TYPE_NAME: string = 'Test::Fake::Thing';
+
+  @Expose({ name: 'Id' })
+  id?: string;
+}
 
 const STARTED = Date.now() - 1_000;
 const fresh: WriteProgress = { version: 1, startedAt: STARTED };
@@ -17,7 +28,7 @@ function world(initiallyExists: boolean) {
   const subject: WriteSubject<ResourceModel, Key> = {
     typeName: 'Test::Fake::Thing',
     key: 'thing-1',
-    modelFromKey: (key) => ResourceModel.deserialize({ PrincipalId: key }),
+    modelFromKey: (key) => ResourceModel.deserialize({ Id: key }),
     identifier: (key) => [key],
     find: async (key) => {
       calls.push('find');
@@ -169,7 +180,7 @@ describe('CREATE', () => {
     };
     const { event } = await run('create', hooks, subject, { ...fresh, phase: 'submit' });
     expect(event.status).toBe('SUCCESS');
-    expect(event.resourceModel).toEqual(ResourceModel.deserialize({ PrincipalId: 'thing-1' }));
+    expect(event.resourceModel).toEqual(ResourceModel.deserialize({ Id: 'thing-1' }));
     expect(calls).toEqual(['submit', 'find']);
   });
 });
@@ -192,7 +203,7 @@ describe('UPDATE', () => {
     const hooks = asynchronous(calls, { requests: ['r-1'], status: { status: 'SUCCEEDED' } });
     const { event } = await run('update', hooks, { ...subject, previous: 'thing-0' }, fresh);
     expect(event.status).toBe('SUCCESS');
-    expect(event.resourceModel).toEqual(ResourceModel.deserialize({ PrincipalId: 'thing-1' }));
+    expect(event.resourceModel).toEqual(ResourceModel.deserialize({ Id: 'thing-1' }));
     expect(calls).toEqual(['find', 'submit thing-1 from thing-0', 'find']);
   });
 });

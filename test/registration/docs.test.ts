@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderDocs } from '../../dev/generate/docs';
 import { RegistrySchema } from '../../dev/generate/registry-schema';
-import { RESOURCE_TYPES } from '../../dev/generate/types';
+import { RESOURCE_TYPES } from '../../dev/types';
 import { EXAMPLE_ORGANIZATION } from '../../dev/package/type-name';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -16,7 +16,7 @@ function propertySection(readme: string, name: string): string {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
-describe.each(RESOURCE_TYPES)('docs/README.md for $schema', ({ schema: schemaFile }) => {
+describe.each(RESOURCE_TYPES)('docs/README.md for $schemaFile', ({ schemaFile }) => {
   const schema = JSON.parse(readFileSync(path.join(ROOT, schemaFile), 'utf8')) as RegistrySchema;
   const readme = readFileSync(path.join(ROOT, path.dirname(schemaFile), 'docs', 'README.md'), 'utf8');
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { RegistrySchema } from '../../dev/generate/registry-schema';
-import { RESOURCE_TYPES } from '../../dev/generate/types';
+import { RESOURCE_TYPES } from '../../dev/types';
 import {
   CloudFormationTemplate,
   isIntrinsic,
@@ -15,7 +15,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
 
 const schemas = RESOURCE_TYPES.map(
-  ({ schema }) => JSON.parse(readFileSync(path.join(ROOT, schema), 'utf8')) as RegistrySchema,
+  ({ schemaFile }) => JSON.parse(readFileSync(path.join(ROOT, schemaFile), 'utf8')) as RegistrySchema,
 );
 
 /** Examples use the private name the type is registered under: same service and resource, own namespace. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultLogGroupName, loggingTemplate, templateToYaml } from '../../dev/generate/registration';
 import { RegistrySchema } from '../../dev/generate/registry-schema';
-import { RESOURCE_TYPES } from '../../dev/generate/types';
+import { RESOURCE_TYPES } from '../../dev/types';
 import { parseTemplate, readTemplate, TemplateNode, unresolvedReferences } from './cloudformation-yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -23,12 +23,7 @@ function policyStatements(properties: Properties | undefined): Statement[] {
   return policies.flatMap((policy) => policy.PolicyDocument.Statement);
 }
 
-const cases = RESOURCE_TYPES.map((sources) => ({
-  ...sources,
-  packageName: path.basename(sources.sourceDir),
-}));
-
-describe.each(cases)('templates/register-type-$packageName.yaml', ({ schema: schemaFile, packageName }) => {
+describe.each(RESOURCE_TYPES)('templates/register-type-$packageName.yaml', ({ schemaFile, packageName }) => {
   const schema = JSON.parse(readFileSync(path.join(ROOT, schemaFile), 'utf8')) as RegistrySchema;
   const file = path.join(ROOT, 'templates', `register-type-${packageName}.yaml`);
   const template = readTemplate(file);

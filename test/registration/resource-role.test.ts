@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { handlerPermissions, renderResourceRole, roleSessionSeconds } from '../../dev/generate/registration';
 import { RegistrySchema } from '../../dev/generate/registry-schema';
-import { RESOURCE_TYPES } from '../../dev/generate/types';
+import { RESOURCE_TYPES } from '../../dev/types';
 import { parseTemplate, readTemplate, TemplateNode, unresolvedReferences } from './cloudformation-yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -31,7 +31,7 @@ function executionRole(templateText: string): RoleProperties {
   return template.Resources.ExecutionRole.Properties as unknown as RoleProperties;
 }
 
-describe.each(RESOURCE_TYPES)('resource-role.yaml for $schema', ({ schema: schemaFile }) => {
+describe.each(RESOURCE_TYPES)('resource-role.yaml for $schemaFile', ({ schemaFile }) => {
   const schema = readSchema(schemaFile);
   const roleFile = path.join(ROOT, path.dirname(schemaFile), 'resource-role.yaml');
   const text = readFileSync(roleFile, 'utf8');

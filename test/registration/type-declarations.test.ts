@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RegistrySchema } from '../../dev/generate/registry-schema';
-import { RESOURCE_TYPES } from '../../dev/generate/types';
+import { RESOURCE_TYPES } from '../../dev/types';
 import { DEFAULT_ORGANIZATION, EXAMPLE_ORGANIZATION } from '../../dev/package/type-name';
 import { escapeRegExp, type Kind, typeDeclarations } from './type-declarations';
 
@@ -38,7 +38,8 @@ function docsAndExamples(folder = ROOT): string[] {
 
 /** The names our types have in this repository (AWS::SSO::Assignment, …), from the schemas. */
 const SOURCE_TYPE_NAMES = RESOURCE_TYPES.map(
-  ({ schema }) => (JSON.parse(readFileSync(path.join(ROOT, schema), 'utf8')) as RegistrySchema).typeName,
+  ({ schemaFile }) =>
+    (JSON.parse(readFileSync(path.join(ROOT, schemaFile), 'utf8')) as RegistrySchema).typeName,
 );
 
 const FILES = docsAndExamples();

@@ -6,18 +6,17 @@
 import type { RunOptions, RunResult } from '../../dev/driver';
 import { RETRY_POLICY } from '../../src/core/retry-policy';
 import {
-  ACCOUNT_ASSIGNMENT,
-  APPLICATION_ASSIGNMENT,
   callbackDelays,
   countCalls,
   driverFor,
   muteConsole,
-  tupleOf,
   TYPES,
   type TypeUnderTest,
   useEmulator,
   useVirtualTime,
 } from './support/harness';
+import { APPLICATION_ASSIGNMENT } from '../application-assignment/under-test';
+import { ACCOUNT_ASSIGNMENT, tupleOf } from '../assignment/under-test';
 import { useInterceptor } from './support/interceptor';
 import { NO_RETRY_LAMBDA_TIMEOUT_MS } from './support/transient-cells';
 

@@ -2,6 +2,7 @@
 // key is unusable (SSO Admin's errors carry a KMS `Reason`), and a principal deleted from the identity store
 // (SCIM deprovisioning) whose assignments stay listed and cannot be deleted. docs/reliability.md lists them.
 import { FAILURE_REASONS } from '../../dev/emulator';
+import { ACCOUNT_ASSIGNMENT } from '../assignment/under-test';
 import {
   countCalls,
   driverFor,
@@ -103,7 +104,7 @@ describe.each(TYPES)('$typeName', (type) => {
       expect(result.final.status).toBe('SUCCESS');
       // The delete was tried (and refused), so an assignment AWS would let go of is not left behind.
       expect(countCalls(emulator(), type.deleteOperation)).toBe(1);
-      if (type.key === 'assignment') {
+      if (type.key === ACCOUNT_ASSIGNMENT.key) {
         expect(emulator().state.deletionStatuses()).toMatchObject([
           {
             status: 'FAILED',

@@ -7,8 +7,6 @@
 import type { ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD, type RunningEmulator } from '../../dev/emulator';
 import {
-  ACCOUNT_ASSIGNMENT,
-  APPLICATION_ASSIGNMENT,
   countCalls,
   driverFor,
   errorCodes,
@@ -18,6 +16,8 @@ import {
   type TypeUnderTest,
   useEmulator,
 } from './support/harness';
+import { APPLICATION_ASSIGNMENT } from '../application-assignment/under-test';
+import { ACCOUNT_ASSIGNMENT } from '../assignment/under-test';
 
 const RESOURCES = 30;
 

@@ -1,10 +1,8 @@
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { entrypoint as applicationAssignmentEntrypoint } from '../../src/application-assignment/handlers';
-import { RESOURCE_SCHEMA as APPLICATION_ASSIGNMENT_SCHEMA } from '../../src/application-assignment/schema';
-import { entrypoint as assignmentEntrypoint } from '../../src/assignment/handlers';
-import { RESOURCE_SCHEMA as ASSIGNMENT_SCHEMA } from '../../src/assignment/schema';
+import { DEFAULT_WORLD } from '../../dev/emulator';
+import { RESOURCE_TYPES, type HandlerModule, type ResourceTypeEntry } from '../../dev/types';
 import { asProgress, handlerRequest, LAMBDA_CONTEXT } from '../support/handler-request';
 
 /**
@@ -21,40 +19,20 @@ interface PropertyRule {
 }
 
 interface TypeUnderTest {
-  readonly name: string;
-  readonly entrypoint: (event: unknown, context?: object) => Promise<unknown>;
+  readonly typeName: string;
+  readonly entry: ResourceTypeEntry;
   readonly properties: Readonly<Record<string, PropertyRule>>;
   readonly required: readonly string[];
-  readonly validModel: Record<string, string>;
+  readonly validModel: Readonly<Record<string, unknown>>;
 }
 
-const TYPES: TypeUnderTest[] = [
-  {
-    name: 'AWS::SSO::Assignment',
-    entrypoint: assignmentEntrypoint,
-    properties: ASSIGNMENT_SCHEMA.properties,
-    required: ASSIGNMENT_SCHEMA.required,
-    validModel: {
-      InstanceArn: 'arn:aws:sso:::instance/ssoins-72230b9a8e8e8b7a',
-      PermissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-72230b9a8e8e8b7a/ps-b2c3d4e5f6071829',
-      PrincipalId: 'e4b8a4f8-2031-70a5-6b7c-8d9e0f1a2b3c',
-      PrincipalType: 'GROUP',
-      TargetId: '222233334444',
-      TargetType: 'AWS_ACCOUNT',
-    },
-  },
-  {
-    name: 'AWS::SSO::ApplicationAssignment',
-    entrypoint: applicationAssignmentEntrypoint,
-    properties: APPLICATION_ASSIGNMENT_SCHEMA.properties,
-    required: APPLICATION_ASSIGNMENT_SCHEMA.required,
-    validModel: {
-      ApplicationArn: 'arn:aws:sso::111122223333:application/ssoins-72230b9a8e8e8b7a/apl-1a2b3c4d5e6f7a8b',
-      PrincipalId: 'e4b8a4f8-2031-70a5-6b7c-8d9e0f1a2b3c',
-      PrincipalType: 'GROUP',
-    },
-  },
-];
+const TYPES: TypeUnderTest[] = RESOURCE_TYPES.map((entry) => ({
+  typeName: entry.typeName,
+  entry,
+  properties: entry.schema.properties,
+  required: entry.schema.required ?? [],
+  validModel: entry.demoModel(DEFAULT_WORLD),
+}));
 
 const RUNS_PER_TYPE = 10_000;
 
@@ -137,7 +115,7 @@ function mutations(type: TypeUnderTest): fc.Arbitrary<Mutation> {
   );
 }
 
-function apply(model: Record<string, string>, mutation: Mutation): Record<string, unknown> {
+function apply(model: Readonly<Record<string, unknown>>, mutation: Mutation): Record<string, unknown> {
   if (mutation.kind === 'remove') {
     return Object.fromEntries(Object.entries(model).filter(([name]) => name !== mutation.property));
   }
@@ -165,7 +143,12 @@ afterAll(() => {
   sso.restore();
 });
 
-describe.each(TYPES)('$name', (type) => {
+describe.each(TYPES)('$typeName', (type) => {
+  let entrypoint: HandlerModule['entrypoint'];
+  beforeAll(async () => {
+    ({ entrypoint } = await type.entry.loadHandlers());
+  });
+
   test(`${RUNS_PER_TYPE} hostile models: InvalidRequest naming the property, zero AWS calls`, async () => {
     const actions = fc.constantFrom('CREATE', 'READ', 'DELETE') as fc.Arbitrary<'CREATE' | 'READ' | 'DELETE'>;
     await fc.assert(
@@ -174,7 +157,10 @@ describe.each(TYPES)('$name', (type) => {
         sso.resetHistory();
         const properties = apply(type.validModel, mutation);
         const response = asProgress(
-          await type.entrypoint(handlerRequest(action, properties), LAMBDA_CONTEXT),
+          await entrypoint(
+            handlerRequest(action, properties, { resourceType: type.typeName }),
+            LAMBDA_CONTEXT,
+          ),
         );
         expect(response.status).toBe('FAILED');
         expect(response.errorCode).toBe('InvalidRequest');
@@ -192,7 +178,12 @@ describe.each(TYPES)('$name', (type) => {
         async (value) => {
           // History only: a full reset per run adds sinon fakes until it warns of a leak.
           sso.resetHistory();
-          const response = asProgress(await type.entrypoint(handlerRequest('CREATE', value), LAMBDA_CONTEXT));
+          const response = asProgress(
+            await entrypoint(
+              handlerRequest('CREATE', value, { resourceType: type.typeName }),
+              LAMBDA_CONTEXT,
+            ),
+          );
           expect(response).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
           expect(sso.calls()).toHaveLength(0);
         },
@@ -206,7 +197,7 @@ describe.each(TYPES)('$name', (type) => {
       fc.asyncProperty(fc.anything(), async (event) => {
         // History only: a full reset per run adds sinon fakes until it warns of a leak.
         sso.resetHistory();
-        const response = asProgress(await type.entrypoint(event, LAMBDA_CONTEXT));
+        const response = asProgress(await entrypoint(event, LAMBDA_CONTEXT));
         expect(response.status).toBe('FAILED');
         expect(response.errorCode).not.toBe('InternalFailure');
         expect(sso.calls()).toHaveLength(0);

@@ -268,7 +268,10 @@ describe.each(TYPES)('$name', (type) => {
       for (const step of steps) {
         type.stubWorld(step.exists);
         const action = handler.toUpperCase() as 'CREATE' | 'READ' | 'DELETE' | 'LIST';
-        const request = handlerRequest(action, step.properties, { callbackContext: step.context });
+        const request = handlerRequest(action, step.properties, {
+          callbackContext: step.context,
+          resourceType: type.name,
+        });
         const response = asProgress(await type.entrypoint(request, LAMBDA_CONTEXT));
         expect(response.errorCode).not.toBe('InternalFailure');
         actionsSent().forEach((sentAction) => sent.add(sentAction));

@@ -11,25 +11,20 @@ import {
   type RunResult,
 } from '../../dev/driver';
 import { FAILURE_REASONS } from '../../dev/emulator';
-import { testEntrypoint as applicationAssignmentTestEntrypoint } from '../../src/application-assignment/handlers';
-import {
-  resource as accountAssignmentResource,
-  testEntrypoint as accountAssignmentTestEntrypoint,
-} from '../../src/assignment/handlers';
 import { startFakeAws, type FakeAws } from '../package/fake-aws';
 import {
-  ACCOUNT_ASSIGNMENT,
-  APPLICATION_ASSIGNMENT,
   driverFor,
   firstRequest,
   invokeOnce,
   libLogFilters,
+  libResourceOf,
+  TYPES,
   responsesOf,
   runRequest,
-  tupleOf,
   type TypeUnderTest,
   useEmulator,
 } from './support/harness';
+import { ACCOUNT_ASSIGNMENT, tupleOf } from '../assignment/under-test';
 import { encodedForms, findLeak, OutputCapture, SecretLedger } from './support/secrets';
 import { NO_RETRY_LAMBDA_TIMEOUT_MS, SDK_ATTEMPTS } from './support/transient-cells';
 
@@ -72,15 +67,13 @@ async function run(operation: Promise<RunResult>): Promise<RunResult> {
   return result;
 }
 
-async function representativeRun(
-  type: TypeUnderTest,
-  testEntrypoint: typeof accountAssignmentTestEntrypoint,
-) {
+async function representativeRun(type: TypeUnderTest) {
   const model = type.model;
+  const { testEntrypoint } = await type.handlers();
   const { driver, options } = secretDriver(type);
 
   // CREATE through a ConflictException burst (SDK retries, then a retry-later callback), READ, LIST.
-  if (type === ACCOUNT_ASSIGNMENT) {
+  if (type.key === ACCOUNT_ASSIGNMENT.key) {
     emulator().faults.conflict({
       assignment: tupleOf(model),
       count: SDK_ATTEMPTS + 1,
@@ -96,7 +89,7 @@ async function representativeRun(
   expect((await run(driver.create(model))).final.status).toBe('SUCCESS');
   expect((await run(driver.read(model))).final.status).toBe('SUCCESS');
   const listFilter =
-    type === ACCOUNT_ASSIGNMENT
+    type.key === ACCOUNT_ASSIGNMENT.key
       ? { InstanceArn: model.InstanceArn }
       : { ApplicationArn: model.ApplicationArn };
   expect((await run(driver.list(listFilter))).final.status).toBe('SUCCESS');
@@ -124,7 +117,7 @@ async function representativeRun(
   expect((await run(driver.read(model))).final.errorCode).toBe('NotFound');
 
   // A write the service rejects.
-  if (type === ACCOUNT_ASSIGNMENT) {
+  if (type.key === ACCOUNT_ASSIGNMENT.key) {
     const reason = FAILURE_REASONS.internal();
     emulator().faults.failNextWrite({
       assignment: tupleOf(model),
@@ -167,8 +160,7 @@ beforeAll(async () => {
   capture.install();
   console.log(MARKER);
   process.stdout.write(`${STREAM_MARKER}\n`);
-  await representativeRun(ACCOUNT_ASSIGNMENT, accountAssignmentTestEntrypoint);
-  await representativeRun(APPLICATION_ASSIGNMENT, applicationAssignmentTestEntrypoint);
+  for (const type of TYPES) await representativeRun(type);
   await deliveriesSettled();
 });
 
@@ -252,11 +244,11 @@ describe('no secret reaches a log line', () => {
 describe('a warm Lambda container', () => {
   // Lib 1.0.6 adds each invocation's bearer-token and credential filters to its long-lived console publisher
   // and never removes them; patches/ drops them at the start of each invocation (docs/reliability.md).
-  test.each([ACCOUNT_ASSIGNMENT, APPLICATION_ASSIGNMENT])(
+  test.each(TYPES)(
     '$typeName does not keep earlier invocations\u2019 credentials and bearer tokens in its log filters',
-    (type) => {
+    async (type) => {
       // Every invocation above registered its secrets as log filters on the lib's console publisher.
-      const filters = libLogFilters(type.resource);
+      const filters = libLogFilters((await libResourceOf(type)).object);
       expect(filters).toBeDefined();
       // One invocation's worth at most (bearer token, caller and provider credentials).
       expect(filters?.length ?? 0).toBeLessThanOrEqual(3);
@@ -290,7 +282,7 @@ describe('the detector (positive controls)', () => {
     });
     const before = capture.lines.length;
     // Not what the handlers export (they route TestEvents through the redacting entrypoint); the lib's own.
-    await accountAssignmentResource.testEntrypoint(event, {});
+    await (await libResourceOf(ACCOUNT_ASSIGNMENT)).testEntrypoint(event, {});
     const written = capture.lines.slice(before).join('\n');
     expect(written).toContain('EVENT DATA');
     expect(findLeak(written, [leakedCredentials.secretAccessKey])).toBeDefined();

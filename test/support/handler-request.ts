@@ -10,7 +10,8 @@ export const CALLER_CREDENTIALS = {
 export interface RequestOptions {
   callbackContext?: Record<string, unknown>;
   bearerToken?: string;
-  resourceType?: string;
+  /** resourceType: the schema's typeName, or a registered name such as Org::SSO::… */
+  resourceType: string;
   callerCredentials?: Record<string, string> | undefined;
   /** A LIST page's NextToken, where CloudFormation puts it (HandlerRequest.nextToken). */
   nextToken?: string;
@@ -20,14 +21,14 @@ export interface RequestOptions {
 export function handlerRequest(
   action: 'CREATE' | 'READ' | 'UPDATE' | 'DELETE' | 'LIST',
   resourceProperties: unknown,
-  options: RequestOptions = {},
+  options: RequestOptions,
 ): Record<string, unknown> {
   return {
     action,
     awsAccountId: '111122223333',
     bearerToken: options.bearerToken ?? randomUUID(),
     region: 'us-east-1',
-    resourceType: options.resourceType ?? 'AWS::SSO::Assignment',
+    resourceType: options.resourceType,
     resourceTypeVersion: '00000001',
     stackId:
       'arn:aws:cloudformation:us-east-1:111122223333:stack/sso-test/6a4c1f40-0000-4000-8000-000000000000',

@@ -21,165 +21,77 @@ import {
   runRequest,
 } from '../../../dev/driver';
 import { useHandlerEmulator } from '../../support/emulator';
+import { DEFAULT_WORLD, type EmulatorOptions, type RunningEmulator } from '../../../dev/emulator';
 import {
-  DEFAULT_WORLD,
-  type AssignmentTuple,
-  type EmulatorOptions,
-  type RunningEmulator,
-} from '../../../dev/emulator';
-import {
-  entrypoint as applicationAssignmentEntrypoint,
-  resource as applicationAssignmentResource,
-} from '../../../src/application-assignment/handlers';
-import { RESOURCE_SCHEMA as APPLICATION_ASSIGNMENT_SCHEMA } from '../../../src/application-assignment/schema';
-import {
-  entrypoint as accountAssignmentEntrypoint,
-  resource as accountAssignmentResource,
-} from '../../../src/assignment/handlers';
-import { RESOURCE_SCHEMA as ACCOUNT_ASSIGNMENT_SCHEMA } from '../../../src/assignment/schema';
+  RESOURCE_TYPES,
+  resourceType,
+  type HandlerModule,
+  type ResourceTypeEntry,
+  type TypeKey,
+} from '../../../dev/types';
 
 /** Account-assignment writes stay IN_PROGRESS this long in the emulator, so every CREATE/DELETE polls. */
 export const PROVISIONING_MS = 50;
 /** callbackDelaySeconds 1 -> 10 ms; the retry-later 3-15 s -> 30-150 ms. */
 export const TIME_SCALE = 0.01;
 
-export type TypeKey = 'assignment' | 'application-assignment';
+export type { TypeKey };
 
 /** One resource type under test, bound to one model, and how to see that model in the emulator. */
 export interface TypeUnderTest {
   readonly key: TypeKey;
   readonly typeName: string;
   readonly entrypoint: Entrypoint;
-  /** The runtime lib's resource object behind the entrypoint (one per warm Lambda container). */
-  readonly resource: object;
+  /** The handler module (imported on first use), whose `resource` is the runtime lib's resource object. */
+  readonly handlers: () => Promise<HandlerModule>;
   readonly primaryIdentifier: readonly string[];
   /** A model valid against the schema and the emulator's seeded world. */
   readonly model: ResourceProperties;
-  readonly createOperation: 'CreateAccountAssignment' | 'CreateApplicationAssignment';
-  readonly deleteOperation: 'DeleteAccountAssignment' | 'DeleteApplicationAssignment';
+  readonly createOperation: string;
+  readonly deleteOperation: string;
   /** The SSO Admin read a READ of the model sends. */
-  readonly readOperation: 'ListAccountAssignments' | 'DescribeApplicationAssignment';
-  /** How many assignments matching `model` exist in the emulator now. */
+  readonly readOperation: string;
+  /** How many resources matching `model` exist in the emulator now. */
   copies(emulator: RunningEmulator, model?: ResourceProperties): number;
-  /** Deletes the model's assignment behind the API's back; whether it existed. */
+  /** Deletes the model's resource behind the API's back; whether it existed. */
   removeOutOfBand(emulator: RunningEmulator, model?: ResourceProperties): boolean;
-  /** Re-adds the model's assignment behind the API's back (as already provisioned). */
+  /** Re-adds the model's resource behind the API's back (as already provisioned). */
   addOutOfBand(emulator: RunningEmulator, model?: ResourceProperties): void;
 }
 
+function typeUnderTest(entry: ResourceTypeEntry): TypeUnderTest {
+  let handlers: Promise<HandlerModule> | undefined;
+  const loaded = (): Promise<HandlerModule> => (handlers ??= entry.loadHandlers());
+  const model = entry.demoModel(DEFAULT_WORLD);
+  const { emulator: binding } = entry;
+  return {
+    key: entry.key,
+    typeName: entry.typeName,
+    entrypoint: async (request, context) => (await loaded()).entrypoint(request, context),
+    handlers: loaded,
+    primaryIdentifier: entry.primaryIdentifier,
+    model,
+    createOperation: binding.createOperation,
+    deleteOperation: binding.deleteOperation,
+    readOperation: binding.readOperation,
+    copies: (emulator, other = model) => binding.count(emulator, other),
+    removeOutOfBand: (emulator, other = model) => binding.remove(emulator, other),
+    addOutOfBand: (emulator, other = model) => binding.seed(emulator, other),
+  };
+}
+
 const [ADMINISTRATOR_ACCESS, READ_ONLY_ACCESS] = DEFAULT_WORLD.permissionSets;
-const DEVELOPERS = DEFAULT_WORLD.groups[1];
-const WORKLOAD_DEV = DEFAULT_WORLD.accounts[1];
 const [GRAFANA] = DEFAULT_WORLD.applications;
-
-export const ACCOUNT_MODEL: ResourceProperties = {
-  InstanceArn: DEFAULT_WORLD.instanceArn,
-  PermissionSetArn: READ_ONLY_ACCESS.arn,
-  PrincipalId: DEVELOPERS.id,
-  PrincipalType: 'GROUP',
-  TargetId: WORKLOAD_DEV.id,
-  TargetType: 'AWS_ACCOUNT',
-};
-
-export const APPLICATION_MODEL: ResourceProperties = {
-  ApplicationArn: GRAFANA.arn,
-  PrincipalId: DEVELOPERS.id,
-  PrincipalType: 'GROUP',
-};
 
 export { ADMINISTRATOR_ACCESS, GRAFANA, READ_ONLY_ACCESS };
 
-function text(model: ResourceProperties, name: string): string {
-  const value = model[name];
-  if (typeof value !== 'string') throw new TypeError(`model.${name} must be a string`);
-  return value;
+/** Every registered type, for the cells that hold for all of them. */
+export const TYPES: readonly TypeUnderTest[] = RESOURCE_TYPES.map(typeUnderTest);
+
+/** One type, for its own cells (test/<type>/). */
+export function underTest(key: TypeKey): TypeUnderTest {
+  return typeUnderTest(resourceType(key));
 }
-
-function principalType(model: ResourceProperties): 'USER' | 'GROUP' {
-  const value = model.PrincipalType;
-  if (value !== 'USER' && value !== 'GROUP') throw new TypeError('model.PrincipalType must be USER or GROUP');
-  return value;
-}
-
-/** The emulator's tuple for an account-assignment model. */
-export function tupleOf(model: ResourceProperties): AssignmentTuple {
-  return {
-    targetId: text(model, 'TargetId'),
-    permissionSetArn: text(model, 'PermissionSetArn'),
-    principalType: principalType(model),
-    principalId: text(model, 'PrincipalId'),
-  };
-}
-
-function applicationRecordOf(model: ResourceProperties) {
-  return {
-    applicationArn: text(model, 'ApplicationArn'),
-    principalType: principalType(model),
-    principalId: text(model, 'PrincipalId'),
-  };
-}
-
-export const ACCOUNT_ASSIGNMENT: TypeUnderTest = {
-  key: 'assignment',
-  typeName: ACCOUNT_ASSIGNMENT_SCHEMA.typeName,
-  entrypoint: accountAssignmentEntrypoint,
-  resource: accountAssignmentResource,
-  primaryIdentifier: ACCOUNT_ASSIGNMENT_SCHEMA.primaryIdentifier,
-  model: ACCOUNT_MODEL,
-  createOperation: 'CreateAccountAssignment',
-  deleteOperation: 'DeleteAccountAssignment',
-  readOperation: 'ListAccountAssignments',
-  copies(emulator, model = ACCOUNT_MODEL) {
-    const tuple = tupleOf(model);
-    return emulator.state.accountAssignments().filter((existing) => sameTuple(existing, tuple)).length;
-  },
-  removeOutOfBand(emulator, model = ACCOUNT_MODEL) {
-    return emulator.state.removeAccountAssignment(tupleOf(model));
-  },
-  addOutOfBand(emulator, model = ACCOUNT_MODEL) {
-    emulator.state.addAccountAssignment(tupleOf(model));
-  },
-};
-
-function sameTuple(left: AssignmentTuple, right: AssignmentTuple): boolean {
-  return (
-    left.targetId === right.targetId &&
-    left.permissionSetArn === right.permissionSetArn &&
-    left.principalType === right.principalType &&
-    left.principalId === right.principalId
-  );
-}
-
-export const APPLICATION_ASSIGNMENT: TypeUnderTest = {
-  key: 'application-assignment',
-  typeName: APPLICATION_ASSIGNMENT_SCHEMA.typeName,
-  entrypoint: applicationAssignmentEntrypoint,
-  resource: applicationAssignmentResource,
-  primaryIdentifier: APPLICATION_ASSIGNMENT_SCHEMA.primaryIdentifier,
-  model: APPLICATION_MODEL,
-  createOperation: 'CreateApplicationAssignment',
-  deleteOperation: 'DeleteApplicationAssignment',
-  readOperation: 'DescribeApplicationAssignment',
-  copies(emulator, model = APPLICATION_MODEL) {
-    const wanted = applicationRecordOf(model);
-    return emulator.state
-      .applicationAssignments()
-      .filter(
-        (existing) =>
-          existing.applicationArn === wanted.applicationArn &&
-          existing.principalType === wanted.principalType &&
-          existing.principalId === wanted.principalId,
-      ).length;
-  },
-  removeOutOfBand(emulator, model = APPLICATION_MODEL) {
-    return emulator.state.removeApplicationAssignment(applicationRecordOf(model));
-  },
-  addOutOfBand(emulator, model = APPLICATION_MODEL) {
-    emulator.state.addApplicationAssignment(applicationRecordOf(model));
-  },
-};
-
-export const TYPES: readonly TypeUnderTest[] = [ACCOUNT_ASSIGNMENT, APPLICATION_ASSIGNMENT];
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -279,6 +191,29 @@ export function useVirtualTime(): () => VirtualTime {
   return () => {
     if (!time) throw new Error('virtual time is installed in beforeEach');
     return time;
+  };
+}
+
+/** The runtime lib's resource object behind a type's entrypoint (one per warm Lambda container). */
+export interface LibResource {
+  readonly object: object;
+  /** The lib's own testEntrypoint, which the handlers do not export. */
+  testEntrypoint(event: unknown, context: object): Promise<unknown>;
+}
+
+export async function libResourceOf(type: TypeUnderTest): Promise<LibResource> {
+  const resource: unknown = Reflect.get(await type.handlers(), 'resource');
+  if (typeof resource !== 'object' || resource === null)
+    throw new Error(`${type.typeName} exports no resource`);
+  const testEntrypoint: unknown = Reflect.get(resource, 'testEntrypoint');
+  if (typeof testEntrypoint !== 'function')
+    throw new Error(`${type.typeName}'s resource has no testEntrypoint`);
+  return {
+    object: resource,
+    testEntrypoint: async (event, context) => {
+      const response: unknown = await Reflect.apply(testEntrypoint, resource, [event, context]);
+      return response;
+    },
   };
 }
 

@@ -5,7 +5,6 @@
 // faults-parallel.test.ts. docs/reliability.md lists every cell with its outcome.
 import { FAILURE_REASONS } from '../../dev/emulator';
 import {
-  ACCOUNT_ASSIGNMENT,
   ADMINISTRATOR_ACCESS,
   buildReinvocationRequest,
   callLog,
@@ -18,15 +17,15 @@ import {
   PROVISIONING_MS,
   READ_ONLY_ACCESS,
   runRequest,
-  tupleOf,
   useEmulator,
   VirtualTime,
-} from './support/harness';
+} from '../reliability/support/harness';
+import { ACCOUNT_ASSIGNMENT, tupleOf } from './under-test';
 import {
   describeTransientCells,
   NO_RETRY_LAMBDA_TIMEOUT_MS,
   retryLaterResponses,
-} from './support/transient-cells';
+} from '../reliability/support/transient-cells';
 
 const type = ACCOUNT_ASSIGNMENT;
 const MODEL = type.model;

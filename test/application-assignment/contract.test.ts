@@ -1,6 +1,6 @@
 import { RETRY_POLICY } from '../../src/core/retry-policy';
 import { callsOf } from '../../dev/types';
-import { describeContract } from './contract-suite';
+import { describeContract } from '../contract/contract-suite';
 
 describeContract({
   key: 'application-assignment',

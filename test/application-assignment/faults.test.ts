@@ -4,7 +4,6 @@
 // checked. Where a cell has no literal equivalent for a synchronous API, its name says which nearest real
 // situation it plays. docs/reliability.md lists every cell with its outcome.
 import {
-  APPLICATION_ASSIGNMENT,
   buildReinvocationRequest,
   callLog,
   countCalls,
@@ -16,13 +15,14 @@ import {
   muteConsole,
   runRequest,
   useEmulator,
-} from './support/harness';
-import { useInterceptor } from './support/interceptor';
+} from '../reliability/support/harness';
+import { APPLICATION_ASSIGNMENT } from './under-test';
+import { useInterceptor } from '../reliability/support/interceptor';
 import {
   describeTransientCells,
   NO_RETRY_LAMBDA_TIMEOUT_MS,
   retryLaterResponses,
-} from './support/transient-cells';
+} from '../reliability/support/transient-cells';
 
 const type = APPLICATION_ASSIGNMENT;
 const MODEL = type.model;

@@ -1,7 +1,7 @@
 import { FAILURE_REASONS } from '../../dev/emulator';
 import type { ResourceProperties } from '../../dev/driver';
 import { callsOf } from '../../dev/types';
-import { describeContract } from './contract-suite';
+import { describeContract } from '../contract/contract-suite';
 
 function tupleOf(model: ResourceProperties) {
   return {
