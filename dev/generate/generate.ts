@@ -100,17 +100,17 @@ export async function allGeneratedFiles(): Promise<GeneratedFile[]> {
 export async function generatedFiles(type: ResourceTypeEntry): Promise<GeneratedFile[]> {
   const schemaPath = path.join(ROOT, type.schemaFile);
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as ResourceSchema;
-  const render = async (file: string, content: string): Promise<GeneratedFile> => ({
-    file,
-    content: await formatTypeScript(content),
-  });
-  const sourceFiles = await Promise.all([
-    render(
-      path.join(ROOT, type.sourceDir, 'validators.ts'),
-      renderValidators(schema, BANNER.replace('{{schema}}', type.schemaFile)),
-    ),
-  ]);
-  return [...sourceFiles, ...(await registrationFiles(type))];
+  const banner = BANNER.replace('{{schema}}', type.schemaFile);
+  return [
+    {
+      file: path.join(ROOT, type.sourceDir, 'models.ts'),
+      content: await formatTypeScript(renderModels(schema, banner)),
+    },
+    // Written as Ajv emits it (one line per schema), not reformatted: machine code no one edits or reviews line
+    // by line, a third of the size on disk, and identical once bundled.
+    { file: path.join(ROOT, type.sourceDir, 'validators.ts'), content: renderValidators(schema, banner) },
+    ...(await registrationFiles(type)),
+  ];
 }
 
 async function main(): Promise<void> {

@@ -42,7 +42,7 @@ import {
 import { RegistrySchema } from '../generate/registry-schema';
 import { exampleTypeName, hyphenated, validateTypeName, withoutOrganization } from '../package/type-name';
 import { RESOURCE_TYPES, type ResourceTypeEntry } from '../types';
-import { errorMessage } from '../../src/core/errors';
+import { errorMessage, httpStatusOf } from '../../src/core/errors';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Where `npm run package` writes `<type>.zip` by default. */
@@ -100,12 +100,6 @@ export class RegisterError extends Error {
 
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
-}
-
-function httpStatusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
-  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
-  return metadata?.httpStatusCode;
 }
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);

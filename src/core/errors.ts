@@ -138,7 +138,8 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-function httpStatusOf(error: unknown): number | undefined {
+/** The HTTP status of an AWS SDK error (its `$metadata`), if it has one. */
+export function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
