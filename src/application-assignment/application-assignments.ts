@@ -14,6 +14,7 @@ import {
   listCall,
   PageBudget,
   isRecord,
+  isPrincipalType,
   isResourceAbsent,
 } from '../core';
 
@@ -22,10 +23,6 @@ export interface ApplicationAssignmentKey {
   readonly applicationArn: string;
   readonly principalType: PrincipalType;
   readonly principalId: string;
-}
-
-function isPrincipalType(value: unknown): value is PrincipalType {
-  return value === PrincipalType.USER || value === PrincipalType.GROUP;
 }
 
 /** Rebuilds the key from what SSO Admin returned (never from the request); undefined when a member is missing. */

@@ -1,5 +1,10 @@
-import { PrincipalType } from '@aws-sdk/client-sso-admin';
-import { defineResourceType, instanceArnOfApplication, isResourceAbsent, Listing } from '../core';
+import {
+  defineResourceType,
+  instanceArnOfApplication,
+  isPrincipalType,
+  isResourceAbsent,
+  Listing,
+} from '../core';
 import {
   ApplicationAssignmentKey,
   ApplicationAssignmentListCursor,
@@ -29,13 +34,7 @@ const handlers = defineResourceType({
   plural: 'application assignments',
   keyFromModel: (model): ApplicationAssignmentKey | undefined => {
     const { applicationArn, principalId, principalType } = model;
-    if (
-      !applicationArn ||
-      !principalId ||
-      (principalType !== PrincipalType.USER && principalType !== PrincipalType.GROUP)
-    ) {
-      return undefined;
-    }
+    if (!applicationArn || !principalId || !isPrincipalType(principalType)) return undefined;
     return { applicationArn, principalType, principalId };
   },
   modelFromKey,

@@ -1,5 +1,5 @@
-import { PrincipalType, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { defineResourceType, isResourceAbsent, Listing } from '../core';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { defineResourceType, isPrincipalType, isResourceAbsent, Listing } from '../core';
 import {
   AssignmentKey,
   AssignmentListCursor,
@@ -48,16 +48,8 @@ const handlers = defineResourceType({
   plural: 'account assignments',
   keyFromModel: (model): AssignmentKey | undefined => {
     const { instanceArn, permissionSetArn, principalId, principalType, targetId, targetType } = model;
-    if (
-      !instanceArn ||
-      !permissionSetArn ||
-      !principalId ||
-      (principalType !== PrincipalType.USER && principalType !== PrincipalType.GROUP) ||
-      targetType !== 'AWS_ACCOUNT' ||
-      !targetId
-    ) {
-      return undefined;
-    }
+    const complete = instanceArn && permissionSetArn && principalId && targetId;
+    if (!complete || !isPrincipalType(principalType) || targetType !== 'AWS_ACCOUNT') return undefined;
     return { instanceArn, permissionSetArn, principalId, principalType, targetId, targetType };
   },
   modelFromKey,

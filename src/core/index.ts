@@ -5,7 +5,7 @@ export type { Clients, ResourceTypeHandlers, ResourceTypeHooks, WriteSet } from 
 export type { SubmittedWrite, WriteHooks } from './write-machine';
 export type { RequestStatus } from './stabilizer';
 export { isResourceAbsent } from './errors';
-export { instanceArnOfApplication } from './principals';
+export { instanceArnOfApplication, isPrincipalType } from './principals';
 export { isRecord } from './records';
 export { ABSENT, invalidPosition, LIST_PAGE, listCall, optionalSsoToken, PageBudget } from './list-pages';
 export type { Listing, ListFilterValues } from './list-pages';

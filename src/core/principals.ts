@@ -11,6 +11,11 @@ export interface PrincipalRef {
   readonly principalId: string;
 }
 
+/** USER or GROUP, the two PrincipalType values of the SSO Admin model. */
+export function isPrincipalType(value: unknown): value is PrincipalType {
+  return value === PrincipalType.USER || value === PrincipalType.GROUP;
+}
+
 export interface PrincipalClients {
   readonly ssoAdmin: SSOAdminClient;
   readonly identityStore: IdentitystoreClient;

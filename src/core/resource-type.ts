@@ -78,6 +78,14 @@ export interface ResourceTypeHandlers<M extends BaseModel, C extends BaseModel> 
   readonly testEntrypoint: Entrypoint;
 }
 
+/** A handler as the runtime lib calls it (its HandlerSignature, typed). */
+type Handler<M extends BaseModel> = (
+  session: Optional<SessionProxy>,
+  request: ResourceHandlerRequest<M>,
+  callbackContext: JsonObject,
+  logger: LoggerProxy,
+) => Promise<Progress<M>>;
+
 /** The runtime lib's resource, with the handlers the skeleton adds. */
 class SkeletonResource<M extends BaseModel, C extends BaseModel> extends BaseResource<M, C> {}
 
@@ -115,13 +123,8 @@ export function defineResourceType<M extends BaseModel, C extends BaseModel, K, 
     return (await principalExists(principalClients, instanceArn, principal)) ? found : undefined;
   }
 
-  function write(kind: WriteKind) {
-    return async (
-      session: Optional<SessionProxy>,
-      request: ResourceHandlerRequest<M>,
-      callbackContext: JsonObject,
-      logger: LoggerProxy,
-    ): Promise<Progress<M>> => {
+  function write(kind: WriteKind): Handler<M> {
+    return async (session, request, callbackContext, logger) => {
       // The last progress made: an error after a write resumes from it, not from before the write.
       let progress: WriteProgress | undefined;
       let key: K | undefined;
@@ -164,33 +167,21 @@ export function defineResourceType<M extends BaseModel, C extends BaseModel, K, 
     };
   }
 
-  async function read(
-    session: Optional<SessionProxy>,
-    request: ResourceHandlerRequest<M>,
-    _callbackContext: JsonObject,
-    logger: LoggerProxy,
-  ): Promise<Progress<M>> {
-    return guarded('read', logger, async () => {
+  const read: Handler<M> = (session, request, _callbackContext, logger) =>
+    guarded('read', logger, async () => {
       const key = keyOf(request.desiredResourceState);
       const found = await findGranting(clientsFor(session), key);
       return found ? succeeded(hooks.modelFromKey(found)) : notFound(typeName, hooks.identifier(key));
     });
-  }
 
-  async function list(
-    session: Optional<SessionProxy>,
-    request: ResourceHandlerRequest<M>,
-    _callbackContext: JsonObject,
-    logger: LoggerProxy,
-  ): Promise<Progress<M>> {
-    return guarded('list', logger, async () => {
+  const list: Handler<M> = (session, request, _callbackContext, logger) =>
+    guarded('list', logger, async () => {
       const listing = hooks.listing(clientsFor(session), request.desiredResourceState);
       const page = await listPage(listing, request.nextToken);
       if (page.kind === 'rejected') return failed(HandlerErrorCode.InvalidRequest, page.message);
       logger.log(describePage(page, hooks.plural));
       return listed(page.keys.map(hooks.modelFromKey), page.nextToken);
     });
-  }
 
   const resource = new SkeletonResource<M, C>(
     typeName,
