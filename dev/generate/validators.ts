@@ -110,9 +110,11 @@ function isObject(value: unknown): value is object {
 /**
  * Ajv options shared by the precompiled validators and the tests that compile them at run time. inlineRefs off
  * keeps each shared property schema one function; loopRequired checks required properties in a loop rather
- * than a copied block each.
+ * than a copied block each; messages off leaves Ajv's message text out of the generated code, since the handler
+ * words every message itself from the keyword and its parameters (src/core/validation.ts).
  */
 export const AJV_OPTIONS = {
+  messages: false,
   allErrors: true,
   strict: true,
   allowUnionTypes: true,

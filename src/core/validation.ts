@@ -64,7 +64,9 @@ function describe(error: ErrorObject): string {
     case 'maxProperties':
       return `${subject} must have ${error.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(params.limit)} properties (${error.keyword})`;
     default:
-      return `${subject} ${error.message ?? 'is invalid'} (${error.keyword})`;
+      // The precompiled validators carry no message text (Ajv's `messages: false` keeps them small): name the
+      // rule and its parameters instead.
+      return `${subject} breaks the schema rule ${error.keyword} ${JSON.stringify(params)}`;
   }
 }
 

@@ -59,3 +59,13 @@ test('huge and unicode strings are rejected by their rule, not by a crash', () =
   );
   expect(messageOf(validator.validateModel({ Name: 'ab\u{1F600}', Kind: 'A' }))).toContain('must match');
 });
+
+test('a rule without its own wording is named with its parameters (the generated code carries no message text)', () => {
+  const stepped = new SchemaValidator(
+    'Test::Type',
+    compileValidators({ properties: { Size: { type: 'integer', multipleOf: 5 } }, required: ['Size'] }),
+  );
+  expect(messageOf(stepped.validateModel({ Size: 7 }))).toContain(
+    'Property Size breaks the schema rule multipleOf {"multipleOf":5}',
+  );
+});
