@@ -106,6 +106,10 @@ export async function generatedFiles(type: ResourceTypeEntry): Promise<Generated
   });
   const sourceFiles = await Promise.all([
     render(
+      path.join(ROOT, type.sourceDir, 'models.ts'),
+      renderModels(schema, BANNER.replace('{{schema}}', type.schemaFile)),
+    ),
+    render(
       path.join(ROOT, type.sourceDir, 'validators.ts'),
       renderValidators(schema, BANNER.replace('{{schema}}', type.schemaFile)),
     ),
