@@ -98,9 +98,7 @@ test('ConflictException is retried by the SDK strategy until it succeeds', async
   const server = await scriptedServer([conflict, conflict, { status: 200, body: { Instances: [] } }]);
   try {
     process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
-    const response = await createSsoAdminClient(SETTINGS, TYPE_NAME).send(
-      new ListInstancesCommand({}),
-    );
+    const response = await createSsoAdminClient(SETTINGS, TYPE_NAME).send(new ListInstancesCommand({}));
     expect(response.Instances).toEqual([]);
     expect(server.recorded).toHaveLength(3);
   } finally {
