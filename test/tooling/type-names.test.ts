@@ -28,7 +28,6 @@ const NOT_YET_MIGRATED = [
   'test/demo/demo.test.ts',
   'test/demo/invoke-script.test.ts',
   'test/demo/invoke.test.ts',
-  'test/package/package.test.ts',
   'test/registration/examples.test.ts',
   'test/registration/register-type-template.test.ts',
   'test/registration/register.test.ts',
