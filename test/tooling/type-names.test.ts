@@ -28,10 +28,7 @@ const NOT_YET_MIGRATED = [
   'test/demo/demo.test.ts',
   'test/demo/invoke-script.test.ts',
   'test/demo/invoke.test.ts',
-  'test/registration/examples.test.ts',
-  'test/registration/register-type-template.test.ts',
   'test/registration/register.test.ts',
-  'test/registration/type-declarations.test.ts',
   'test/reliability/permissions.test.ts',
 ];
 const WHOLE_LINE_COMMENT = /^\s*(\/\/|\/\*|\*|#)/;
