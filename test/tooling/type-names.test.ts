@@ -28,7 +28,6 @@ const NOT_YET_MIGRATED = [
   'test/demo/demo.test.ts',
   'test/demo/invoke-script.test.ts',
   'test/demo/invoke.test.ts',
-  'test/registration/register.test.ts',
   'test/reliability/permissions.test.ts',
 ];
 const WHOLE_LINE_COMMENT = /^\s*(\/\/|\/\*|\*|#)/;
