@@ -19,14 +19,6 @@ const NOT_SCANNED = [
   /^bench\/results\//,
   /\.md$/,
 ];
-/**
- * Suites written before the registry that still name types in their fixtures (issue 11): each is to iterate
- * RESOURCE_TYPES or move its type-specific cases to test/<key>/, then leave this list. A listed file that no
- * longer names a type fails the test too, so the list only shrinks.
- */
-const NOT_YET_MIGRATED = [
-  'test/reliability/permissions.test.ts',
-];
 const WHOLE_LINE_COMMENT = /^\s*(\/\/|\/\*|\*|#)/;
 
 function escapeRegExp(text: string): string {
@@ -80,20 +72,13 @@ function mentionsIn(file: string): string[] {
 }
 
 test('no tracked tooling or every-type suite names a registered type outside the registry', () => {
-  const mentions = scannedFiles()
-    .filter((file) => !NOT_YET_MIGRATED.includes(file))
-    .flatMap(mentionsIn);
+  const mentions = scannedFiles().flatMap(mentionsIn);
   if (mentions.length > 0) {
     throw new Error(
       `Types are named only in dev/types.ts (iterate RESOURCE_TYPES, or move a type's own cells to test/<key>/):\n` +
         mentions.join('\n'),
     );
   }
-});
-
-test('every suite listed as not yet migrated still names a type (migrated ones leave the list)', () => {
-  const migrated = NOT_YET_MIGRATED.filter((file) => mentionsIn(file).length === 0);
-  expect(migrated).toEqual([]);
 });
 
 describe.each(RESOURCE_TYPES)('the scan finds $typeName named', (type) => {
