@@ -37,6 +37,9 @@ async function scriptedServer(replies: Array<{ status: number; body: object }>) 
   };
 }
 
+/** Any type name: the client only puts it in the user agent. */
+const TYPE_NAME = 'Test::Fake::Thing';
+
 const SETTINGS = {
   region: 'us-east-1',
   credentials: { accessKeyId: 'AKIDCLIENTTEST', secretAccessKey: 'secret', sessionToken: 'token' },
@@ -51,7 +54,7 @@ test('honours AWS_ENDPOINT_URL_SSO_ADMIN and signs with the session credentials'
   const server = await scriptedServer([{ status: 200, body: { Instances: [{ InstanceArn: 'x' }] } }]);
   try {
     process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
-    const client = createSsoAdminClient(SETTINGS, 'AWS::SSO::Assignment');
+    const client = createSsoAdminClient(SETTINGS, TYPE_NAME);
     const response = await client.send(new ListInstancesCommand({}));
     expect(response.Instances).toEqual([{ InstanceArn: 'x' }]);
     expect(server.recorded).toHaveLength(1);
@@ -68,7 +71,7 @@ test('honours the generic AWS_ENDPOINT_URL too', async () => {
   try {
     delete process.env.AWS_ENDPOINT_URL_SSO_ADMIN;
     process.env.AWS_ENDPOINT_URL = server.endpoint;
-    await createSsoAdminClient(SETTINGS, 'AWS::SSO::Assignment').send(new ListInstancesCommand({}));
+    await createSsoAdminClient(SETTINGS, TYPE_NAME).send(new ListInstancesCommand({}));
     expect(server.recorded).toHaveLength(1);
   } finally {
     await server.close();
@@ -79,12 +82,12 @@ test('the user agent names the package and the resource type', async () => {
   const server = await scriptedServer([]);
   try {
     process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
-    await createSsoAdminClient(SETTINGS, 'Acme::SSO::Assignment').send(new ListInstancesCommand({}));
+    await createSsoAdminClient(SETTINGS, 'Acme::Fake::Thing').send(new ListInstancesCommand({}));
     const userAgent = String(
       server.recorded[0].headers['x-amz-user-agent'] ?? server.recorded[0].headers['user-agent'],
     );
     expect(userAgent).toContain('sso-assignment-resource-types/');
-    expect(userAgent).toContain('cfn-type/Acme-SSO-Assignment');
+    expect(userAgent).toContain('cfn-type/Acme-Fake-Thing');
   } finally {
     await server.close();
   }
@@ -95,9 +98,7 @@ test('ConflictException is retried by the SDK strategy until it succeeds', async
   const server = await scriptedServer([conflict, conflict, { status: 200, body: { Instances: [] } }]);
   try {
     process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
-    const response = await createSsoAdminClient(SETTINGS, 'AWS::SSO::Assignment').send(
-      new ListInstancesCommand({}),
-    );
+    const response = await createSsoAdminClient(SETTINGS, TYPE_NAME).send(new ListInstancesCommand({}));
     expect(response.Instances).toEqual([]);
     expect(server.recorded).toHaveLength(3);
   } finally {
@@ -111,7 +112,7 @@ test('a ValidationException is not retried', async () => {
   ]);
   try {
     process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
-    const client = createSsoAdminClient(SETTINGS, 'AWS::SSO::Assignment');
+    const client = createSsoAdminClient(SETTINGS, TYPE_NAME);
     await expect(client.send(new ListInstancesCommand({}))).rejects.toMatchObject({
       name: 'ValidationException',
     });
@@ -149,9 +150,9 @@ describe('retries are bounded by the time left in the invocation', () => {
     const server = await scriptedServer([throttled, { status: 200, body: { Instances: [] } }]);
     try {
       process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
-      const client = createSsoAdminClient(SETTINGS, 'AWS::SSO::Assignment');
+      const client = createSsoAdminClient(SETTINGS, TYPE_NAME);
       await expect(
-        runInInvocation({ deadline: Date.now() + 6_000, typeName: 'AWS::SSO::Assignment' }, () =>
+        runInInvocation({ deadline: Date.now() + 6_000, typeName: TYPE_NAME }, () =>
           client.send(new ListInstancesCommand({})),
         ),
       ).rejects.toMatchObject({ name: 'ThrottlingException' });
@@ -166,7 +167,7 @@ describe('retries are bounded by the time left in the invocation', () => {
     const server = await scriptedServer([throttled, { status: 200, body: { Instances: [] } }]);
     try {
       process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
-      const client = createSsoAdminClient(SETTINGS, 'AWS::SSO::Assignment');
+      const client = createSsoAdminClient(SETTINGS, TYPE_NAME);
       const response = await runInInvocation({ deadline: Date.now() + 60_000, typeName: 'T' }, () =>
         client.send(new ListInstancesCommand({})),
       );

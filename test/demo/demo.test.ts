@@ -1,5 +1,6 @@
 // `npm run demo`: the lifecycle it runs (dev/demo/lifecycle.ts) in-process, and the script itself as a user
 // runs it (a child process), with short waits.
+import * as path from 'node:path';
 import { DEFAULT_CALLER_CREDENTIALS, Driver } from '../../dev/driver';
 import { DEFAULT_WORLD, pointSdkAt, type RunningEmulator, startEmulator } from '../../dev/emulator';
 import { LIFECYCLE_STEPS, runLifecycle } from '../../dev/demo/lifecycle';
@@ -7,7 +8,7 @@ import {
   availableResourceTypes,
   callsOf,
   primaryIdentifierOf,
-  resourceType,
+  REPOSITORY_ROOT,
   type ResourceTypeEntry,
 } from '../../dev/types';
 import { runScript } from './support/scripts';
@@ -113,67 +114,72 @@ describe('the demo script', () => {
     expect(verdicts).toHaveLength(types.length * LIFECYCLE_STEPS.length);
     expect(verdicts.filter((line) => line.startsWith('  FAIL'))).toEqual([]);
   });
+});
 
-  test('the NotFound line of READ after DELETE shows the identifier whole, under the registered name', async () => {
-    const entry = resourceType('assignment');
-    const run = await runDemo(['--type', entry.key, '--time-scale', '0', '--provisioning-ms', '200']);
-    expect(run.code).toBe(0);
-    const identifier = primaryIdentifierOf(entry, entry.demoModel(DEFAULT_WORLD)).join('|');
-    const notFoundLines = run.stdout.split('\n').filter((line) => line.includes('READ #1 FAILED NotFound'));
-    expect(notFoundLines).toHaveLength(1);
-    expect(notFoundLines[0]).toContain(
-      `Resource of type 'Org::SSO::Assignment' with identifier '${identifier}'`,
-    );
-  });
+describe.each(types.map((entry) => [entry.typeName, entry] as const))(
+  'the demo script for %s',
+  (_name, entry) => {
+    const [, service, resource] = entry.typeName.split('::');
+    /** The name the demo registers the type under (AWS:: is reserved). */
+    const registeredName = `Org::${service}::${resource}`;
+    /** The type's first contract-test input, relative to the repository root (where the script runs). */
+    const createInput = path.relative(REPOSITORY_ROOT, path.join(entry.inputsDir, 'inputs_1_create.json'));
 
-  test('--endpoint seeds nothing and needs the model: without it, a usage error (exit code 2)', async () => {
-    const run = await runDemo(['--endpoint', emulator.endpoint, '--type', 'assignment']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--instance-arn');
-    expect(emulator.calls()).toEqual([]);
-  });
+    test('the NotFound line of READ after DELETE shows the identifier whole, under the registered name', async () => {
+      const run = await runDemo(['--type', entry.key, '--time-scale', '0', '--provisioning-ms', '200']);
+      expect(run.code).toBe(0);
+      const identifier = primaryIdentifierOf(entry, entry.demoModel(DEFAULT_WORLD)).join('|');
+      const notFoundLines = run.stdout.split('\n').filter((line) => line.includes('READ #1 FAILED NotFound'));
+      expect(notFoundLines).toHaveLength(1);
+      expect(notFoundLines[0]).toContain(
+        `Resource of type '${registeredName}' with identifier '${identifier}'`,
+      );
+    });
 
-  test('--endpoint with --model runs against that endpoint', async () => {
-    const run = await runDemo([
-      '--endpoint',
-      emulator.endpoint,
-      '--type',
-      'assignment',
-      '--model',
-      'inputs/inputs_1_create.json',
-      '--time-scale',
-      '0.05',
-    ]);
-    expect(run.code).toBe(0);
-    expect(callsOf(emulator, 'CreateAccountAssignment')).toHaveLength(1);
-    expect(callsOf(emulator, 'DeleteAccountAssignment')).toHaveLength(1);
-  });
+    test('--endpoint seeds nothing and needs the model: without it, a usage error (exit code 2)', async () => {
+      const run = await runDemo(['--endpoint', emulator.endpoint, '--type', entry.key]);
+      expect(run.code).toBe(2);
+      // It names the flag of a property the model needs (e.g. InstanceArn: --instance-arn).
+      const [needed] = entry.schema.required ?? [];
+      expect(needed).toBeDefined();
+      expect(run.stderr).toContain(`--${needed.replace(/(?<=[a-z])(?=[A-Z])/g, '-').toLowerCase()}`);
+      expect(emulator.calls()).toEqual([]);
+    });
 
-  test('--live takes credentials from the default provider chain and never prints them', async () => {
-    // Environment credentials (first in the chain), against the emulator instead of AWS.
-    const credentials = {
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7LIVETEST',
-      AWS_SECRET_ACCESS_KEY: 'liveTestSecretAccessKey/EXAMPLE0123456789abc',
-      AWS_SESSION_TOKEN: 'liveTestSessionTokenEXAMPLE0123456789',
-      AWS_REGION: 'eu-west-1',
-    };
-    const run = await runDemo(
-      [
-        '--live',
+    test('--endpoint with --model runs against that endpoint', async () => {
+      const run = await runDemo([
         '--endpoint',
         emulator.endpoint,
         '--type',
-        'application-assignment',
+        entry.key,
         '--model',
-        'application-assignment/inputs/inputs_1_create.json',
-      ],
-      credentials,
-    );
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('eu-west-1');
-    for (const secret of [credentials.AWS_SECRET_ACCESS_KEY, credentials.AWS_SESSION_TOKEN]) {
-      expect(run.stdout + run.stderr).not.toContain(secret);
-    }
-    expect(callsOf(emulator, 'CreateApplicationAssignment')).toHaveLength(1);
-  });
-});
+        createInput,
+        '--time-scale',
+        '0.05',
+      ]);
+      expect(run.code).toBe(0);
+      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(1);
+      expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(1);
+    });
+
+    test('--live takes credentials from the default provider chain and never prints them', async () => {
+      // Environment credentials (first in the chain), against the emulator instead of AWS.
+      const credentials = {
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7LIVETEST',
+        AWS_SECRET_ACCESS_KEY: 'liveTestSecretAccessKey/EXAMPLE0123456789abc',
+        AWS_SESSION_TOKEN: 'liveTestSessionTokenEXAMPLE0123456789',
+        AWS_REGION: 'eu-west-1',
+      };
+      const run = await runDemo(
+        ['--live', '--endpoint', emulator.endpoint, '--type', entry.key, '--model', createInput],
+        credentials,
+      );
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('eu-west-1');
+      for (const secret of [credentials.AWS_SECRET_ACCESS_KEY, credentials.AWS_SESSION_TOKEN]) {
+        expect(run.stdout + run.stderr).not.toContain(secret);
+      }
+      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(1);
+    });
+  },
+);

@@ -14,12 +14,7 @@ import {
   type TestEventPayload,
 } from '../../dev/driver';
 import { type RunningEmulator, startEmulator } from '../../dev/emulator';
-import {
-  availableResourceTypes,
-  REPOSITORY_ROOT,
-  resourceType,
-  type ResourceTypeEntry,
-} from '../../dev/types';
+import { availableResourceTypes, REPOSITORY_ROOT, type ResourceTypeEntry } from '../../dev/types';
 import { isLoopback, runScript, runScriptRecordingConnections } from './support/scripts';
 
 const types = availableResourceTypes();
@@ -88,31 +83,29 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
   },
 );
 
-describe('seeding flags', () => {
-  const assignment = resourceType('assignment');
-
+describe.each(types.map((entry) => [entry.typeName, entry] as const))('seeding flags, %s', (_name, entry) => {
   test('--absent starts without the event resource: READ answers NotFound', async () => {
-    const run = await runScript('invoke', [samEvent(assignment, 'read.json').relativePath, '--absent']);
+    const run = await runScript('invoke', [samEvent(entry, 'read.json').relativePath, '--absent']);
     expect(run.code).toBe(0);
     expect(responseOf(run.stdout)).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
     expect(run.stderr).toContain("without the event's resource");
   });
 
   test('--absent on LIST answers an empty list', async () => {
-    const run = await runScript('invoke', [samEvent(assignment, 'list.json').relativePath, '--absent']);
+    const run = await runScript('invoke', [samEvent(entry, 'list.json').relativePath, '--absent']);
     expect(run.code).toBe(0);
     expect(responseOf(run.stdout)).toMatchObject({ status: 'SUCCESS', resourceModels: [] });
   });
 
   test('--existing is still accepted: on CREATE it seeds first, so the answer is AlreadyExists', async () => {
-    const run = await runScript('invoke', [samEvent(assignment, 'create.json').relativePath, '--existing']);
+    const run = await runScript('invoke', [samEvent(entry, 'create.json').relativePath, '--existing']);
     expect(run.code).toBe(0);
     expect(responseOf(run.stdout)).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
   });
 
   test('--existing with --absent is a usage error (exit code 2)', async () => {
     const run = await runScript('invoke', [
-      samEvent(assignment, 'read.json').relativePath,
+      samEvent(entry, 'read.json').relativePath,
       '--existing',
       '--absent',
     ]);
@@ -122,86 +115,91 @@ describe('seeding flags', () => {
   });
 });
 
-describe('a HandlerRequest with provider credentials and a log group, under a registered name', () => {
-  const assignment = resourceType('assignment');
-  const providerCredentials: CredentialsPayload = {
-    accessKeyId: 'ASIAPROVIDERKEYEXAMPLE',
-    secretAccessKey: 'providerSecretAccessKey/EXAMPLE0123456789abcdef',
-    sessionToken: 'providerSessionTokenEXAMPLE0123456789abcdef',
-  };
-  const callerCredentials: CredentialsPayload = {
-    accessKeyId: 'ASIACALLERKEYEXAMPLE',
-    secretAccessKey: 'callerSecretAccessKey/EXAMPLE0123456789abcdef',
-    sessionToken: 'callerSessionTokenEXAMPLE0123456789abcdef',
-  };
-  const secrets = [...Object.values(providerCredentials), ...Object.values(callerCredentials)];
-  let requestFile: string;
-  let model: ResourceProperties;
+describe.each(types.map((entry) => [entry.typeName, entry] as const))(
+  'a %s HandlerRequest with provider credentials and a log group, under a registered name',
+  (_name, entry) => {
+    const [, service, resource] = entry.typeName.split('::');
+    const registeredName = `Acme::${service}::${resource}`;
+    const logGroup = `${registeredName.split('::').join('-').toLowerCase()}-logs`;
+    const providerCredentials: CredentialsPayload = {
+      accessKeyId: 'ASIAPROVIDERKEYEXAMPLE',
+      secretAccessKey: 'providerSecretAccessKey/EXAMPLE0123456789abcdef',
+      sessionToken: 'providerSessionTokenEXAMPLE0123456789abcdef',
+    };
+    const callerCredentials: CredentialsPayload = {
+      accessKeyId: 'ASIACALLERKEYEXAMPLE',
+      secretAccessKey: 'callerSecretAccessKey/EXAMPLE0123456789abcdef',
+      sessionToken: 'callerSessionTokenEXAMPLE0123456789abcdef',
+    };
+    const secrets = [...Object.values(providerCredentials), ...Object.values(callerCredentials)];
+    let requestFile: string;
+    let model: ResourceProperties;
 
-  beforeAll(() => {
-    const { event } = samEvent(assignment, 'read.json');
-    model = event.request.desiredResourceState;
-    const request = testEventToHandlerRequest(
-      { ...event, credentials: callerCredentials },
-      {
-        typeName: 'Acme::SSO::Assignment',
-        providerCredentials,
-        providerLogGroupName: 'acme-sso-assignment-logs',
-      },
-    );
-    requestFile = path.join(scratch, 'acme-read.json');
-    writeFileSync(requestFile, JSON.stringify(request, null, 2));
-  });
-
-  test('without --live: understood without --type, the two fields removed (stderr says so), only loopback reached', async () => {
-    const run = await runScriptRecordingConnections('invoke', [requestFile, '--verbose']);
-    expect(run.code).toBe(0);
-    expect(responseOf(run.stdout)).toMatchObject({ status: 'SUCCESS', resourceModel: model });
-    expect(run.stderr).toContain('READ of Acme::SSO::Assignment');
-    expect(run.stderr).toContain("Removed the event's providerCredentials and providerLogGroupName");
-    expect(run.stderr).toContain('--live keeps them');
-    // The emulator was reached, and nothing else.
-    const tcp = run.destinations.filter((destination) => destination.path === undefined);
-    expect(tcp.length).toBeGreaterThan(0);
-    expect(run.destinations.filter((destination) => !isLoopback(destination))).toEqual([]);
-    for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
-  });
-
-  describe('with --live', () => {
-    let emulator: RunningEmulator;
-
-    beforeAll(async () => {
-      emulator = await startEmulator();
+    beforeAll(() => {
+      const { event } = samEvent(entry, 'read.json');
+      model = event.request.desiredResourceState;
+      const request = testEventToHandlerRequest(
+        { ...event, credentials: callerCredentials },
+        {
+          typeName: registeredName,
+          providerCredentials,
+          providerLogGroupName: logGroup,
+        },
+      );
+      requestFile = path.join(scratch, `acme-read-${entry.key}.json`);
+      writeFileSync(requestFile, JSON.stringify(request, null, 2));
     });
 
-    afterAll(() => emulator.close());
-
-    test('keeps them: the runtime lib goes for CloudWatch Logs, S3 and CloudWatch metrics in AWS', async () => {
-      // The recorder refuses every connection beyond loopback, so these attempts never leave the machine.
-      const run = await runScriptRecordingConnections('invoke', [
-        requestFile,
-        '--live',
-        '--endpoint',
-        emulator.endpoint,
-      ]);
+    test('without --live: understood without --type, the two fields removed (stderr says so), only loopback reached', async () => {
+      const run = await runScriptRecordingConnections('invoke', [requestFile, '--verbose']);
       expect(run.code).toBe(0);
-      expect(run.stderr).not.toContain('Removed');
-      const remoteHosts = new Set(
-        run.destinations.filter((destination) => !isLoopback(destination)).map(({ host }) => host),
-      );
-      expect([...remoteHosts].sort()).toEqual(
-        [
-          'acme-sso-assignment-logs-123456789012.s3.us-east-1.amazonaws.com',
-          'logs.us-east-1.amazonaws.com',
-          'monitoring.us-east-1.amazonaws.com',
-        ].sort(),
-      );
-      // The handler's own calls went to --endpoint.
-      expect(emulator.calls().length).toBeGreaterThan(0);
+      expect(responseOf(run.stdout)).toMatchObject({ status: 'SUCCESS', resourceModel: model });
+      expect(run.stderr).toContain(`READ of ${registeredName}`);
+      expect(run.stderr).toContain("Removed the event's providerCredentials and providerLogGroupName");
+      expect(run.stderr).toContain('--live keeps them');
+      // The emulator was reached, and nothing else.
+      const tcp = run.destinations.filter((destination) => destination.path === undefined);
+      expect(tcp.length).toBeGreaterThan(0);
+      expect(run.destinations.filter((destination) => !isLoopback(destination))).toEqual([]);
       for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
     });
-  });
-});
+
+    describe('with --live', () => {
+      let emulator: RunningEmulator;
+
+      beforeAll(async () => {
+        emulator = await startEmulator();
+      });
+
+      afterAll(() => emulator.close());
+
+      test('keeps them: the runtime lib goes for CloudWatch Logs, S3 and CloudWatch metrics in AWS', async () => {
+        // The recorder refuses every connection beyond loopback, so these attempts never leave the machine.
+        const run = await runScriptRecordingConnections('invoke', [
+          requestFile,
+          '--live',
+          '--endpoint',
+          emulator.endpoint,
+        ]);
+        expect(run.code).toBe(0);
+        expect(run.stderr).not.toContain('Removed');
+        const remoteHosts = new Set(
+          run.destinations.filter((destination) => !isLoopback(destination)).map(({ host }) => host),
+        );
+        expect([...remoteHosts].sort()).toEqual(
+          [
+            `${logGroup}-123456789012.s3.us-east-1.amazonaws.com`,
+            'logs.us-east-1.amazonaws.com',
+            'monitoring.us-east-1.amazonaws.com',
+          ].sort(),
+        );
+        // The handler's own calls went to --endpoint.
+        expect(emulator.calls().length).toBeGreaterThan(0);
+        for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
+      });
+    });
+  },
+);
 
 describe('file errors name the file and the problem, exit code 2, no stack trace', () => {
   const cases: [string, () => string, string][] = [
@@ -247,7 +245,7 @@ describe('file errors name the file and the problem, exit code 2, no stack trace
       'a resourceType of another service',
       () => {
         const file = path.join(scratch, 'other-type.json');
-        const { event } = samEvent(resourceType('assignment'), 'read.json');
+        const { event } = samEvent(types[0], 'read.json');
         writeFileSync(
           file,
           JSON.stringify(testEventToHandlerRequest(event, { typeName: 'Acme::S3::Bucket' })),
@@ -269,23 +267,26 @@ describe('file errors name the file and the problem, exit code 2, no stack trace
   });
 });
 
-test('create.json --follow --time-scale 0 with a 5 s provisioning time: SUCCESS in a handful of invocations', async () => {
-  const { relativePath, event } = samEvent(resourceType('assignment'), 'create.json');
-  const run = await runScript('invoke', [
-    relativePath,
-    '--follow',
-    '--time-scale',
-    '0',
-    '--provisioning-ms',
-    '5000',
-  ]);
-  expect(run.code).toBe(0);
-  expect(responseOf(run.stdout)).toMatchObject({
-    status: 'SUCCESS',
-    resourceModel: event.request.desiredResourceState,
-  });
-  // The emulator counts the skipped waits, so the handler polls as often as in a real-time run (the
-  // backoff starts at 1 s and doubles), not hundreds of times.
-  const invocationLines = run.stderr.split('\n').filter((line) => /^ {2}CREATE #\d+ /.test(line));
-  expect(invocationLines.length).toBeLessThan(20);
-});
+test.each(types.map((entry) => [entry.typeName, entry] as const))(
+  '%s create.json --follow --time-scale 0 with a 5 s provisioning time: SUCCESS in a handful of invocations',
+  async (_name, entry) => {
+    const { relativePath, event } = samEvent(entry, 'create.json');
+    const run = await runScript('invoke', [
+      relativePath,
+      '--follow',
+      '--time-scale',
+      '0',
+      '--provisioning-ms',
+      '5000',
+    ]);
+    expect(run.code).toBe(0);
+    expect(responseOf(run.stdout)).toMatchObject({
+      status: 'SUCCESS',
+      resourceModel: event.request.desiredResourceState,
+    });
+    // The emulator counts the skipped waits, so the handler polls as often as in a real-time run (the
+    // backoff starts at 1 s and doubles), not hundreds of times.
+    const invocationLines = run.stderr.split('\n').filter((line) => /^ {2}CREATE #\d+ /.test(line));
+    expect(invocationLines.length).toBeLessThan(20);
+  },
+);

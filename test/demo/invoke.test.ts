@@ -18,7 +18,7 @@ import {
   typeForEvent,
   withoutProviderLogging,
 } from '../../dev/demo/invoke-event';
-import { availableResourceTypes, callsOf, resourceType, type ResourceTypeEntry } from '../../dev/types';
+import { availableResourceTypes, callsOf, RESOURCE_TYPES, type ResourceTypeEntry } from '../../dev/types';
 
 let emulator: RunningEmulator;
 let restoreEndpoints: () => void;
@@ -147,22 +147,32 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
 );
 
 describe('typeForEvent', () => {
-  const assignment = resourceType('assignment');
-  const read = samEvents(assignment).find((sample) => sample.event.action === 'READ');
+  const types = availableResourceTypes();
 
-  test('an explicit type wins; an unknown one is refused', () => {
-    expect(typeForEvent(read?.json, { type: 'application-assignment' }).key).toBe('application-assignment');
-    expect(() => typeForEvent(read?.json, { type: 'bucket' })).toThrow(EventTypeError);
+  function readEventOf(entry: ResourceTypeEntry): SamEvent {
+    const read = samEvents(entry).find((sample) => sample.event.action === 'READ');
+    if (!read) throw new Error(`${entry.typeName} has no READ event in sam-tests`);
+    return read;
+  }
+
+  test.each(types)('an explicit type ($key) wins; an unknown one is refused', (entry) => {
+    // Another type's event where there is one, so the event alone would say otherwise.
+    const other = types.find((candidate) => candidate !== entry) ?? entry;
+    const read = readEventOf(other);
+    expect(typeForEvent(read.json, { type: entry.key }).key).toBe(entry.key);
+    expect(() => typeForEvent(read.json, { type: 'bucket' })).toThrow(EventTypeError);
   });
 
-  test('without path or type, the properties decide', () => {
-    expect(typeForEvent(read?.json).key).toBe('assignment');
-    const applicationEvent = {
+  test.each(types)('without path or type, the properties of $key decide', (entry) => {
+    expect(typeForEvent(readEventOf(entry).json).key).toBe(entry.key);
+    const minimal = {
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: '' },
       action: 'READ',
-      request: { desiredResourceState: { ApplicationArn: 'arn', PrincipalId: 'id', PrincipalType: 'USER' } },
+      request: {
+        desiredResourceState: Object.fromEntries((entry.schema.required ?? []).map((name) => [name, 'x'])),
+      },
     };
-    expect(typeForEvent(applicationEvent).key).toBe('application-assignment');
+    expect(typeForEvent(minimal).key).toBe(entry.key);
   });
 
   test("a HandlerRequest's resourceType counts in any namespace: the user's registered name", () => {
@@ -175,17 +185,17 @@ describe('typeForEvent', () => {
     }
   });
 
+  /** What each registered type's name keeps after its namespace (e.g. the service and resource). */
+  const sourceNames = RESOURCE_TYPES.map((entry) => entry.typeName.split('::').slice(1).join('::'));
+
   test.each([
     'Acme::S3::Bucket',
-    'SSO::Assignment',
-    'Acme::SSO::Assignment::MODULE',
-    'Acme::SSO::Assignments',
+    ...sourceNames.flatMap((name) => [name, `Acme::${name}::MODULE`, `Acme::${name}s`]),
   ])('a resourceType naming no type of this project is refused, naming it: %s', (typeName) => {
     expect(() => typeForEvent({ resourceType: typeName, requestData: {} })).toThrow(
       new EventTypeError(
         `The event's resourceType '${typeName}' is not a type of this project: after its namespace it must read ` +
-          'SSO::Assignment or SSO::ApplicationAssignment (e.g. Org::SSO::Assignment, ' +
-          'Org::SSO::ApplicationAssignment); or pass --type',
+          `${sourceNames.join(' or ')} (e.g. ${sourceNames.map((name) => `Org::${name}`).join(', ')}); or pass --type`,
       ),
     );
   });
@@ -206,11 +216,11 @@ describe('withoutProviderLogging', () => {
   test('removes providerCredentials and providerLogGroupName, keeps everything else, leaves the input alone', () => {
     const request = {
       action: 'READ',
-      resourceType: 'Org::SSO::Assignment',
+      resourceType: 'Org::Fake::Thing',
       requestData: {
         callerCredentials: credentials,
         providerCredentials: credentials,
-        providerLogGroupName: 'org-sso-assignment-logs',
+        providerLogGroupName: 'org-fake-thing-logs',
         resourceProperties: { TargetId: '222233334444' },
       },
     };
@@ -219,7 +229,7 @@ describe('withoutProviderLogging', () => {
     expect(removed).toEqual(['providerCredentials', 'providerLogGroupName']);
     expect(json).toEqual({
       action: 'READ',
-      resourceType: 'Org::SSO::Assignment',
+      resourceType: 'Org::Fake::Thing',
       requestData: { callerCredentials: credentials, resourceProperties: { TargetId: '222233334444' } },
     });
     expect(request).toEqual(copy);

@@ -20,7 +20,8 @@ import {
 } from '../../dev/driver/request';
 import type { HandlerRequestPayload, LambdaContextLike, TestEventPayload } from '../../dev/driver/types';
 
-const TYPE_NAME = 'AWS::SSO::Assignment';
+// Any type name: the driver passes it through without looking it up.
+const TYPE_NAME = 'Test::Fake::Thing';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const properties = {
   InstanceArn: 'arn:aws:sso:::instance/ssoins-1111111111111111',

@@ -369,15 +369,15 @@ describe('runAction progress log', () => {
       now: time.now,
       sleep: time.sleep,
       timeScale: 0.1,
-      logPrefix: 'AWS::SSO::Assignment',
+      logPrefix: 'Test::Fake::Thing',
     });
 
     await runAction(fake.entrypoint, 'CREATE', desired, opts);
 
     expect(opts.lines).toEqual([
-      'AWS::SSO::Assignment CREATE #1 IN_PROGRESS callbackDelaySeconds=5 in 12ms (elapsed 12ms)',
-      'AWS::SSO::Assignment CREATE #2 IN_PROGRESS callbackDelaySeconds=0 in 8ms (elapsed 520ms)',
-      'AWS::SSO::Assignment CREATE #3 FAILED NotStabilized: The assignment never stabilized in 3ms (elapsed 523ms)',
+      'Test::Fake::Thing CREATE #1 IN_PROGRESS callbackDelaySeconds=5 in 12ms (elapsed 12ms)',
+      'Test::Fake::Thing CREATE #2 IN_PROGRESS callbackDelaySeconds=0 in 8ms (elapsed 520ms)',
+      'Test::Fake::Thing CREATE #3 FAILED NotStabilized: The assignment never stabilized in 3ms (elapsed 523ms)',
     ]);
   });
 

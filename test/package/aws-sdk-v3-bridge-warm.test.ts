@@ -10,15 +10,15 @@ import { buildHandlerRequest, createLambdaContext, type CredentialsPayload } fro
 import { DEFAULT_WORLD, startEmulator, type RunningEmulator } from '../../dev/emulator';
 import { bundleHandlers, type BundleResult } from '../../dev/package/bundle';
 import { runNode } from '../../dev/package/run-bundle';
-import { resourceType } from '../../dev/types';
+import { withOrganization } from '../../dev/package/type-name';
+import { RESOURCE_TYPES } from '../../dev/types';
 import { startFakeAws, type FakeAws } from './fake-aws';
 
 jest.setTimeout(120_000);
 
 const INVOCATIONS_PER_PHASE = 50;
 const REPORT_MARKER = '@@warm-run@@';
-const LOG_GROUP = 'org-sso-assignment-logs';
-const entry = resourceType('assignment');
+const LOG_GROUP = 'org-provider-logs';
 
 /** Each phase: the provider credentials of that stretch of invocations, and a stream name to tell it by. */
 const PHASES = [1, 2, 3, 4].map((phase) => ({
@@ -72,80 +72,82 @@ interface WarmReport {
   readonly statuses: string[];
 }
 
-const workDir = mkdtempSync(path.join(tmpdir(), 'bridge-warm-test-'));
-let bundle: BundleResult;
-let emulator: RunningEmulator;
-let fake: FakeAws;
-let report: WarmReport;
+describe.each(RESOURCE_TYPES)('the $packageName bundle, warm', (entry) => {
+  const workDir = mkdtempSync(path.join(tmpdir(), `bridge-warm-test-${entry.key}-`));
+  let bundle: BundleResult;
+  let emulator: RunningEmulator;
+  let fake: FakeAws;
+  let report: WarmReport;
 
-beforeAll(async () => {
-  bundle = await bundleHandlers('assignment', workDir);
-  emulator = await startEmulator({ requestsPerSecond: Infinity });
-  entry.emulator.seed(emulator, entry.demoModel(DEFAULT_WORLD));
-  fake = await startFakeAws();
-  const request = buildHandlerRequest(
-    { typeName: 'Org::SSO::Assignment', providerLogGroupName: LOG_GROUP },
-    { action: 'READ', properties: entry.demoModel(DEFAULT_WORLD) },
-  );
-  const { getRemainingTimeInMillis: _remaining, ...context } = createLambdaContext({
-    functionName: 'TypeFunction',
+  beforeAll(async () => {
+    bundle = await bundleHandlers(entry.key, workDir);
+    emulator = await startEmulator({ requestsPerSecond: Infinity });
+    entry.emulator.seed(emulator, entry.demoModel(DEFAULT_WORLD));
+    fake = await startFakeAws();
+    const request = buildHandlerRequest(
+      { typeName: withOrganization(entry.typeName, 'Org'), providerLogGroupName: LOG_GROUP },
+      { action: 'READ', properties: entry.demoModel(DEFAULT_WORLD) },
+    );
+    const { getRemainingTimeInMillis: _remaining, ...context } = createLambdaContext({
+      functionName: 'TypeFunction',
+    });
+    const run = await runNode(['-e', WARM_RUNNER], {
+      PATH: process.env.PATH,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_REGION: DEFAULT_WORLD.region,
+      // Every service the handler calls (SSO Admin, Identity Store) is the emulator, but for the three the
+      // runtime lib delivers to: nothing leaves the machine.
+      AWS_ENDPOINT_URL: emulator.endpoint,
+      AWS_ENDPOINT_URL_SSO_ADMIN: emulator.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH: fake.endpoint,
+      AWS_ENDPOINT_URL_S3: fake.endpoint,
+      BUNDLE_FILE: bundle.file,
+      HANDLER_REQUEST: JSON.stringify(request),
+      PHASES: JSON.stringify(PHASES),
+      INVOCATIONS_PER_PHASE: String(INVOCATIONS_PER_PHASE),
+      LAMBDA_CONTEXT: JSON.stringify(context),
+    });
+    const line = run.stdout.split('\n').find((text) => text.startsWith(REPORT_MARKER));
+    if (!line) throw new Error(`The warm process printed no report: ${run.stdout.slice(-2000)}`);
+    report = JSON.parse(line.slice(REPORT_MARKER.length)) as WarmReport;
   });
-  const run = await runNode(['-e', WARM_RUNNER], {
-    PATH: process.env.PATH,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_REGION: DEFAULT_WORLD.region,
-    // Every service the handler calls (SSO Admin, Identity Store) is the emulator, but for the three the
-    // runtime lib delivers to: nothing leaves the machine.
-    AWS_ENDPOINT_URL: emulator.endpoint,
-    AWS_ENDPOINT_URL_SSO_ADMIN: emulator.endpoint,
-    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
-    AWS_ENDPOINT_URL_CLOUDWATCH: fake.endpoint,
-    AWS_ENDPOINT_URL_S3: fake.endpoint,
-    BUNDLE_FILE: bundle.file,
-    HANDLER_REQUEST: JSON.stringify(request),
-    PHASES: JSON.stringify(PHASES),
-    INVOCATIONS_PER_PHASE: String(INVOCATIONS_PER_PHASE),
-    LAMBDA_CONTEXT: JSON.stringify(context),
+
+  afterAll(async () => {
+    await fake?.close();
+    await emulator?.close();
+    rmSync(workDir, { recursive: true, force: true });
   });
-  const line = run.stdout.split('\n').find((text) => text.startsWith(REPORT_MARKER));
-  if (!line) throw new Error(`The warm process printed no report: ${run.stdout.slice(-2000)}`);
-  report = JSON.parse(line.slice(REPORT_MARKER.length)) as WarmReport;
-});
 
-afterAll(async () => {
-  await fake?.close();
-  await emulator?.close();
-  rmSync(workDir, { recursive: true, force: true });
-});
+  it('answers every invocation, and delivers logs in each of them', () => {
+    const invocations = PHASES.length * INVOCATIONS_PER_PHASE;
+    expect(report.statuses).toEqual(Array.from({ length: invocations }, () => 'SUCCESS'));
+    // Each invocation creates (or finds) its log stream: the bridge really sent from every invocation.
+    expect(fake.calls('logs', 'CreateLogStream')).toHaveLength(invocations);
+  });
 
-it('answers every invocation, and delivers logs in each of them', () => {
-  const invocations = PHASES.length * INVOCATIONS_PER_PHASE;
-  expect(report.statuses).toEqual(Array.from({ length: invocations }, () => 'SUCCESS'));
-  // Each invocation creates (or finds) its log stream: the bridge really sent from every invocation.
-  expect(fake.calls('logs', 'CreateLogStream')).toHaveLength(invocations);
-});
+  it('keeps the open sockets flat over 200 warm invocations', () => {
+    // Whatever the first invocations needed (the SSO Admin client's, the bridge's keep-alive sockets) is the
+    // most a warm process may hold later: a client per invocation would add sockets every invocation.
+    const warmingUp = report.sockets.slice(0, 10);
+    const later = report.sockets.slice(10);
+    expect(Math.max(...later)).toBeLessThanOrEqual(Math.max(...warmingUp));
+  });
 
-it('keeps the open sockets flat over 200 warm invocations', () => {
-  // Whatever the first invocations needed (the SSO Admin client's, the bridge's keep-alive sockets) is the
-  // most a warm process may hold later: a client per invocation would add sockets every invocation.
-  const warmingUp = report.sockets.slice(0, 10);
-  const later = report.sockets.slice(10);
-  expect(Math.max(...later)).toBeLessThanOrEqual(Math.max(...warmingUp));
-});
-
-it('signs what each invocation sends with the provider credentials of that invocation', () => {
-  for (const phase of PHASES) {
-    const streamName = `/${phase.logicalResourceId}`;
-    const sent = fake
-      .calls('logs')
-      .filter((call) =>
-        String((call.body as { logStreamName?: unknown }).logStreamName).endsWith(streamName),
-      );
-    expect(sent.length).toBeGreaterThan(0);
-    for (const call of sent) {
-      expect(call.headers.authorization).toContain(`Credential=${phase.providerCredentials.accessKeyId}/`);
-      expect(call.headers['x-amz-security-token']).toBe(phase.providerCredentials.sessionToken);
+  it('signs what each invocation sends with the provider credentials of that invocation', () => {
+    for (const phase of PHASES) {
+      const streamName = `/${phase.logicalResourceId}`;
+      const sent = fake
+        .calls('logs')
+        .filter((call) =>
+          String((call.body as { logStreamName?: unknown }).logStreamName).endsWith(streamName),
+        );
+      expect(sent.length).toBeGreaterThan(0);
+      for (const call of sent) {
+        expect(call.headers.authorization).toContain(`Credential=${phase.providerCredentials.accessKeyId}/`);
+        expect(call.headers['x-amz-security-token']).toBe(phase.providerCredentials.sessionToken);
+      }
     }
-  }
+  });
 });

@@ -199,18 +199,18 @@ describe("the runtime lib's log delivery and metrics on the bridge", () => {
   });
 
   it('MetricsPublisher puts the invocation metric', async () => {
-    const publisher = new MetricsPublisher(session(), new LoggerProxy(), 'Org::SSO::Assignment');
+    const publisher = new MetricsPublisher(session(), new LoggerProxy(), 'Org::Fake::Thing');
     publisher.refreshClient({ endpoint: fake.endpoint });
     await publisher.publishInvocationMetric(new Date(1_700_000_000_000), Action.Create);
     expect(fake.calls('cloudwatch', 'PutMetricData').map((call) => call.body)).toEqual([
       {
-        Namespace: 'AWS/CloudFormation/Org/SSO/Assignment',
+        Namespace: 'AWS/CloudFormation/Org/Fake/Thing',
         MetricData: [
           {
             MetricName: 'HandlerInvocationCount',
             Dimensions: [
               { Name: 'DimensionKeyActionType', Value: 'CREATE' },
-              { Name: 'DimensionKeyResourceType', Value: 'Org::SSO::Assignment' },
+              { Name: 'DimensionKeyResourceType', Value: 'Org::Fake::Thing' },
             ],
             Unit: 'Count',
             Timestamp: 1_700_000_000,

@@ -87,22 +87,21 @@ describe.each(TYPE_KEYS)('the %s bundle', (type) => {
     );
     expect(result.response).toEqual(expect.objectContaining({ status: 'FAILED', errorCode: 'NotFound' }));
   });
-});
 
-it('keeps class names: the lib names the error code after its exception class', async () => {
-  // Without awsAccountId the lib throws its InvalidRequest exception, whose errorCode is
-  // HandlerErrorCode[this.constructor.name]: a minified class name would leave it undefined.
-  const entry = resourceType('assignment');
-  const request = buildHandlerRequest(
-    { typeName: entry.typeName },
-    { action: 'READ', properties: entry.demoModel(DEFAULT_WORLD) },
-  );
-  const result = await run('assignment', { ...request, awsAccountId: '' });
-  expect(result.response).toEqual(
-    expect.objectContaining({
-      status: 'FAILED',
-      errorCode: 'InvalidRequest',
-      message: expect.stringContaining('awsAccountId'),
-    }),
-  );
+  it('keeps class names: the lib names the error code after its exception class', async () => {
+    // Without awsAccountId the lib throws its InvalidRequest exception, whose errorCode is
+    // HandlerErrorCode[this.constructor.name]: a minified class name would leave it undefined.
+    const request = buildHandlerRequest(
+      { typeName: entry.typeName },
+      { action: 'READ', properties: entry.demoModel(DEFAULT_WORLD) },
+    );
+    const result = await run(type, { ...request, awsAccountId: '' });
+    expect(result.response).toEqual(
+      expect.objectContaining({
+        status: 'FAILED',
+        errorCode: 'InvalidRequest',
+        message: expect.stringContaining('awsAccountId'),
+      }),
+    );
+  });
 });

@@ -18,10 +18,11 @@ import {
   typeNameProblems,
   TypeNameError,
   validateTypeName,
+  hyphenated,
   withOrganization,
 } from '../../dev/package/type-name';
 import { runNode } from '../../dev/package/run-bundle';
-import { REPOSITORY_ROOT } from '../../dev/types';
+import { REPOSITORY_ROOT, RESOURCE_TYPES, TYPE_KEYS } from '../../dev/types';
 
 jest.setTimeout(60_000);
 
@@ -57,64 +58,83 @@ function text(bytes: Uint8Array | undefined): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+/** `typeName` under the organisation `organization`, spelt out here rather than by the code under test. */
+function inOrganization(typeName: string, organization: string): string {
+  return [organization, ...typeName.split('::').slice(1)].join('::');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Any registered type, for the command-line cases that need one to name. */
+const ANY_TYPE = RESOURCE_TYPES[0];
+
 function sourceJson(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, file), 'utf8')) as Record<string, unknown>;
 }
 
-describe('build/assignment.zip for Org::SSO::Assignment', () => {
-  const outdir = path.join(workDir, 'named');
+describe.each(RESOURCE_TYPES)('build/$packageName.zip under the organisation Org', (entry) => {
+  const typeName = inOrganization(entry.typeName, 'Org');
+  const zipName = `${entry.packageName}.zip`;
+  const bundlePath = `dist/${entry.key}/handlers.js`;
+  const outdir = path.join(workDir, `named-${entry.key}`);
   let result: CommandResult;
   let entries: Record<string, Uint8Array>;
 
   beforeAll(async () => {
-    result = await packageCommand('--type-name', 'Org::SSO::Assignment', '--outdir', outdir);
-    entries = unzip(path.join(outdir, 'assignment.zip'));
+    result = await packageCommand('--type-name', typeName, '--outdir', outdir);
+    entries = unzip(path.join(outdir, zipName));
   });
 
   it('is written by the package command, which says what it built', () => {
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('assignment.zip');
-    expect(result.stdout).toContain('Org::SSO::Assignment');
-    expect(readdirSync(outdir)).toEqual(['assignment.zip']);
+    expect(result.stdout).toContain(zipName);
+    expect(result.stdout).toContain(typeName);
+    expect(readdirSync(outdir)).toEqual([zipName]);
   });
 
   it('has the layout of cfn submit --dry-run: settings, schema, inputs, role template, handler package', () => {
-    const inputs = readdirSync(path.join(REPOSITORY_ROOT, 'inputs')).map((name) => `inputs/${name}`);
+    const inputs = readdirSync(entry.inputsDir).map((name) => `inputs/${name}`);
     expect(Object.keys(entries).sort()).toEqual(
       ['.rpdk-config', 'ResourceProvider.zip', 'resource-role.yaml', 'schema.json', ...inputs].sort(),
     );
     for (const input of inputs) {
-      expect(text(entries[input])).toBe(readFileSync(path.join(REPOSITORY_ROOT, input), 'utf8'));
+      expect(text(entries[input])).toBe(
+        readFileSync(path.join(REPOSITORY_ROOT, entry.folder, input), 'utf8'),
+      );
     }
   });
 
   it('stamps the name into schema.json and .rpdk-config, and changes nothing else', () => {
     const schema = JSON.parse(text(entries['schema.json'])) as Record<string, unknown>;
-    expect(schema).toEqual({ ...sourceJson('aws-sso-assignment.json'), typeName: 'Org::SSO::Assignment' });
+    expect(schema).toEqual({ ...sourceJson(entry.schemaFile), typeName });
     const settings = JSON.parse(text(entries['.rpdk-config'])) as Record<string, unknown>;
-    expect(settings).toEqual({ ...sourceJson('.rpdk-config'), typeName: 'Org::SSO::Assignment' });
-    expect(settings.entrypoint).toBe('dist/assignment/handlers.entrypoint');
+    expect(settings).toEqual({ ...sourceJson(path.join(entry.folder, '.rpdk-config')), typeName });
+    expect(settings.entrypoint).toBe(`dist/${entry.key}/handlers.entrypoint`);
   });
 
   it("renders the execution role for the type's ARN", () => {
     const role = text(entries['resource-role.yaml']);
-    expect(role).not.toMatch(/AWS::SSO::Assignment|AWS-SSO-Assignment/);
+    expect(role).not.toMatch(
+      new RegExp(`${escapeRegExp(entry.typeName)}|${escapeRegExp(hyphenated(entry.typeName))}`),
+    );
     const template = parseYaml(role) as {
       Resources: { ExecutionRole: { Properties: { AssumeRolePolicyDocument: { Statement: unknown[] } } } };
     };
     const statements = JSON.stringify(
       template.Resources.ExecutionRole.Properties.AssumeRolePolicyDocument.Statement,
     );
-    expect(statements).toContain(':type/resource/Org-SSO-Assignment/*');
+    expect(statements).toContain(`:type/resource/${hyphenated(typeName)}/*`);
   });
 
   it('holds one file in ResourceProvider.zip: the bundle, which exports both entrypoints, within 1 MiB', async () => {
     const resourceProvider = entries['ResourceProvider.zip'];
     expect(resourceProvider.length).toBeLessThanOrEqual(1024 * 1024);
     const inner = unzipSync(resourceProvider);
-    expect(Object.keys(inner)).toEqual(['dist/assignment/handlers.js']);
-    const bundleFile = path.join(workDir, 'handlers.js');
-    writeFileSync(bundleFile, inner['dist/assignment/handlers.js']);
+    expect(Object.keys(inner)).toEqual([bundlePath]);
+    const bundleFile = path.join(workDir, `handlers-${entry.key}.js`);
+    writeFileSync(bundleFile, inner[bundlePath]);
     const run = await runNode(
       [
         '-e',
@@ -127,39 +147,40 @@ describe('build/assignment.zip for Org::SSO::Assignment', () => {
   });
 });
 
-describe('default names', () => {
-  const outdir = path.join(workDir, 'default');
+describe.each(RESOURCE_TYPES)('default names of $packageName', (entry) => {
+  const outdir = path.join(workDir, `default-${entry.key}`);
+  const zipName = `${entry.packageName}.zip`;
   let entries: Record<string, Uint8Array>;
   let first: Buffer;
 
   beforeAll(async () => {
-    const result = await packageCommand('--type', 'application-assignment', '--outdir', outdir);
+    const result = await packageCommand('--type', entry.key, '--outdir', outdir);
     expect(result.code).toBe(0);
-    first = readFileSync(path.join(outdir, 'application-assignment.zip'));
+    first = readFileSync(path.join(outdir, zipName));
     entries = unzipSync(first);
   });
 
-  it(`names the package ${DEFAULT_ORGANIZATION}::SSO::…, not the reserved AWS namespace`, () => {
-    const name = `${DEFAULT_ORGANIZATION}::SSO::ApplicationAssignment`;
+  it(`names the package ${DEFAULT_ORGANIZATION}::…, not the reserved AWS namespace`, () => {
+    const name = inOrganization(entry.typeName, DEFAULT_ORGANIZATION);
     expect((JSON.parse(text(entries['schema.json'])) as { typeName: string }).typeName).toBe(name);
     expect((JSON.parse(text(entries['.rpdk-config'])) as { typeName: string }).typeName).toBe(name);
     expect(Object.keys(unzipSync(entries['ResourceProvider.zip']))).toEqual([
-      'dist/application-assignment/handlers.js',
+      `dist/${entry.key}/handlers.js`,
     ]);
   });
 
   it('builds the same bytes from the same sources (sorted entries, fixed dates)', async () => {
-    const again = path.join(workDir, 'again');
-    const result = await packageCommand('--type', 'application-assignment', '--outdir', again);
+    const again = path.join(workDir, `again-${entry.key}`);
+    const result = await packageCommand('--type', entry.key, '--outdir', again);
     expect(result.code).toBe(0);
-    expect(readFileSync(path.join(again, 'application-assignment.zip')).equals(first)).toBe(true);
+    expect(readFileSync(path.join(again, zipName)).equals(first)).toBe(true);
   });
 });
 
 describe('names it refuses', () => {
   it.each([
-    ['AWS::SSO::Assignment', /the organization 'AWS' is reserved by CloudFormation/],
-    ['amazon::SSO::Assignment', /the organization 'amazon' is reserved/],
+    [inOrganization(ANY_TYPE.typeName, 'AWS'), /the organization 'AWS' is reserved by CloudFormation/],
+    [inOrganization(ANY_TYPE.typeName, 'amazon'), /the organization 'amazon' is reserved/],
     ['Custom::X::Y', /the organization 'Custom' is reserved.*the service 'X' is 1 character long/],
     ['Org::SSO', /it has 2 parts; a resource type name has exactly three/],
     [
@@ -168,7 +189,7 @@ describe('names it refuses', () => {
     ],
   ])('--type-name %s exits 2 with a clear message and writes nothing', async (typeName, message) => {
     const outdir = path.join(workDir, 'refused');
-    const result = await packageCommand('--type', 'assignment', '--type-name', typeName, '--outdir', outdir);
+    const result = await packageCommand('--type', ANY_TYPE.key, '--type-name', typeName, '--outdir', outdir);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('Usage: npm run package');
@@ -190,11 +211,10 @@ describe('--help', () => {
 });
 
 describe('validateTypeName', () => {
-  it.each([
-    'Org::SSO::Assignment',
-    'MyCompany2::SSO::ApplicationAssignment',
-    `${'a'.repeat(64)}::SSO::Assignment`,
-  ])('accepts %s', (typeName) => expect(validateTypeName(typeName)).toBe(typeName));
+  it.each(['Org::Fake::Thing', 'MyCompany2::Fake::OtherThing', `${'a'.repeat(64)}::Fake::Thing`])(
+    'accepts %s',
+    (typeName) => expect(validateTypeName(typeName)).toBe(typeName),
+  );
 
   const reservedSpellings = RESERVED_ORGANIZATIONS.flatMap((name) => [
     name,
@@ -205,11 +225,11 @@ describe('validateTypeName', () => {
   it.each(reservedSpellings)(
     'refuses the reserved organization %s, saying it is reserved',
     (organization) => {
-      const problems = typeNameProblems(`${organization}::SSO::Assignment`);
+      const problems = typeNameProblems(`${organization}::Fake::Thing`);
       expect(problems).toEqual([
         expect.stringContaining(`the organization '${organization}' is reserved by CloudFormation`),
       ]);
-      expect(() => validateTypeName(`${organization}::SSO::Assignment`)).toThrow(TypeNameError);
+      expect(() => validateTypeName(`${organization}::Fake::Thing`)).toThrow(TypeNameError);
     },
   );
 
@@ -233,21 +253,18 @@ describe('validateTypeName', () => {
     ['   ', /it is empty/],
     ['Org', /it has 1 part; a resource type name has exactly three/],
     ['Org::SSO', /it has 2 parts;/],
-    ['Org:SSO:Assignment', /it has 1 part;.*separated by two colons/],
-    ['Org::SSO::Assignment::MODULE', /it has 4 parts;.*'::MODULE' ends a module's name/],
-    ['O::SSO::Assignment', /the organization 'O' is 1 character long: each part is 2-64/],
-    [
-      `${'a'.repeat(65)}::SSO::Assignment`,
-      /the organization 'a{12}…' is 65 characters long: each part is 2-64/,
-    ],
+    ['Org:Fake:Thing', /it has 1 part;.*separated by two colons/],
+    ['Org::Fake::Thing::MODULE', /it has 4 parts;.*'::MODULE' ends a module's name/],
+    ['O::Fake::Thing', /the organization 'O' is 1 character long: each part is 2-64/],
+    [`${'a'.repeat(65)}::Fake::Thing`, /the organization 'a{12}…' is 65 characters long: each part is 2-64/],
     [`Org::SSO::${'b'.repeat(65)}`, /the resource 'b{12}…' is 65 characters long/],
-    ['Org::::Assignment', /the service part is empty/],
+    ['Org::::Thing', /the service part is empty/],
     [
       'Org::SSO::Assign-ment',
       /the resource 'Assign-ment' contains "-": each part is ASCII letters and digits only/,
     ],
-    [' Org::SSO::Assignment', /the organization ' Org' contains " "/],
-    ['Örg::SSO::Assignment', /the organization 'Örg' contains "Ö"/],
+    [' Org::Fake::Thing', /the organization ' Org' contains " "/],
+    ['Örg::Fake::Thing', /the organization 'Örg' contains "Ö"/],
   ])('refuses the malformed %p, naming the rule it breaks', (typeName, message) => {
     expect(() => validateTypeName(typeName)).toThrow(TypeNameError);
     expect(() => validateTypeName(typeName)).toThrow(message);
@@ -275,16 +292,14 @@ describe('validateTypeName', () => {
   });
 
   it('replaces the organization of a type name', () => {
-    expect(withOrganization('AWS::SSO::ApplicationAssignment', 'Org')).toBe(
-      'Org::SSO::ApplicationAssignment',
-    );
-    expect(() => withOrganization('AWS::SSO::Assignment', 'Dev')).toThrow(/reserved/);
+    expect(withOrganization('AWS::Fake::OtherThing', 'Org')).toBe('Org::Fake::OtherThing');
+    expect(() => withOrganization('AWS::Fake::Thing', 'Dev')).toThrow(/reserved/);
   });
 
   it('replaces whole type names only, in both forms', () => {
-    const template = 'AWS::SSO::Assignment AWS-SSO-Assignment/* AWS::SSO::AssignmentGroup AWS::AccountId';
-    expect(replaceTypeName(template, 'AWS::SSO::Assignment', 'Org::SSO::Assignment')).toBe(
-      'Org::SSO::Assignment Org-SSO-Assignment/* AWS::SSO::AssignmentGroup AWS::AccountId',
+    const template = 'AWS::Fake::Thing AWS-Fake-Thing/* AWS::Fake::ThingGroup AWS::AccountId';
+    expect(replaceTypeName(template, 'AWS::Fake::Thing', 'Org::Fake::Thing')).toBe(
+      'Org::Fake::Thing Org-Fake-Thing/* AWS::Fake::ThingGroup AWS::AccountId',
     );
   });
 });
@@ -299,34 +314,34 @@ function buildCommand(argv: string[]): PackageCommand {
 describe('the package command line', () => {
   it('--help and -h ask for the usage text, whatever else is given', () => {
     expect(parsePackageArguments(['--help'])).toBe('help');
-    expect(parsePackageArguments(['--type', 'assignment', '-h'])).toBe('help');
+    expect(parsePackageArguments(['--type', ANY_TYPE.key, '-h'])).toBe('help');
   });
 
   it('packages every type by default, under the default organisation', () => {
     const command = buildCommand([]);
-    expect(command.types).toEqual(['assignment', 'application-assignment']);
-    expect([...command.typeNames.values()]).toEqual([undefined, undefined]);
+    expect(command.types).toEqual(TYPE_KEYS);
+    expect([...command.typeNames.values()]).toEqual(TYPE_KEYS.map(() => undefined));
     expect(command.outdir).toBe(path.join(REPOSITORY_ROOT, 'build'));
   });
 
-  it('finds the type from --type-name', () => {
-    const command = buildCommand(['--type-name', 'Org::SSO::ApplicationAssignment']);
-    expect(command.types).toEqual(['application-assignment']);
-    expect(command.typeNames.get('application-assignment')).toBe('Org::SSO::ApplicationAssignment');
+  it.each(RESOURCE_TYPES)('finds the type $key from --type-name', (entry) => {
+    const typeName = inOrganization(entry.typeName, 'Org');
+    const command = buildCommand(['--type-name', typeName]);
+    expect(command.types).toEqual([entry.key]);
+    expect(command.typeNames.get(entry.key)).toBe(typeName);
   });
 
   it('names every type after --organization', () => {
     const command = buildCommand(['--organization', 'Org']);
-    expect(Object.fromEntries(command.typeNames)).toEqual({
-      assignment: 'Org::SSO::Assignment',
-      'application-assignment': 'Org::SSO::ApplicationAssignment',
-    });
+    expect(Object.fromEntries(command.typeNames)).toEqual(
+      Object.fromEntries(RESOURCE_TYPES.map((entry) => [entry.key, inOrganization(entry.typeName, 'Org')])),
+    );
   });
 
   it.each([
-    [['--type', 'all', '--type-name', 'Org::SSO::Assignment'], /names one type/],
-    [['--type-name', 'Org::SSO::Assignment', '--organization', 'Org'], /not both/],
-    [['--type', 'bucket'], /--type must be one of assignment, application-assignment, all/],
+    [['--type', 'all', '--type-name', inOrganization(ANY_TYPE.typeName, 'Org')], /names one type/],
+    [['--type-name', inOrganization(ANY_TYPE.typeName, 'Org'), '--organization', 'Org'], /not both/],
+    [['--type', 'bucket'], new RegExp(`--type must be one of ${TYPE_KEYS.join(', ')}, all`)],
     [['--type-name', 'Org::SSO::Bucket'], /No type here is named …::SSO::Bucket/],
   ])('refuses %p', (argv, message) => {
     expect(() => parsePackageArguments(argv)).toThrow(UsageError);
@@ -334,14 +349,14 @@ describe('the package command line', () => {
   });
 });
 
-it('fails with a clear message when the role template is missing', async () => {
+it.each(TYPE_KEYS)('fails with a clear message when the role template of %s is missing', async (type) => {
   const project = {
-    ...readTypeProject('assignment'),
+    ...readTypeProject(type),
     roleTemplateFile: path.join(workDir, 'resource-role.yaml'),
   };
-  const outdir = path.join(workDir, 'no-role');
-  await expect(packageType({ type: 'assignment', project, outdir })).rejects.toThrow(PackageError);
-  await expect(packageType({ type: 'assignment', project, outdir })).rejects.toThrow(
+  const outdir = path.join(workDir, `no-role-${type}`);
+  await expect(packageType({ type, project, outdir })).rejects.toThrow(PackageError);
+  await expect(packageType({ type, project, outdir })).rejects.toThrow(
     /resource-role\.yaml is missing: the package carries the type's execution role template/,
   );
   expect(existsSync(outdir)).toBe(false);

@@ -16,6 +16,11 @@ interface Statement {
   Condition?: TemplateNode;
 }
 
+/** `typeName` under the organisation `organization`. */
+function inOrganization(typeName: string, organization: string): string {
+  return [organization, ...typeName.split('::').slice(1)].join('::');
+}
+
 function policyStatements(properties: Properties | undefined): Statement[] {
   const policies = (properties?.Policies ?? []) as unknown as {
     PolicyDocument: { Statement: Statement[] };
@@ -23,7 +28,8 @@ function policyStatements(properties: Properties | undefined): Statement[] {
   return policies.flatMap((policy) => policy.PolicyDocument.Statement);
 }
 
-describe.each(RESOURCE_TYPES)('templates/register-type-$packageName.yaml', ({ schemaFile, packageName }) => {
+describe.each(RESOURCE_TYPES)('templates/register-type-$packageName.yaml', (entry) => {
+  const { schemaFile, packageName } = entry;
   const schema = JSON.parse(readFileSync(path.join(ROOT, schemaFile), 'utf8')) as RegistrySchema;
   const file = path.join(ROOT, 'templates', `register-type-${packageName}.yaml`);
   const template = readTemplate(file);
@@ -115,7 +121,7 @@ describe.each(RESOURCE_TYPES)('templates/register-type-$packageName.yaml', ({ sc
   test('its parameter patterns accept private type names and s3 zip URLs, and reject others', () => {
     const parameters = template.Parameters ?? {};
     const typeName = new RegExp(parameters.TypeName.AllowedPattern ?? '');
-    expect(typeName.test('Org::SSO::Assignment')).toBe(true);
+    expect(typeName.test(inOrganization(entry.typeName, 'Org'))).toBe(true);
     expect(typeName.test('Org::SSO')).toBe(false);
     expect(typeName.test('Org::SSO::Assign-ment')).toBe(false);
     const packageUrl = new RegExp(parameters.PackageS3Url.AllowedPattern ?? '');
@@ -124,9 +130,11 @@ describe.each(RESOURCE_TYPES)('templates/register-type-$packageName.yaml', ({ sc
   });
 });
 
-describe('logging stack template (npm run register)', () => {
+describe.each(RESOURCE_TYPES)('logging stack template of $typeName (npm run register)', (entry) => {
+  const typeName = inOrganization(entry.typeName, 'Org');
+
   test('names the log group as given and outputs it with the log role', () => {
-    const template = parseTemplate(templateToYaml(loggingTemplate('Org::SSO::Assignment', 'my-logs')));
+    const template = parseTemplate(templateToYaml(loggingTemplate(typeName, 'my-logs')));
     expect(template.Resources.LogGroup.Properties?.LogGroupName).toBe('my-logs');
     expect(template.Outputs).toEqual({
       LogGroupName: { Value: { Ref: 'LogGroup' } },
@@ -135,17 +143,17 @@ describe('logging stack template (npm run register)', () => {
     const statements = policyStatements(template.Resources.LogDeliveryRole.Properties);
     const metrics = statements.find((statement) => statement.Sid === 'PublishHandlerMetrics');
     expect(metrics?.Condition).toEqual({
-      StringEquals: { 'cloudwatch:namespace': 'AWS/CloudFormation/Org/SSO/Assignment' },
+      StringEquals: { 'cloudwatch:namespace': `AWS/CloudFormation/${typeName.split('::').join('/')}` },
     });
     expect(unresolvedReferences(template)).toEqual([]);
   });
 
   test('the default log group is <Org-Service-Type>-logs, as cfn submit names it', () => {
-    expect(defaultLogGroupName('Org::SSO::Assignment')).toBe('Org-SSO-Assignment-logs');
+    expect(defaultLogGroupName(typeName)).toBe(`${typeName.split('::').join('-')}-logs`);
   });
 
   test('YAML output keeps dates quoted and writes no aliases', () => {
-    const yaml = templateToYaml(loggingTemplate('Org::SSO::Assignment', 'my-logs'));
+    const yaml = templateToYaml(loggingTemplate(typeName, 'my-logs'));
     expect(yaml).toContain("AWSTemplateFormatVersion: '2010-09-09'");
     expect(yaml).not.toMatch(/[&*]a\d/);
   });

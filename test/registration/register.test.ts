@@ -26,25 +26,54 @@ import {
   RegisterError,
   RegisterOptions,
 } from '../../dev/register/register';
+import { DEFAULT_ORGANIZATION } from '../../dev/package/type-name';
+import { REPOSITORY_ROOT, RESOURCE_TYPES, type ResourceTypeEntry } from '../../dev/types';
 import { parseTemplate } from './cloudformation-yaml';
 
 const CREDENTIALS = {
   accessKeyId: 'AKIAREGISTERTEST0001',
   secretAccessKey: 'registerTestSecret/EXAMPLE+abcdefghij',
 };
-const TYPE_ARN = 'arn:aws:cloudformation:eu-west-1:111122223333:type/resource/Org-SSO-Assignment';
-const VERSION_ARN = `${TYPE_ARN}/00000003`;
-const ROLE_STACK = 'org-sso-assignment-role-stack';
-const LOGGING_STACK = 'org-sso-assignment-logging-stack';
-const EXECUTION_ROLE = 'arn:aws:iam::111122223333:role/org-sso-assignment-role-stack-ExecutionRole-1';
-const LOG_ROLE = 'arn:aws:iam::111122223333:role/org-sso-assignment-logging-stack-LogDeliveryRole-1';
-
 const cloudFormationMock = mockClient(CloudFormationClient);
 const s3Mock = mockClient(S3Client);
 
 let workDir: string;
 let packagePath: string;
 let lines: string[];
+
+/** `typeName` under the organisation `organization`. */
+function inOrganization(typeName: string, organization: string): string {
+  return [organization, ...typeName.split('::').slice(1)].join('::');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What registering `entry` under the organisation Org is expected to name and create. */
+function registration(entry: ResourceTypeEntry) {
+  const typeName = inOrganization(entry.typeName, 'Org');
+  const hyphenated = typeName.split('::').join('-');
+  const lower = hyphenated.toLowerCase();
+  const typeArn = `arn:aws:cloudformation:eu-west-1:111122223333:type/resource/${hyphenated}`;
+  return {
+    entry,
+    typeName,
+    hyphenated,
+    typeArn,
+    versionArn: `${typeArn}/00000003`,
+    roleStack: `${lower}-role-stack`,
+    loggingStack: `${lower}-logging-stack`,
+    executionRole: `arn:aws:iam::111122223333:role/${lower}-role-stack-ExecutionRole-1`,
+    logRole: `arn:aws:iam::111122223333:role/${lower}-logging-stack-LogDeliveryRole-1`,
+    logGroupName: `${hyphenated}-logs`,
+    uploadKey: `${lower}-2026-03-04T05-06-07.zip`,
+  };
+}
+type Registration = ReturnType<typeof registration>;
+
+/** Any registered type, for the command-line cases that need one to name. */
+const ANY = registration(RESOURCE_TYPES[0]);
 
 function deps(credentials: CloudFormationClient['config']['credentials'] | typeof CREDENTIALS = CREDENTIALS) {
   const dependencies: RegisterDependencies = {
@@ -58,13 +87,13 @@ function deps(credentials: CloudFormationClient['config']['credentials'] | typeo
   return dependencies;
 }
 
-function options(overrides: Partial<RegisterOptions> = {}): RegisterOptions {
+function options(type: Registration, overrides: Partial<RegisterOptions> = {}): RegisterOptions {
   return {
-    typeName: 'Org::SSO::Assignment',
+    typeName: type.typeName,
     bucket: 'my-artifacts',
-    packageName: 'assignment',
+    packageName: type.entry.packageName,
     packagePath,
-    logGroupName: 'Org-SSO-Assignment-logs',
+    logGroupName: type.logGroupName,
     ...overrides,
   };
 }
@@ -91,11 +120,11 @@ function awsError(name: string, status: number, message: string): CloudFormation
   });
 }
 
-function setUpHappyPath(): void {
+function setUpHappyPath(type: Registration): void {
   s3Mock.on(PutObjectCommand).resolves({});
   cloudFormationMock.on(CreateStackCommand).resolves({ StackId: 'stack-id' });
-  stackCompletes(ROLE_STACK, { ExecutionRoleArn: EXECUTION_ROLE });
-  stackCompletes(LOGGING_STACK, { LogRoleArn: LOG_ROLE, LogGroupName: 'Org-SSO-Assignment-logs' });
+  stackCompletes(type.roleStack, { ExecutionRoleArn: type.executionRole });
+  stackCompletes(type.loggingStack, { LogRoleArn: type.logRole, LogGroupName: type.logGroupName });
   cloudFormationMock.on(RegisterTypeCommand).resolves({ RegistrationToken: 'token-1' });
   cloudFormationMock
     .on(DescribeTypeRegistrationCommand)
@@ -104,8 +133,8 @@ function setUpHappyPath(): void {
     .resolves({
       ProgressStatus: 'COMPLETE',
       Description: 'Deployment is currently in COMPLETE',
-      TypeArn: TYPE_ARN,
-      TypeVersionArn: VERSION_ARN,
+      TypeArn: type.typeArn,
+      TypeVersionArn: type.versionArn,
     });
   cloudFormationMock.on(SetTypeDefaultVersionCommand).resolves({});
 }
@@ -140,397 +169,414 @@ beforeEach(() => {
   s3Mock.reset();
   lines = [];
   workDir = mkdtempSync(path.join(tmpdir(), 'register-test-'));
-  packagePath = path.join(workDir, 'assignment.zip');
-  writePackage(packagePath, 'Org::SSO::Assignment');
 });
 
 afterEach(() => rmSync(workDir, { recursive: true, force: true }));
 
-describe('register', () => {
-  test('uploads, deploys the role and logging stacks, registers, waits and sets the default version', async () => {
-    setUpHappyPath();
-    const result = await register(options(), deps());
+describe.each(RESOURCE_TYPES)('registering $typeName', (entry) => {
+  const type = registration(entry);
+  /** What a plain `npm run package` stamps: the default organisation. */
+  const defaultName = inOrganization(entry.typeName, DEFAULT_ORGANIZATION);
 
-    const upload = s3Mock.commandCalls(PutObjectCommand)[0].args[0].input;
-    expect(upload).toMatchObject({
-      Bucket: 'my-artifacts',
-      Key: 'org-sso-assignment-2026-03-04T05-06-07.zip',
-      ContentType: 'application/zip',
+  beforeEach(() => {
+    packagePath = path.join(workDir, `${entry.packageName}.zip`);
+    writePackage(packagePath, type.typeName);
+  });
+
+  describe('register', () => {
+    test('uploads, deploys the role and logging stacks, registers, waits and sets the default version', async () => {
+      setUpHappyPath(type);
+      const result = await register(options(type), deps());
+
+      const upload = s3Mock.commandCalls(PutObjectCommand)[0].args[0].input;
+      expect(upload).toMatchObject({
+        Bucket: 'my-artifacts',
+        Key: type.uploadKey,
+        ContentType: 'application/zip',
+      });
+      expect(Buffer.from(upload.Body as Uint8Array).equals(readFileSync(packagePath))).toBe(true);
+
+      expect(
+        cloudFormationMock.commandCalls(CreateStackCommand).map((call) => call.args[0].input.StackName),
+      ).toEqual([type.roleStack, type.loggingStack]);
+      expect(cloudFormationMock.commandCalls(RegisterTypeCommand)[0].args[0].input).toEqual({
+        Type: 'RESOURCE',
+        TypeName: type.typeName,
+        SchemaHandlerPackage: `s3://my-artifacts/${type.uploadKey}`,
+        ExecutionRoleArn: type.executionRole,
+        LoggingConfig: { LogRoleArn: type.logRole, LogGroupName: type.logGroupName },
+        ClientRequestToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      expect(cloudFormationMock.commandCalls(DescribeTypeRegistrationCommand)).toHaveLength(3);
+      expect(cloudFormationMock.commandCalls(SetTypeDefaultVersionCommand)[0].args[0].input).toEqual({
+        Arn: type.versionArn,
+      });
+      expect(result).toEqual({
+        packageUrl: `s3://my-artifacts/${type.uploadKey}`,
+        executionRoleArn: type.executionRole,
+        logRoleArn: type.logRole,
+        logGroupName: type.logGroupName,
+        typeArn: type.typeArn,
+        typeVersionArn: type.versionArn,
+      });
     });
-    expect(Buffer.from(upload.Body as Uint8Array).equals(readFileSync(packagePath))).toBe(true);
 
-    expect(
-      cloudFormationMock.commandCalls(CreateStackCommand).map((call) => call.args[0].input.StackName),
-    ).toEqual([ROLE_STACK, LOGGING_STACK]);
-    expect(cloudFormationMock.commandCalls(RegisterTypeCommand)[0].args[0].input).toEqual({
-      Type: 'RESOURCE',
-      TypeName: 'Org::SSO::Assignment',
-      SchemaHandlerPackage: 's3://my-artifacts/org-sso-assignment-2026-03-04T05-06-07.zip',
-      ExecutionRoleArn: EXECUTION_ROLE,
-      LoggingConfig: { LogRoleArn: LOG_ROLE, LogGroupName: 'Org-SSO-Assignment-logs' },
-      ClientRequestToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
-    });
-    expect(cloudFormationMock.commandCalls(DescribeTypeRegistrationCommand)).toHaveLength(3);
-    expect(cloudFormationMock.commandCalls(SetTypeDefaultVersionCommand)[0].args[0].input).toEqual({
-      Arn: VERSION_ARN,
-    });
-    expect(result).toEqual({
-      packageUrl: 's3://my-artifacts/org-sso-assignment-2026-03-04T05-06-07.zip',
-      executionRoleArn: EXECUTION_ROLE,
-      logRoleArn: LOG_ROLE,
-      logGroupName: 'Org-SSO-Assignment-logs',
-      typeArn: TYPE_ARN,
-      typeVersionArn: VERSION_ARN,
-    });
-  });
-
-  test('shows each change of registration progress once, and never the credentials', async () => {
-    setUpHappyPath();
-    await register(options(), deps());
-    const progress = lines.filter((line) => line.includes('Deployment is currently'));
-    expect(progress.map((line) => line.replace(/\[\d+s\] /, ''))).toEqual([
-      '  IN_PROGRESS: Deployment is currently in DEPLOY_STAGE',
-      '  COMPLETE: Deployment is currently in COMPLETE',
-    ]);
-    expect(lines.join('\n')).not.toContain(CREDENTIALS.secretAccessKey);
-    expect(lines.join('\n')).not.toContain(CREDENTIALS.accessKeyId);
-  });
-
-  test('the role stack is resource-role.yaml rendered for the private name being registered', async () => {
-    setUpHappyPath();
-    await register(options(), deps());
-    const roleStack = cloudFormationMock
-      .commandCalls(CreateStackCommand)
-      .find((call) => call.args[0].input.StackName === ROLE_STACK);
-    expect(roleStack?.args[0].input.Capabilities).toEqual(['CAPABILITY_IAM']);
-    const template = parseTemplate(roleStack?.args[0].input.TemplateBody ?? '');
-    expect(JSON.stringify(template.Resources.ExecutionRole)).toContain(':type/resource/Org-SSO-Assignment/*');
-    expect(JSON.stringify(template.Resources.ExecutionRole)).toContain('sso:CreateAccountAssignment');
-  });
-
-  test('given role ARNs, no stack is deployed and the ARNs are registered as given', async () => {
-    setUpHappyPath();
-    await register(
-      options({
-        executionRoleArn: 'arn:aws:iam::1:role/exec',
-        logRoleArn: 'arn:aws:iam::1:role/log',
-        logGroupName: 'g',
-      }),
-      deps(),
-    );
-    expect(cloudFormationMock.commandCalls(CreateStackCommand)).toHaveLength(0);
-    expect(cloudFormationMock.commandCalls(RegisterTypeCommand)[0].args[0].input).toMatchObject({
-      ExecutionRoleArn: 'arn:aws:iam::1:role/exec',
-      LoggingConfig: { LogRoleArn: 'arn:aws:iam::1:role/log', LogGroupName: 'g' },
-    });
-  });
-
-  test('existing, unchanged stacks are reused: the update reports "No updates are to be performed."', async () => {
-    setUpHappyPath();
-    cloudFormationMock
-      .on(CreateStackCommand)
-      .rejects(new AlreadyExistsException({ $metadata: { httpStatusCode: 400 }, message: 'exists' }));
-    cloudFormationMock
-      .on(UpdateStackCommand)
-      .rejects(awsError('ValidationError', 400, 'No updates are to be performed.'));
-    const result = await register(options(), deps());
-    expect(cloudFormationMock.commandCalls(UpdateStackCommand)).toHaveLength(2);
-    expect(result.executionRoleArn).toBe(EXECUTION_ROLE);
-    expect(lines).toContain(`Stack ${ROLE_STACK} is up to date`);
-  });
-
-  test('no credentials: a clear message before any AWS call', async () => {
-    setUpHappyPath();
-    const missing = () =>
-      Promise.reject(new CredentialsProviderError('Could not load credentials from any providers'));
-    const error = await failure(register(options({ profile: 'work' }), deps(missing)));
-    expect(error.message).toMatch(/^No AWS credentials found \(profile "work"\)/);
-    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
-    expect(cloudFormationMock.calls()).toHaveLength(0);
-  });
-
-  test('missing bucket: says so and registers nothing', async () => {
-    setUpHappyPath();
-    s3Mock.on(PutObjectCommand).rejects(
-      new NoSuchBucket({
-        $metadata: { httpStatusCode: 404 },
-        message: 'The specified bucket does not exist',
-      }),
-    );
-    const error = await failure(register(options(), deps()));
-    expect(error.message).toContain('Bucket "my-artifacts" does not exist');
-    expect(error.message).toContain('eu-west-1');
-    expect(cloudFormationMock.commandCalls(RegisterTypeCommand)).toHaveLength(0);
-  });
-
-  test('bucket in another Region: says to use the registration Region', async () => {
-    setUpHappyPath();
-    s3Mock.on(PutObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'PermanentRedirect',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 301 },
-        message: 'The bucket you are attempting to access must be addressed using the specified endpoint.',
-      }),
-    );
-    const error = await failure(register(options(), deps()));
-    expect(error.message).toContain('is not in eu-west-1');
-  });
-
-  test('access denied on upload names the S3 permission', async () => {
-    setUpHappyPath();
-    s3Mock.on(PutObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'AccessDenied',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
-        message: 'Access Denied',
-      }),
-    );
-    const error = await failure(register(options(), deps()));
-    expect(error.message).toContain('access denied');
-    expect(error.message).toContain('s3:PutObject on arn:aws:s3:::my-artifacts/*');
-  });
-
-  test('access denied on RegisterType names the registry permissions', async () => {
-    setUpHappyPath();
-    cloudFormationMock
-      .on(RegisterTypeCommand)
-      .rejects(
-        awsError('AccessDenied', 403, 'User is not authorized to perform: cloudformation:RegisterType'),
-      );
-    const error = await failure(register(options(), deps()));
-    expect(error.message).toMatch(
-      /^RegisterType: access denied\. The caller needs cloudformation:RegisterType/,
-    );
-    expect(cloudFormationMock.commandCalls(DescribeTypeRegistrationCommand)).toHaveLength(0);
-  });
-
-  test('a failed registration prints its description and leaves the default version alone', async () => {
-    setUpHappyPath();
-    cloudFormationMock.on(DescribeTypeRegistrationCommand).resolves({
-      ProgressStatus: 'FAILED',
-      Description: 'Schema validation failed: typeName does not match the package',
-    });
-    const error = await failure(register(options(), deps()));
-    expect(error.message).toBe(
-      'Registration failed: Schema validation failed: typeName does not match the package',
-    );
-    expect(cloudFormationMock.commandCalls(SetTypeDefaultVersionCommand)).toHaveLength(0);
-  });
-
-  test('a registration that never finishes stops at the wait limit with the token to check', async () => {
-    setUpHappyPath();
-    cloudFormationMock.on(DescribeTypeRegistrationCommand).resolves({ ProgressStatus: 'IN_PROGRESS' });
-    const dependencies = { ...deps(), timing: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 0.05 } };
-    const error = await failure(register(options(), dependencies));
-    expect(error.message).toContain('--registration-token token-1');
-    expect(cloudFormationMock.commandCalls(SetTypeDefaultVersionCommand)).toHaveLength(0);
-  });
-
-  test('a role stack that rolls back reports the failed resources', async () => {
-    setUpHappyPath();
-    cloudFormationMock.on(DescribeStacksCommand, { StackName: ROLE_STACK }).resolves({
-      Stacks: [{ StackName: ROLE_STACK, StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() }],
-    });
-    cloudFormationMock.on(DescribeStackEventsCommand).resolves({
-      StackEvents: [
-        {
-          StackId: 's',
-          EventId: '2',
-          StackName: ROLE_STACK,
-          Timestamp: new Date(),
-          ResourceStatus: 'ROLLBACK_COMPLETE',
-        },
-        {
-          StackId: 's',
-          EventId: '1',
-          StackName: ROLE_STACK,
-          Timestamp: new Date(),
-          LogicalResourceId: 'ExecutionRole',
-          ResourceStatus: 'CREATE_FAILED',
-          ResourceStatusReason: 'not authorized to perform: iam:CreateRole',
-        },
-      ],
-    });
-    const error = await failure(register(options(), deps()));
-    expect(error.message).toContain(`Stack ${ROLE_STACK} did not create successfully.`);
-    expect(error.message).toContain('ExecutionRole CREATE_FAILED: not authorized to perform: iam:CreateRole');
-    expect(cloudFormationMock.commandCalls(RegisterTypeCommand)).toHaveLength(0);
-  });
-
-  test('a stack left in ROLLBACK_COMPLETE by an earlier attempt: says to delete it', async () => {
-    setUpHappyPath();
-    cloudFormationMock
-      .on(CreateStackCommand)
-      .rejects(new AlreadyExistsException({ $metadata: { httpStatusCode: 400 }, message: 'exists' }));
-    cloudFormationMock
-      .on(UpdateStackCommand)
-      .rejects(
-        awsError(
-          'ValidationError',
-          400,
-          `Stack:${ROLE_STACK} is in ROLLBACK_COMPLETE state and can not be updated.`,
-        ),
-      );
-    const error = await failure(register(options(), deps()));
-    expect(error.message).toContain(`aws cloudformation delete-stack --stack-name ${ROLE_STACK}`);
-  });
-});
-
-describe('the package is checked before any AWS call', () => {
-  /** Credentials that record whether anything asked for them (resolving them may itself call AWS). */
-  function watchedDeps() {
-    const credentials = jest.fn(() => Promise.resolve(CREDENTIALS));
-    return { dependencies: deps(credentials), credentials };
-  }
-
-  function expectNothingSentToAws(credentials: jest.Mock): void {
-    expect(credentials).not.toHaveBeenCalled();
-    expect(s3Mock.calls()).toHaveLength(0);
-    expect(cloudFormationMock.calls()).toHaveLength(0);
-  }
-
-  test('a package stamped with another name is refused, naming both names and the command that fixes it', async () => {
-    setUpHappyPath();
-    // What a plain `npm run package` writes: the default name.
-    writePackage(packagePath, 'SSOTypes::SSO::Assignment');
-    const { dependencies, credentials } = watchedDeps();
-    const error = await failure(register(options({ packagePath }), dependencies));
-    expect(error.message).toContain('was built for SSOTypes::SSO::Assignment, not Org::SSO::Assignment');
-    expect(error.message).toContain('npm run package -- --type-name Org::SSO::Assignment');
-    expectNothingSentToAws(credentials);
-  });
-
-  test('.rpdk-config is checked too: a package stamped half with another name is refused', async () => {
-    setUpHappyPath();
-    writePackage(packagePath, 'Org::SSO::Assignment', {
-      schema: 'Org::SSO::Assignment',
-      settings: 'Other::SSO::Assignment',
-    });
-    const { dependencies, credentials } = watchedDeps();
-    const error = await failure(register(options({ packagePath }), dependencies));
-    expect(error.message).toContain('its .rpdk-config names Other::SSO::Assignment');
-    expectNothingSentToAws(credentials);
-  });
-
-  test('a missing package (register before package) says how to build it, before any AWS call', async () => {
-    setUpHappyPath();
-    const { dependencies, credentials } = watchedDeps();
-    const absent = path.join(workDir, 'assignment-absent', 'assignment.zip');
-    const error = await failure(register(options({ packagePath: absent }), dependencies));
-    expect(error.message).toMatch(
-      /^Package .*assignment-absent.assignment\.zip not found\. Build it first: /,
-    );
-    expect(error.message).toContain('npm run package -- --type-name Org::SSO::Assignment --outdir ');
-    expectNothingSentToAws(credentials);
-  });
-
-  test.each([
-    ['not a zip', (file: string) => writeFileSync(file, 'not a zip at all'), /is not a zip file/],
-    [
-      'a zip without schema.json',
-      (file: string) => writeFileSync(file, zipSync({ 'handlers.js': strToU8('exports.x = 1') })),
-      /has no typeName in schema\.json: it is not a package from npm run package/,
-    ],
-    ['a directory', (file: string) => mkdirSync(file), /is a directory, not a package zip/],
-  ])('%s is refused with what is wrong and how to build one', async (_what, make, message) => {
-    setUpHappyPath();
-    const file = path.join(workDir, 'odd.zip');
-    make(file);
-    const { dependencies, credentials } = watchedDeps();
-    const error = await failure(register(options({ packagePath: file }), dependencies));
-    expect(error.message).toMatch(message);
-    expect(error.message).toContain('npm run package -- --type-name Org::SSO::Assignment');
-    expectNothingSentToAws(credentials);
-  });
-
-  test('the fix command adds --type when the name does not say the type, and the package folder', () => {
-    const file = path.join(workDir, 'out', 'assignment.zip');
-    expect(packageCommandFor(options({ typeName: 'Org::Identity::Assignment', packagePath: file }))).toBe(
-      `npm run package -- --type-name Org::Identity::Assignment --type assignment --outdir ${path.dirname(file)}`,
-    );
-    const defaultPath = path.resolve(__dirname, '..', '..', 'build', 'application-assignment.zip');
-    expect(
-      packageCommandFor(
-        options({
-          typeName: 'Org::SSO::ApplicationAssignment',
-          packageName: 'application-assignment',
-          packagePath: defaultPath,
-        }),
-      ),
-    ).toBe('npm run package -- --type-name Org::SSO::ApplicationAssignment');
-  });
-
-  test('the command exits 1 with the message, after a plain npm run package', async () => {
-    setUpHappyPath();
-    writePackage(packagePath, 'SSOTypes::SSO::Assignment');
-    const errors: string[] = [];
-    const errorSpy = jest.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
-    // Should the check ever regress, the SDK's chain finds these and stops there (no profile or instance
-    // metadata lookup); the mocked clients send nothing anywhere.
-    const savedEnvironment = { ...process.env };
-    process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
-    try {
-      const code = await main([
-        '--type-name',
-        'Org::SSO::Assignment',
-        '--bucket',
-        'my-artifacts',
-        '--region',
-        'eu-west-1',
-        '--package',
-        packagePath,
+    test('shows each change of registration progress once, and never the credentials', async () => {
+      setUpHappyPath(type);
+      await register(options(type), deps());
+      const progress = lines.filter((line) => line.includes('Deployment is currently'));
+      expect(progress.map((line) => line.replace(/\[\d+s\] /, ''))).toEqual([
+        '  IN_PROGRESS: Deployment is currently in DEPLOY_STAGE',
+        '  COMPLETE: Deployment is currently in COMPLETE',
       ]);
-      expect(code).toBe(1);
-    } finally {
-      errorSpy.mockRestore();
-      process.env = savedEnvironment;
+      expect(lines.join('\n')).not.toContain(CREDENTIALS.secretAccessKey);
+      expect(lines.join('\n')).not.toContain(CREDENTIALS.accessKeyId);
+    });
+
+    test('the role stack is resource-role.yaml rendered for the private name being registered', async () => {
+      setUpHappyPath(type);
+      await register(options(type), deps());
+      const roleStack = cloudFormationMock
+        .commandCalls(CreateStackCommand)
+        .find((call) => call.args[0].input.StackName === type.roleStack);
+      expect(roleStack?.args[0].input.Capabilities).toEqual(['CAPABILITY_IAM']);
+      const template = parseTemplate(roleStack?.args[0].input.TemplateBody ?? '');
+      expect(JSON.stringify(template.Resources.ExecutionRole)).toContain(
+        `:type/resource/${type.hyphenated}/*`,
+      );
+      expect(JSON.stringify(template.Resources.ExecutionRole)).toContain(
+        `sso:${type.entry.emulator.createOperation}`,
+      );
+    });
+
+    test('given role ARNs, no stack is deployed and the ARNs are registered as given', async () => {
+      setUpHappyPath(type);
+      await register(
+        options(type, {
+          executionRoleArn: 'arn:aws:iam::1:role/exec',
+          logRoleArn: 'arn:aws:iam::1:role/log',
+          logGroupName: 'g',
+        }),
+        deps(),
+      );
+      expect(cloudFormationMock.commandCalls(CreateStackCommand)).toHaveLength(0);
+      expect(cloudFormationMock.commandCalls(RegisterTypeCommand)[0].args[0].input).toMatchObject({
+        ExecutionRoleArn: 'arn:aws:iam::1:role/exec',
+        LoggingConfig: { LogRoleArn: 'arn:aws:iam::1:role/log', LogGroupName: 'g' },
+      });
+    });
+
+    test('existing, unchanged stacks are reused: the update reports "No updates are to be performed."', async () => {
+      setUpHappyPath(type);
+      cloudFormationMock
+        .on(CreateStackCommand)
+        .rejects(new AlreadyExistsException({ $metadata: { httpStatusCode: 400 }, message: 'exists' }));
+      cloudFormationMock
+        .on(UpdateStackCommand)
+        .rejects(awsError('ValidationError', 400, 'No updates are to be performed.'));
+      const result = await register(options(type), deps());
+      expect(cloudFormationMock.commandCalls(UpdateStackCommand)).toHaveLength(2);
+      expect(result.executionRoleArn).toBe(type.executionRole);
+      expect(lines).toContain(`Stack ${type.roleStack} is up to date`);
+    });
+
+    test('no credentials: a clear message before any AWS call', async () => {
+      setUpHappyPath(type);
+      const missing = () =>
+        Promise.reject(new CredentialsProviderError('Could not load credentials from any providers'));
+      const error = await failure(register(options(type, { profile: 'work' }), deps(missing)));
+      expect(error.message).toMatch(/^No AWS credentials found \(profile "work"\)/);
+      expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+      expect(cloudFormationMock.calls()).toHaveLength(0);
+    });
+
+    test('missing bucket: says so and registers nothing', async () => {
+      setUpHappyPath(type);
+      s3Mock.on(PutObjectCommand).rejects(
+        new NoSuchBucket({
+          $metadata: { httpStatusCode: 404 },
+          message: 'The specified bucket does not exist',
+        }),
+      );
+      const error = await failure(register(options(type), deps()));
+      expect(error.message).toContain('Bucket "my-artifacts" does not exist');
+      expect(error.message).toContain('eu-west-1');
+      expect(cloudFormationMock.commandCalls(RegisterTypeCommand)).toHaveLength(0);
+    });
+
+    test('bucket in another Region: says to use the registration Region', async () => {
+      setUpHappyPath(type);
+      s3Mock.on(PutObjectCommand).rejects(
+        new S3ServiceException({
+          name: 'PermanentRedirect',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 301 },
+          message: 'The bucket you are attempting to access must be addressed using the specified endpoint.',
+        }),
+      );
+      const error = await failure(register(options(type), deps()));
+      expect(error.message).toContain('is not in eu-west-1');
+    });
+
+    test('access denied on upload names the S3 permission', async () => {
+      setUpHappyPath(type);
+      s3Mock.on(PutObjectCommand).rejects(
+        new S3ServiceException({
+          name: 'AccessDenied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+          message: 'Access Denied',
+        }),
+      );
+      const error = await failure(register(options(type), deps()));
+      expect(error.message).toContain('access denied');
+      expect(error.message).toContain('s3:PutObject on arn:aws:s3:::my-artifacts/*');
+    });
+
+    test('access denied on RegisterType names the registry permissions', async () => {
+      setUpHappyPath(type);
+      cloudFormationMock
+        .on(RegisterTypeCommand)
+        .rejects(
+          awsError('AccessDenied', 403, 'User is not authorized to perform: cloudformation:RegisterType'),
+        );
+      const error = await failure(register(options(type), deps()));
+      expect(error.message).toMatch(
+        /^RegisterType: access denied\. The caller needs cloudformation:RegisterType/,
+      );
+      expect(cloudFormationMock.commandCalls(DescribeTypeRegistrationCommand)).toHaveLength(0);
+    });
+
+    test('a failed registration prints its description and leaves the default version alone', async () => {
+      setUpHappyPath(type);
+      cloudFormationMock.on(DescribeTypeRegistrationCommand).resolves({
+        ProgressStatus: 'FAILED',
+        Description: 'Schema validation failed: typeName does not match the package',
+      });
+      const error = await failure(register(options(type), deps()));
+      expect(error.message).toBe(
+        'Registration failed: Schema validation failed: typeName does not match the package',
+      );
+      expect(cloudFormationMock.commandCalls(SetTypeDefaultVersionCommand)).toHaveLength(0);
+    });
+
+    test('a registration that never finishes stops at the wait limit with the token to check', async () => {
+      setUpHappyPath(type);
+      cloudFormationMock.on(DescribeTypeRegistrationCommand).resolves({ ProgressStatus: 'IN_PROGRESS' });
+      const dependencies = { ...deps(), timing: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 0.05 } };
+      const error = await failure(register(options(type), dependencies));
+      expect(error.message).toContain('--registration-token token-1');
+      expect(cloudFormationMock.commandCalls(SetTypeDefaultVersionCommand)).toHaveLength(0);
+    });
+
+    test('a role stack that rolls back reports the failed resources', async () => {
+      setUpHappyPath(type);
+      cloudFormationMock.on(DescribeStacksCommand, { StackName: type.roleStack }).resolves({
+        Stacks: [{ StackName: type.roleStack, StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() }],
+      });
+      cloudFormationMock.on(DescribeStackEventsCommand).resolves({
+        StackEvents: [
+          {
+            StackId: 's',
+            EventId: '2',
+            StackName: type.roleStack,
+            Timestamp: new Date(),
+            ResourceStatus: 'ROLLBACK_COMPLETE',
+          },
+          {
+            StackId: 's',
+            EventId: '1',
+            StackName: type.roleStack,
+            Timestamp: new Date(),
+            LogicalResourceId: 'ExecutionRole',
+            ResourceStatus: 'CREATE_FAILED',
+            ResourceStatusReason: 'not authorized to perform: iam:CreateRole',
+          },
+        ],
+      });
+      const error = await failure(register(options(type), deps()));
+      expect(error.message).toContain(`Stack ${type.roleStack} did not create successfully.`);
+      expect(error.message).toContain(
+        'ExecutionRole CREATE_FAILED: not authorized to perform: iam:CreateRole',
+      );
+      expect(cloudFormationMock.commandCalls(RegisterTypeCommand)).toHaveLength(0);
+    });
+
+    test('a stack left in ROLLBACK_COMPLETE by an earlier attempt: says to delete it', async () => {
+      setUpHappyPath(type);
+      cloudFormationMock
+        .on(CreateStackCommand)
+        .rejects(new AlreadyExistsException({ $metadata: { httpStatusCode: 400 }, message: 'exists' }));
+      cloudFormationMock
+        .on(UpdateStackCommand)
+        .rejects(
+          awsError(
+            'ValidationError',
+            400,
+            `Stack:${type.roleStack} is in ROLLBACK_COMPLETE state and can not be updated.`,
+          ),
+        );
+      const error = await failure(register(options(type), deps()));
+      expect(error.message).toContain(`aws cloudformation delete-stack --stack-name ${type.roleStack}`);
+    });
+  });
+
+  describe('the package is checked before any AWS call', () => {
+    /** Credentials that record whether anything asked for them (resolving them may itself call AWS). */
+    function watchedDeps() {
+      const credentials = jest.fn(() => Promise.resolve(CREDENTIALS));
+      return { dependencies: deps(credentials), credentials };
     }
-    expect(errors.join('\n')).toContain('was built for SSOTypes::SSO::Assignment, not Org::SSO::Assignment');
-    expect(errors.join('\n')).toContain('npm run package -- --type-name Org::SSO::Assignment');
-    expect(s3Mock.calls()).toHaveLength(0);
-    expect(cloudFormationMock.calls()).toHaveLength(0);
+
+    function expectNothingSentToAws(credentials: jest.Mock): void {
+      expect(credentials).not.toHaveBeenCalled();
+      expect(s3Mock.calls()).toHaveLength(0);
+      expect(cloudFormationMock.calls()).toHaveLength(0);
+    }
+
+    test('a package stamped with another name is refused, naming both names and the command that fixes it', async () => {
+      setUpHappyPath(type);
+      // What a plain `npm run package` writes: the default name.
+      writePackage(packagePath, defaultName);
+      const { dependencies, credentials } = watchedDeps();
+      const error = await failure(register(options(type, { packagePath }), dependencies));
+      expect(error.message).toContain(`was built for ${defaultName}, not ${type.typeName}`);
+      expect(error.message).toContain(`npm run package -- --type-name ${type.typeName}`);
+      expectNothingSentToAws(credentials);
+    });
+
+    test('.rpdk-config is checked too: a package stamped half with another name is refused', async () => {
+      setUpHappyPath(type);
+      const other = inOrganization(entry.typeName, 'Other');
+      writePackage(packagePath, type.typeName, { schema: type.typeName, settings: other });
+      const { dependencies, credentials } = watchedDeps();
+      const error = await failure(register(options(type, { packagePath }), dependencies));
+      expect(error.message).toContain(`its .rpdk-config names ${other}`);
+      expectNothingSentToAws(credentials);
+    });
+
+    test('a missing package (register before package) says how to build it, before any AWS call', async () => {
+      setUpHappyPath(type);
+      const { dependencies, credentials } = watchedDeps();
+      const zipName = `${entry.packageName}.zip`;
+      const absent = path.join(workDir, 'absent', zipName);
+      const error = await failure(register(options(type, { packagePath: absent }), dependencies));
+      expect(error.message).toMatch(
+        new RegExp(`^Package .*absent.${escapeRegExp(zipName)} not found\\. Build it first: `),
+      );
+      expect(error.message).toContain(`npm run package -- --type-name ${type.typeName} --outdir `);
+      expectNothingSentToAws(credentials);
+    });
+
+    test.each([
+      ['not a zip', (file: string) => writeFileSync(file, 'not a zip at all'), /is not a zip file/],
+      [
+        'a zip without schema.json',
+        (file: string) => writeFileSync(file, zipSync({ 'handlers.js': strToU8('exports.x = 1') })),
+        /has no typeName in schema\.json: it is not a package from npm run package/,
+      ],
+      ['a directory', (file: string) => mkdirSync(file), /is a directory, not a package zip/],
+    ])('%s is refused with what is wrong and how to build one', async (_what, make, message) => {
+      setUpHappyPath(type);
+      const file = path.join(workDir, 'odd.zip');
+      make(file);
+      const { dependencies, credentials } = watchedDeps();
+      const error = await failure(register(options(type, { packagePath: file }), dependencies));
+      expect(error.message).toMatch(message);
+      expect(error.message).toContain(`npm run package -- --type-name ${type.typeName}`);
+      expectNothingSentToAws(credentials);
+    });
+
+    test('the fix command adds --type when the name does not say the type, and the package folder', () => {
+      const file = path.join(workDir, 'out', `${entry.packageName}.zip`);
+      // The same resource name under another service: not a name any registered type has.
+      const unsaid = `Org::Elsewhere::${entry.typeName.split('::')[2]}`;
+      expect(packageCommandFor(options(type, { typeName: unsaid, packagePath: file }))).toBe(
+        `npm run package -- --type-name ${unsaid} --type ${entry.key} --outdir ${path.dirname(file)}`,
+      );
+      const defaultPath = path.join(REPOSITORY_ROOT, 'build', `${entry.packageName}.zip`);
+      expect(packageCommandFor(options(type, { packagePath: defaultPath }))).toBe(
+        `npm run package -- --type-name ${type.typeName}`,
+      );
+    });
+
+    test('the command exits 1 with the message, after a plain npm run package', async () => {
+      setUpHappyPath(type);
+      writePackage(packagePath, defaultName);
+      const errors: string[] = [];
+      const errorSpy = jest.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+      // Should the check ever regress, the SDK's chain finds these and stops there (no profile or instance
+      // metadata lookup); the mocked clients send nothing anywhere.
+      const savedEnvironment = { ...process.env };
+      process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
+      try {
+        const code = await main([
+          '--type-name',
+          type.typeName,
+          '--bucket',
+          'my-artifacts',
+          '--region',
+          'eu-west-1',
+          '--package',
+          packagePath,
+        ]);
+        expect(code).toBe(1);
+      } finally {
+        errorSpy.mockRestore();
+        process.env = savedEnvironment;
+      }
+      expect(errors.join('\n')).toContain(`was built for ${defaultName}, not ${type.typeName}`);
+      expect(errors.join('\n')).toContain(`npm run package -- --type-name ${type.typeName}`);
+      expect(s3Mock.calls()).toHaveLength(0);
+      expect(cloudFormationMock.calls()).toHaveLength(0);
+    });
   });
 });
 
 describe('command line', () => {
-  test('reads every option; the package and log group default from the type', () => {
-    const parsed = parseCommandLine([
-      '--type-name',
-      'Org::SSO::ApplicationAssignment',
-      '--bucket',
-      's3://my-artifacts/',
-      '--region',
-      'eu-west-1',
-      '--profile',
-      'work',
-    ]);
-    expect(parsed).toEqual({
-      region: 'eu-west-1',
-      options: {
-        typeName: 'Org::SSO::ApplicationAssignment',
-        bucket: 'my-artifacts',
-        packageName: 'application-assignment',
-        packagePath: path.resolve(__dirname, '..', '..', 'build', 'application-assignment.zip'),
-        executionRoleArn: undefined,
-        logRoleArn: undefined,
-        logGroupName: 'Org-SSO-ApplicationAssignment-logs',
-        profile: 'work',
-      },
-    });
-  });
+  test.each(RESOURCE_TYPES)(
+    'reads every option; the package and log group of $key default from the type',
+    (entry) => {
+      const type = registration(entry);
+      const parsed = parseCommandLine([
+        '--type-name',
+        type.typeName,
+        '--bucket',
+        's3://my-artifacts/',
+        '--region',
+        'eu-west-1',
+        '--profile',
+        'work',
+      ]);
+      expect(parsed).toEqual({
+        region: 'eu-west-1',
+        options: {
+          typeName: type.typeName,
+          bucket: 'my-artifacts',
+          packageName: entry.packageName,
+          packagePath: path.join(REPOSITORY_ROOT, 'build', `${entry.packageName}.zip`),
+          executionRoleArn: undefined,
+          logRoleArn: undefined,
+          logGroupName: type.logGroupName,
+          profile: 'work',
+        },
+      });
+    },
+  );
 
   test.each([
     [['--bucket', 'b'], '--type-name is required.'],
-    [['--type-name', 'Org::SSO::Assignment'], '--bucket is required.'],
+    [['--type-name', ANY.typeName], '--bucket is required.'],
     [['--type-name', 'Org::SSO', '--bucket', 'b'], 'it has 2 parts; a resource type name has exactly three'],
     [['--type-name', 'Custom::X::Y', '--bucket', 'b'], "the organization 'Custom' is reserved"],
-    [['--type-name', 'AWS::SSO::Assignment', '--bucket', 'b'], "the organization 'AWS' is reserved"],
+    [
+      ['--type-name', inOrganization(ANY.typeName, 'AWS'), '--bucket', 'b'],
+      "the organization 'AWS' is reserved",
+    ],
     [['--type-name', 'Org::SSO::Other', '--bucket', 'b'], 'pass --type'],
-    [['--type-name', 'Org::SSO::Assignment', '--bucket', 'b', '--type', 'nope'], '--type nope is not one of'],
-    [['--type-name', 'Org::SSO::Assignment', '--bucket', 'b', '--colour'], "Unknown option '--colour'"],
+    [['--type-name', ANY.typeName, '--bucket', 'b', '--type', 'nope'], '--type nope is not one of'],
+    [['--type-name', ANY.typeName, '--bucket', 'b', '--colour'], "Unknown option '--colour'"],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(message);
   });

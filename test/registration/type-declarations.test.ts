@@ -49,8 +49,7 @@ describe('docs and examples declare our types under a registered name, never AWS
     expect(FILES).toEqual(
       expect.arrayContaining([
         'README.md',
-        'docs/README.md',
-        'application-assignment/docs/README.md',
+        ...RESOURCE_TYPES.map(({ docsDir }) => path.relative(ROOT, path.join(docsDir, 'README.md'))),
         'examples/README.md',
         'examples/user-assignment.yaml',
         'templates/README.md',
@@ -65,54 +64,55 @@ describe('docs and examples declare our types under a registered name, never AWS
 });
 
 describe('typeDeclarations', () => {
-  const ours = ['AWS::SSO::Assignment', 'AWS::SSO::ApplicationAssignment'];
+  // Any type names: made up, so no real type's declaration decides the outcome.
+  const ours = ['AWS::Fake::Thing', 'AWS::Fake::OtherThing'];
 
   test('finds YAML and JSON declarations in fenced and <pre> blocks of Markdown', () => {
     const markdown = [
       '```yaml',
       'Access:',
-      '  Type: AWS::SSO::Assignment',
+      '  Type: AWS::Fake::Thing',
       '```',
       '<pre>',
       '{',
-      '    "Type" : "AWS::SSO::ApplicationAssignment",',
+      '    "Type" : "AWS::Fake::OtherThing",',
       '}',
       '</pre>',
       '~~~json',
-      '{ "Resources": { "A": { "Type": "AWS::SSO::Assignment", "Properties": {} } } }',
+      '{ "Resources": { "A": { "Type": "AWS::Fake::Thing", "Properties": {} } } }',
       '~~~',
     ].join('\n');
     expect(typeDeclarations(markdown, 'markdown', ours)).toEqual([
-      '3: Type: AWS::SSO::Assignment',
-      '7: "Type" : "AWS::SSO::ApplicationAssignment",',
-      '11: { "Resources": { "A": { "Type": "AWS::SSO::Assignment", "Properties": {} } } }',
+      '3: Type: AWS::Fake::Thing',
+      '7: "Type" : "AWS::Fake::OtherThing",',
+      '11: { "Resources": { "A": { "Type": "AWS::Fake::Thing", "Properties": {} } } }',
     ]);
   });
 
   test('finds declarations in YAML templates, quoted or not, but not in comments', () => {
     const yaml = [
-      '# Type: AWS::SSO::Assignment is the native type',
+      '# Type: AWS::Fake::Thing is the native type',
       'Resources:',
       '  A:',
-      "    Type: 'AWS::SSO::Assignment'",
+      "    Type: 'AWS::Fake::Thing'",
       '  B:',
-      '    Type: AWS::SSO::ApplicationAssignment # ours?',
+      '    Type: AWS::Fake::OtherThing # ours?',
     ].join('\n');
     expect(typeDeclarations(yaml, 'yaml', ours)).toEqual([
-      "4: Type: 'AWS::SSO::Assignment'",
-      '6: Type: AWS::SSO::ApplicationAssignment # ours?',
+      "4: Type: 'AWS::Fake::Thing'",
+      '6: Type: AWS::Fake::OtherThing # ours?',
     ]);
   });
 
   test('leaves alone prose, registered names, other native types and fields that only end in Type', () => {
     const markdown = [
-      'A drop-in mirror of AWS::SSO::Assignment; declaring `Type: AWS::SSO::Assignment` gets the native type.',
+      'A drop-in mirror of AWS::Fake::Thing; declaring `Type: AWS::Fake::Thing` gets the native type.',
       '```yaml',
-      'Type: Org::SSO::Assignment',
-      'Type: AWS::SSO::PermissionSet',
-      'Type: AWS::SSO::AssignmentGroup',
-      'resourceType: AWS::SSO::Assignment',
-      'TypeName: AWS::SSO::Assignment',
+      'Type: Org::Fake::Thing',
+      'Type: AWS::Fake::PermissionSet',
+      'Type: AWS::Fake::ThingGroup',
+      'resourceType: AWS::Fake::Thing',
+      'TypeName: AWS::Fake::Thing',
       '```',
     ].join('\n');
     expect(typeDeclarations(markdown, 'markdown', ours)).toEqual([]);

@@ -19,31 +19,6 @@ const NOT_SCANNED = [
   /^bench\/results\//,
   /\.md$/,
 ];
-/**
- * Suites written before the registry that still name types in their fixtures (issue 11): each is to iterate
- * RESOURCE_TYPES or move its type-specific cases to test/<key>/, then leave this list. A listed file that no
- * longer names a type fails the test too, so the list only shrinks.
- */
-const NOT_YET_MIGRATED = [
-  'test/bench/native-like.test.ts',
-  'test/core/client.test.ts',
-  'test/core/list-pages.test.ts',
-  'test/demo/demo.test.ts',
-  'test/demo/invoke-script.test.ts',
-  'test/demo/invoke.test.ts',
-  'test/driver/events.test.ts',
-  'test/driver/run.test.ts',
-  'test/package/aws-sdk-v3-bridge-warm.test.ts',
-  'test/package/aws-sdk-v3-bridge.test.ts',
-  'test/package/bundle.test.ts',
-  'test/package/log-delivery.test.ts',
-  'test/package/package.test.ts',
-  'test/registration/examples.test.ts',
-  'test/registration/register-type-template.test.ts',
-  'test/registration/register.test.ts',
-  'test/registration/type-declarations.test.ts',
-  'test/reliability/permissions.test.ts',
-];
 const WHOLE_LINE_COMMENT = /^\s*(\/\/|\/\*|\*|#)/;
 
 function escapeRegExp(text: string): string {
@@ -97,20 +72,13 @@ function mentionsIn(file: string): string[] {
 }
 
 test('no tracked tooling or every-type suite names a registered type outside the registry', () => {
-  const mentions = scannedFiles()
-    .filter((file) => !NOT_YET_MIGRATED.includes(file))
-    .flatMap(mentionsIn);
+  const mentions = scannedFiles().flatMap(mentionsIn);
   if (mentions.length > 0) {
     throw new Error(
       `Types are named only in dev/types.ts (iterate RESOURCE_TYPES, or move a type's own cells to test/<key>/):\n` +
         mentions.join('\n'),
     );
   }
-});
-
-test('every suite listed as not yet migrated still names a type (migrated ones leave the list)', () => {
-  const migrated = NOT_YET_MIGRATED.filter((file) => mentionsIn(file).length === 0);
-  expect(migrated).toEqual([]);
 });
 
 describe.each(RESOURCE_TYPES)('the scan finds $typeName named', (type) => {
