@@ -7,6 +7,7 @@ import {
   buildReinvocationRequest,
   callLog,
   countCalls,
+  createdResource,
   driverFor,
   errorCodes,
   firstRequest,
@@ -16,6 +17,7 @@ import {
   runRequest,
   useEmulator,
 } from '../reliability/support/harness';
+import { profile } from './reliability-profile';
 import { APPLICATION_ASSIGNMENT } from './under-test';
 import { useInterceptor } from '../reliability/support/interceptor';
 import {
@@ -38,21 +40,9 @@ const intercept = useInterceptor(emulator);
 beforeEach(() => muteConsole());
 afterEach(() => jest.restoreAllMocks());
 
-function expectExactlyOneAssignment(): void {
-  expect(type.copies(emulator(), MODEL)).toBe(1);
-  expect(emulator().state.applicationAssignments()).toHaveLength(1);
-}
-
-function expectNoAssignment(): void {
-  expect(emulator().state.applicationAssignments()).toEqual([]);
-}
-
-async function created() {
-  const { driver } = driverFor(type);
-  const result = await driver.create(MODEL);
-  expect(result.final).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
-  return { driver, model: result.final.resourceModel ?? MODEL };
-}
+const expectExactlyOneAssignment = () => profile.expectExactlyOne(emulator(), MODEL);
+const expectNoAssignment = () => profile.expectNone(emulator(), MODEL);
+const created = () => createdResource(type);
 
 /**
  * The application deleted out of band. The emulator has no way to remove an application, so the next
@@ -65,8 +55,7 @@ function applicationDeleted(count: number): void {
 describe(`${type.typeName} fault matrix`, () => {
   describeTransientCells(type, emulator, {
     confirmOperation: DESCRIBE,
-    injectConflict: (target, operation, count) =>
-      target.faults.error({ errorName: 'ConflictException', operation, count }),
+    injectConflict: (target, operation, count) => profile.injectConflict(target, MODEL, operation, count),
     expectExactlyOne: expectExactlyOneAssignment,
     expectNone: expectNoAssignment,
   });

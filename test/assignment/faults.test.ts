@@ -9,6 +9,7 @@ import {
   buildReinvocationRequest,
   callLog,
   countCalls,
+  createdResource,
   driverFor,
   errorCodes,
   firstRequest,
@@ -20,6 +21,7 @@ import {
   useEmulator,
   VirtualTime,
 } from '../reliability/support/harness';
+import { profile } from './reliability-profile';
 import { ACCOUNT_ASSIGNMENT, tupleOf } from './under-test';
 import {
   describeTransientCells,
@@ -35,39 +37,20 @@ const DELETE = 'DeleteAccountAssignment';
 const CREATION_STATUS = 'DescribeAccountAssignmentCreationStatus';
 const LIST = 'ListAccountAssignments';
 
-function writeOperation(operation: string): typeof CREATE | typeof DELETE {
-  if (operation !== CREATE && operation !== DELETE) throw new Error(`not a write: ${operation}`);
-  return operation;
-}
-
 const emulator = useEmulator();
 
 beforeEach(() => muteConsole());
 afterEach(() => jest.restoreAllMocks());
 
 /** The assignment exists exactly once and no write is left in flight. */
-function expectExactlyOneAssignment(): void {
-  expect(type.copies(emulator(), MODEL)).toBe(1);
-  expect(emulator().state.outstandingAsyncWrites()).toBe(0);
-}
-
-function expectNoAssignment(): void {
-  expect(type.copies(emulator(), MODEL)).toBe(0);
-  expect(emulator().state.outstandingAsyncWrites()).toBe(0);
-}
-
-async function created() {
-  const { driver } = driverFor(type);
-  const result = await driver.create(MODEL);
-  expect(result.final).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
-  return { driver, model: result.final.resourceModel ?? MODEL };
-}
+const expectExactlyOneAssignment = () => profile.expectExactlyOne(emulator(), MODEL);
+const expectNoAssignment = () => profile.expectNone(emulator(), MODEL);
+const created = () => createdResource(type);
 
 describe(`${type.typeName} fault matrix`, () => {
   describeTransientCells(type, emulator, {
     confirmOperation: CREATION_STATUS,
-    injectConflict: (target, operation, count) =>
-      target.faults.conflict({ assignment: TUPLE, count, operation: writeOperation(operation) }),
+    injectConflict: (target, operation, count) => profile.injectConflict(target, MODEL, operation, count),
     expectExactlyOne: expectExactlyOneAssignment,
     expectNone: expectNoAssignment,
   });

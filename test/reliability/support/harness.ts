@@ -278,6 +278,16 @@ export async function invokeOnce(
   return checkResponse(request.action, raw, { primaryIdentifier: type.primaryIdentifier });
 }
 
+/** CREATE of the type's model through a fresh driver, expected to SUCCEED: that driver and the model it answered. */
+export async function createdResource(
+  type: TypeUnderTest,
+): Promise<{ driver: Driver; model: ResourceProperties }> {
+  const { driver } = driverFor(type);
+  const result = await driver.create(type.model);
+  expect(result.final).toMatchObject({ status: 'SUCCESS', resourceModel: type.model });
+  return { driver, model: result.final.resourceModel ?? type.model };
+}
+
 /** The first HandlerRequest of an operation, as CloudFormation would build it with the driver's settings. */
 export function firstRequest(
   options: RunOptions,
