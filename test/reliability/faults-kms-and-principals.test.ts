@@ -1,33 +1,22 @@
-// Fault cells for both types, through the driver against the emulator: an instance whose customer managed KMS
-// key is unusable (SSO Admin's errors carry a KMS `Reason`), and a principal deleted from the identity store
-// (SCIM deprovisioning) whose assignments stay listed and cannot be deleted. docs/reliability.md lists them.
-import { FAILURE_REASONS } from '../../dev/emulator';
-import { ACCOUNT_ASSIGNMENT } from '../assignment/under-test';
-import {
-  countCalls,
-  driverFor,
-  muteConsole,
-  TYPES,
-  useEmulator,
-  type TypeUnderTest,
-} from './support/harness';
+// Fault cells for every registered type, through the driver against the emulator: an instance whose customer
+// managed KMS key is unusable (SSO Admin's errors carry a KMS `Reason`), and a principal deleted from the
+// identity store (SCIM deprovisioning) whose assignments stay listed and cannot be deleted.
+// docs/reliability.md lists them.
+import { countCalls, createdResource, driverFor, muteConsole, TYPES, useEmulator } from './support/harness';
+import { reliabilityProfile } from './support/profile';
 
 const emulator = useEmulator();
 
 beforeEach(() => muteConsole());
 afterEach(() => jest.restoreAllMocks());
 
-async function created(type: TypeUnderTest) {
-  const { driver } = driverFor(type);
-  const result = await driver.create(type.model);
-  expect(result.final).toMatchObject({ status: 'SUCCESS', resourceModel: type.model });
-  return { driver, model: result.final.resourceModel ?? type.model };
-}
-
 describe.each(TYPES)('$typeName', (type) => {
+  // How the service refuses a delete differs per type (test/<key>/reliability-profile.ts).
+  const profile = reliabilityProfile(type.key);
+
   describe("the instance's customer managed KMS key unusable", () => {
     test('key missing: READ FAILED InvalidRequest naming KMS_NotFoundException, never NotFound', async () => {
-      const { driver, model } = await created(type);
+      const { driver, model } = await createdResource(type);
       emulator().state.setInstanceKeyProblem('missing');
       const result = await driver.read(model);
 
@@ -36,7 +25,7 @@ describe.each(TYPES)('$typeName', (type) => {
     });
 
     test('key missing: DELETE FAILED InvalidRequest without sending the delete; the assignment stays and is deleted once the key is back', async () => {
-      const { driver, model } = await created(type);
+      const { driver, model } = await createdResource(type);
       emulator().state.setInstanceKeyProblem('missing');
       const refused = await driver.del(model);
 
@@ -52,7 +41,7 @@ describe.each(TYPES)('$typeName', (type) => {
     });
 
     test('key disabled: READ FAILED InvalidRequest telling to enable it', async () => {
-      const { driver, model } = await created(type);
+      const { driver, model } = await createdResource(type);
       emulator().state.setInstanceKeyProblem('disabled');
       const result = await driver.read(model);
 
@@ -61,7 +50,7 @@ describe.each(TYPES)('$typeName', (type) => {
     });
 
     test('key not usable by the role: DELETE FAILED AccessDenied naming kms:Decrypt, the assignment stays', async () => {
-      const { driver, model } = await created(type);
+      const { driver, model } = await createdResource(type);
       emulator().state.setInstanceKeyProblem('access-denied');
       const result = await driver.del(model);
 
@@ -88,7 +77,7 @@ describe.each(TYPES)('$typeName', (type) => {
     });
 
     test('READ FAILED NotFound: still listed, but it grants nothing', async () => {
-      const { driver, model } = await created(type);
+      const { driver, model } = await createdResource(type);
       expect(emulator().state.removePrincipal(principal().principalType, principal().principalId)).toBe(true);
       const result = await driver.read(model);
 
@@ -97,26 +86,14 @@ describe.each(TYPES)('$typeName', (type) => {
     });
 
     test('DELETE SUCCESS although the service refuses to delete it: the stack is not wedged', async () => {
-      const { driver, model } = await created(type);
+      const { driver, model } = await createdResource(type);
       emulator().state.removePrincipal(principal().principalType, principal().principalId);
       const result = await driver.del(model);
 
       expect(result.final.status).toBe('SUCCESS');
       // The delete was tried (and refused), so an assignment AWS would let go of is not left behind.
       expect(countCalls(emulator(), type.deleteOperation)).toBe(1);
-      if (type.key === ACCOUNT_ASSIGNMENT.key) {
-        expect(emulator().state.deletionStatuses()).toMatchObject([
-          {
-            status: 'FAILED',
-            failureReason: FAILURE_REASONS.assigneeNotInDirectory(
-              principal(),
-              emulator().state.world().identityStoreId,
-            ),
-          },
-        ]);
-      } else {
-        expect(countCalls(emulator(), type.deleteOperation, 'ResourceNotFoundException')).toBe(1);
-      }
+      profile.expectDeleteRefusedForMissingPrincipal(emulator(), principal());
       expect((await driver.read(model)).final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
     });
   });

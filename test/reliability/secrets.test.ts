@@ -1,16 +1,17 @@
-// Secrets: a representative run of both types (every action, successes and failures, retries, a crash
-// re-send, the SAM test entrypoint) with realistic caller credentials (fresh ones on every re-invocation, as
-// CloudFormation may rotate them), provider credentials (so the runtime lib delivers its logs to CloudWatch
-// Logs and S3, here a loopback stand-in) and a bearer token per operation. Everything the process writes is
-// captured, as is every delivered log message and every response message; no secret value, nor an encoded
-// form of it, may appear in any of them.
+// Secrets: a representative run of every registered type (every action, successes and failures, retries, a
+// crash re-send, the SAM test entrypoint) with realistic caller credentials (fresh ones on every
+// re-invocation, as CloudFormation may rotate them), provider credentials (so the runtime lib delivers its
+// logs to CloudWatch Logs and S3, here a loopback stand-in) and a bearer token per operation. Everything the
+// process writes is captured, as is every delivered log message and every response message; no secret value,
+// nor an encoded form of it, may appear in any of them.
 import {
   buildReinvocationRequest,
   buildTestEvent,
   type CredentialsPayload,
+  type ResourceProperties,
   type RunResult,
 } from '../../dev/driver';
-import { FAILURE_REASONS } from '../../dev/emulator';
+import { resourceType } from '../../dev/types';
 import { startFakeAws, type FakeAws } from '../package/fake-aws';
 import {
   driverFor,
@@ -24,7 +25,7 @@ import {
   type TypeUnderTest,
   useEmulator,
 } from './support/harness';
-import { ACCOUNT_ASSIGNMENT, tupleOf } from '../assignment/under-test';
+import { reliabilityProfile } from './support/profile';
 import { encodedForms, findLeak, OutputCapture, SecretLedger } from './support/secrets';
 import { NO_RETRY_LAMBDA_TIMEOUT_MS, SDK_ATTEMPTS } from './support/transient-cells';
 
@@ -67,32 +68,24 @@ async function run(operation: Promise<RunResult>): Promise<RunResult> {
   return result;
 }
 
+/** The LIST input for a model: only the properties the type's list handlerSchema requires (the widest listing). */
+function requiredListFilter(type: TypeUnderTest, model: ResourceProperties): ResourceProperties {
+  const required = resourceType(type.key).schema.handlers?.list?.handlerSchema?.required ?? [];
+  return Object.fromEntries(required.map((name) => [name, model[name]]));
+}
+
 async function representativeRun(type: TypeUnderTest) {
   const model = type.model;
+  // How faults are injected for this type (test/<key>/reliability-profile.ts).
+  const profile = reliabilityProfile(type.key);
   const { testEntrypoint } = await type.handlers();
   const { driver, options } = secretDriver(type);
 
   // CREATE through a ConflictException burst (SDK retries, then a retry-later callback), READ, LIST.
-  if (type.key === ACCOUNT_ASSIGNMENT.key) {
-    emulator().faults.conflict({
-      assignment: tupleOf(model),
-      count: SDK_ATTEMPTS + 1,
-      operation: 'CreateAccountAssignment',
-    });
-  } else {
-    emulator().faults.error({
-      errorName: 'ConflictException',
-      operation: type.createOperation,
-      count: SDK_ATTEMPTS + 1,
-    });
-  }
+  profile.injectConflict(emulator(), model, type.createOperation, SDK_ATTEMPTS + 1);
   expect((await run(driver.create(model))).final.status).toBe('SUCCESS');
   expect((await run(driver.read(model))).final.status).toBe('SUCCESS');
-  const listFilter =
-    type.key === ACCOUNT_ASSIGNMENT.key
-      ? { InstanceArn: model.InstanceArn }
-      : { ApplicationArn: model.ApplicationArn };
-  expect((await run(driver.list(listFilter))).final.status).toBe('SUCCESS');
+  expect((await run(driver.list(requiredListFilter(type, model)))).final.status).toBe('SUCCESS');
 
   // Failures: AlreadyExists, 5xx after retries, AccessDenied, Throttling (no SDK retry fits), UPDATE unsupported.
   expect((await run(driver.create(model))).final.errorCode).toBe('AlreadyExists');
@@ -117,22 +110,8 @@ async function representativeRun(type: TypeUnderTest) {
   expect((await run(driver.read(model))).final.errorCode).toBe('NotFound');
 
   // A write the service rejects.
-  if (type.key === ACCOUNT_ASSIGNMENT.key) {
-    const reason = FAILURE_REASONS.internal();
-    emulator().faults.failNextWrite({
-      assignment: tupleOf(model),
-      reason,
-      operation: 'CreateAccountAssignment',
-    });
-    expect((await run(driver.create(model))).final.errorCode).toBe('ServiceInternalError');
-  } else {
-    emulator().faults.error({
-      errorName: 'ServiceQuotaExceededException',
-      operation: type.createOperation,
-      count: 1,
-    });
-    expect((await run(driver.create(model))).final.errorCode).toBe('ServiceLimitExceeded');
-  }
+  const rejectedWith = profile.failNextCreate(emulator(), model);
+  expect((await run(driver.create(model))).final.errorCode).toBe(rejectedWith);
 
   // Invalid properties, and a request without a secret key (rejected before the runtime lib runs).
   const invalid = { ...model, PrincipalType: 'ROBOT' };
@@ -207,13 +186,12 @@ describe('no secret reaches a log line', () => {
     expect(captured).toContain(MARKER);
     expect(captured).toContain(STREAM_MARKER);
     expect(captured).toContain('START RequestId');
-    expect(captured).toContain('CreateAccountAssignment accepted, RequestId');
-    expect(captured).toContain('CreateApplicationAssignment succeeded');
+    for (const type of TYPES) expect(captured).toContain(reliabilityProfile(type.key).createLogLine);
     expect(captured).toContain('failing with');
     expect(captured).toContain('rejected before any AWS call');
     expect(driverLines.join('\n')).toContain('CREATE #1');
     expect(deliveredMessages().join('\n')).toContain('[CREATE] invoking handler');
-    // The suite used many distinct secrets: 2 types x (credentials per invocation, tokens per operation).
+    // The suite used many distinct secrets: every type x (credentials per invocation, tokens per operation).
     expect(ledger.all().length).toBeGreaterThan(50);
   });
 
@@ -273,18 +251,21 @@ describe('the detector (positive controls)', () => {
     expect(encodedForms(secret).every((form) => form.length >= 16)).toBe(true);
   });
 
-  test("catches a real leak: the runtime lib's own testEntrypoint logs the whole TestEvent, credentials included", async () => {
-    const leakedCredentials = ledger.credentials();
-    const event = buildTestEvent({
-      action: 'READ',
-      properties: ACCOUNT_ASSIGNMENT.model,
-      credentials: leakedCredentials,
-    });
-    const before = capture.lines.length;
-    // Not what the handlers export (they route TestEvents through the redacting entrypoint); the lib's own.
-    await (await libResourceOf(ACCOUNT_ASSIGNMENT)).testEntrypoint(event, {});
-    const written = capture.lines.slice(before).join('\n');
-    expect(written).toContain('EVENT DATA');
-    expect(findLeak(written, [leakedCredentials.secretAccessKey])).toBeDefined();
-  });
+  test.each(TYPES)(
+    "catches a real leak: the runtime lib's own testEntrypoint of $typeName logs the whole TestEvent, credentials included",
+    async (type) => {
+      const leakedCredentials = ledger.credentials();
+      const event = buildTestEvent({
+        action: 'READ',
+        properties: type.model,
+        credentials: leakedCredentials,
+      });
+      const before = capture.lines.length;
+      // Not what the handlers export (they route TestEvents through the redacting entrypoint); the lib's own.
+      await (await libResourceOf(type)).testEntrypoint(event, {});
+      const written = capture.lines.slice(before).join('\n');
+      expect(written).toContain('EVENT DATA');
+      expect(findLeak(written, [leakedCredentials.secretAccessKey])).toBeDefined();
+    },
+  );
 });
