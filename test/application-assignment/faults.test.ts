@@ -20,11 +20,7 @@ import {
 import { profile } from './reliability-profile';
 import { APPLICATION_ASSIGNMENT } from './under-test';
 import { useInterceptor } from '../reliability/support/interceptor';
-import {
-  describeTransientCells,
-  NO_RETRY_LAMBDA_TIMEOUT_MS,
-  retryLaterResponses,
-} from '../reliability/support/transient-cells';
+import { describeTransientCells } from '../reliability/support/transient-cells';
 
 const type = APPLICATION_ASSIGNMENT;
 const MODEL = type.model;
@@ -42,6 +38,7 @@ afterEach(() => jest.restoreAllMocks());
 
 const expectExactlyOneAssignment = () => profile.expectExactlyOne(emulator(), MODEL);
 const expectNoAssignment = () => profile.expectNone(emulator(), MODEL);
+
 const created = () => createdResource(type);
 
 /**
@@ -80,42 +77,8 @@ describe(`${type.typeName} fault matrix`, () => {
     });
   });
 
+  // The out-of-band cells every type runs are in test/reliability/faults-out-of-band.test.ts.
   describe('the assignment deleted out of band', () => {
-    test('between CREATE and READ → READ FAILED NotFound', async () => {
-      const { driver, model } = await created();
-      expect(type.removeOutOfBand(emulator(), MODEL)).toBe(true);
-      const result = await driver.read(model);
-
-      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
-    });
-
-    test('between CREATE and DELETE → DELETE FAILED NotFound without sending DeleteApplicationAssignment', async () => {
-      const { driver, model } = await created();
-      expect(type.removeOutOfBand(emulator(), MODEL)).toBe(true);
-      const result = await driver.del(model);
-
-      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
-      expect(countCalls(emulator(), DELETE)).toBe(0);
-      expectNoAssignment();
-    });
-
-    test('while a DELETE waits to retry a throttled DeleteApplicationAssignment → FAILED NotFound on the next pre-check', async () => {
-      const { model } = await created();
-      emulator().faults.throttle({ count: 1, operation: DELETE });
-      const { driver } = driverFor(type, {
-        lambdaTimeoutMs: NO_RETRY_LAMBDA_TIMEOUT_MS,
-        sleep: async () => {
-          type.removeOutOfBand(emulator(), MODEL);
-        },
-      });
-      const result = await driver.del(model);
-
-      expect(retryLaterResponses(result, 'ThrottlingException')).toHaveLength(1);
-      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
-      expect(countCalls(emulator(), DELETE, 'ok')).toBe(0);
-      expectNoAssignment();
-    });
-
     test('between the DELETE pre-check and DeleteApplicationAssignment (which answers ResourceNotFoundException) → SUCCESS once the read-back confirms it is gone', async () => {
       const { model } = await created();
       emulator().clearCalls();

@@ -1,8 +1,10 @@
 // Fault matrix for AWS::SSO::Assignment (asynchronous writes): each cell drives the real entrypoint through the
 // driver (every response checked against the handler contract) against the SSO Admin emulator, injects one
 // fault, and checks the final response, the emulator's state and the call log. Cells that need the
-// 25-minute stabilization deadline are in faults-deadline.test.ts; many resources at the real rate limit in
-// faults-parallel.test.ts. docs/reliability.md lists every cell with its outcome.
+// 25-minute stabilization deadline are in faults-deadline.test.ts (here, and test/reliability/ for the ones
+// every type runs); the out-of-band cells every type runs in test/reliability/faults-out-of-band.test.ts; many
+// resources at the real rate limit in test/reliability/faults-parallel.test.ts. docs/reliability.md lists
+// every cell with its outcome.
 import { FAILURE_REASONS } from '../../dev/emulator';
 import {
   ADMINISTRATOR_ACCESS,
@@ -23,11 +25,7 @@ import {
 } from '../reliability/support/harness';
 import { profile } from './reliability-profile';
 import { ACCOUNT_ASSIGNMENT, tupleOf } from './under-test';
-import {
-  describeTransientCells,
-  NO_RETRY_LAMBDA_TIMEOUT_MS,
-  retryLaterResponses,
-} from '../reliability/support/transient-cells';
+import { describeTransientCells } from '../reliability/support/transient-cells';
 
 const type = ACCOUNT_ASSIGNMENT;
 const MODEL = type.model;
@@ -45,6 +43,7 @@ afterEach(() => jest.restoreAllMocks());
 /** The assignment exists exactly once and no write is left in flight. */
 const expectExactlyOneAssignment = () => profile.expectExactlyOne(emulator(), MODEL);
 const expectNoAssignment = () => profile.expectNone(emulator(), MODEL);
+
 const created = () => createdResource(type);
 
 describe(`${type.typeName} fault matrix`, () => {
@@ -104,25 +103,8 @@ describe(`${type.typeName} fault matrix`, () => {
     });
   });
 
+  // The out-of-band cells every type runs are in test/reliability/faults-out-of-band.test.ts.
   describe('the assignment deleted out of band', () => {
-    test('between CREATE and READ → READ FAILED NotFound', async () => {
-      const { driver, model } = await created();
-      expect(type.removeOutOfBand(emulator(), MODEL)).toBe(true);
-      const result = await driver.read(model);
-
-      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
-    });
-
-    test('between CREATE and DELETE → DELETE FAILED NotFound without sending DeleteAccountAssignment', async () => {
-      const { driver, model } = await created();
-      expect(type.removeOutOfBand(emulator(), MODEL)).toBe(true);
-      const result = await driver.del(model);
-
-      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
-      expect(countCalls(emulator(), DELETE)).toBe(0);
-      expectNoAssignment();
-    });
-
     test('while the DELETE is in progress (after DeleteAccountAssignment was accepted) → SUCCESS', async () => {
       const { model } = await created();
       emulator().faults.stuck(TUPLE);
@@ -137,23 +119,6 @@ describe(`${type.typeName} fault matrix`, () => {
       expect(result.final.status).toBe('SUCCESS');
       // The request FAILED ("EntitlementItem doesn't exist"); the handler saw the assignment gone.
       expect(emulator().state.deletionStatuses()).toMatchObject([{ status: 'FAILED' }]);
-      expectNoAssignment();
-    });
-
-    test('while a DELETE waits to retry a throttled DeleteAccountAssignment → FAILED NotFound on the next pre-check', async () => {
-      const { model } = await created();
-      emulator().faults.throttle({ count: 1, operation: DELETE });
-      const { driver } = driverFor(type, {
-        lambdaTimeoutMs: NO_RETRY_LAMBDA_TIMEOUT_MS,
-        sleep: async () => {
-          type.removeOutOfBand(emulator(), MODEL);
-        },
-      });
-      const result = await driver.del(model);
-
-      expect(retryLaterResponses(result, 'ThrottlingException')).toHaveLength(1);
-      expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
-      expect(countCalls(emulator(), DELETE, 'ok')).toBe(0);
       expectNoAssignment();
     });
   });

@@ -1,0 +1,53 @@
+// The assignment deleted out of band (someone else's delete, outside the stack), for every registered type:
+// the cells that play the same for every type, through the driver against the emulator. Each type's own
+// out-of-band cells (a delete racing its own write request) stay in test/<key>/faults.test.ts; the one after a
+// write succeeded is in test/<key>/faults-deadline.test.ts. docs/reliability.md lists every cell.
+import { countCalls, createdResource, driverFor, muteConsole, TYPES, useEmulator } from './support/harness';
+import { reliabilityProfile } from './support/profile';
+import { NO_RETRY_LAMBDA_TIMEOUT_MS, retryLaterResponses } from './support/transient-cells';
+
+const emulator = useEmulator();
+
+beforeEach(() => muteConsole());
+afterEach(() => jest.restoreAllMocks());
+
+describe.each(TYPES)('$typeName: the assignment deleted out of band', (type) => {
+  // What "nothing left" means for this type (test/<key>/reliability-profile.ts).
+  const profile = reliabilityProfile(type.key);
+  const DELETE = type.deleteOperation;
+
+  test('between CREATE and READ → READ FAILED NotFound', async () => {
+    const { driver, model } = await createdResource(type);
+    expect(type.removeOutOfBand(emulator(), type.model)).toBe(true);
+    const result = await driver.read(model);
+
+    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+  });
+
+  test(`between CREATE and DELETE → DELETE FAILED NotFound without sending ${DELETE}`, async () => {
+    const { driver, model } = await createdResource(type);
+    expect(type.removeOutOfBand(emulator(), type.model)).toBe(true);
+    const result = await driver.del(model);
+
+    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+    expect(countCalls(emulator(), DELETE)).toBe(0);
+    profile.expectNone(emulator(), type.model);
+  });
+
+  test(`while a DELETE waits to retry a throttled ${DELETE} → FAILED NotFound on the next pre-check`, async () => {
+    const { model } = await createdResource(type);
+    emulator().faults.throttle({ count: 1, operation: DELETE });
+    const { driver } = driverFor(type, {
+      lambdaTimeoutMs: NO_RETRY_LAMBDA_TIMEOUT_MS,
+      sleep: async () => {
+        type.removeOutOfBand(emulator(), type.model);
+      },
+    });
+    const result = await driver.del(model);
+
+    expect(retryLaterResponses(result, 'ThrottlingException')).toHaveLength(1);
+    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+    expect(countCalls(emulator(), DELETE, 'ok')).toBe(0);
+    profile.expectNone(emulator(), type.model);
+  });
+});
