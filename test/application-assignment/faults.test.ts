@@ -149,21 +149,6 @@ describe(`${type.typeName} fault matrix`, () => {
       expectExactlyOneAssignment();
     });
 
-    test('literal variant: the first request (no callback context) dies — it sends no Create, and its re-send → SUCCESS with one Create', async () => {
-      const setup = driverFor(type);
-      const first = firstRequest(setup.options, 'CREATE', MODEL);
-      expect(first.callbackContext).toBeUndefined();
-      await invokeOnce(type, first); // lost
-      expect(callLog(emulator())).toEqual([`${DESCRIBE}:ResourceNotFoundException`]);
-
-      const resent = await runRequest(type.entrypoint, first, setup.options);
-
-      expect(resent.final).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
-      expect(errorCodes(resent)).toEqual([]);
-      expect(countCalls(emulator(), CREATE)).toBe(1);
-      expectExactlyOneAssignment();
-    });
-
     test('DELETE dies right after DeleteApplicationAssignment; the re-sent request (no context) → FAILED NotFound (gone before it; the contract answer)', async () => {
       const { model } = await created();
       const setup = driverFor(type);

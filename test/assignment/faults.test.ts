@@ -33,7 +33,6 @@ const TUPLE = tupleOf(MODEL);
 const CREATE = 'CreateAccountAssignment';
 const DELETE = 'DeleteAccountAssignment';
 const CREATION_STATUS = 'DescribeAccountAssignmentCreationStatus';
-const LIST = 'ListAccountAssignments';
 
 const emulator = useEmulator();
 
@@ -229,22 +228,6 @@ describe(`${type.typeName} fault matrix`, () => {
       } finally {
         time.uninstall();
       }
-    });
-
-    test('literal variant: the first request (no callback context) dies — it sends no Create, and its re-send → SUCCESS with one Create', async () => {
-      const setup = driverFor(type);
-      const first = firstRequest(setup.options, 'CREATE', MODEL);
-      expect(first.callbackContext).toBeUndefined();
-      await invokeOnce(type, first); // lost
-      // A context-less invocation only pre-checks: it can never be the one that sent the Create.
-      expect(callLog(emulator())).toEqual([`${LIST}:ok`]);
-
-      const resent = await runRequest(type.entrypoint, first, setup.options);
-
-      expect(resent.final).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
-      expect(errorCodes(resent)).toEqual([]);
-      expect(countCalls(emulator(), CREATE)).toBe(1);
-      expectExactlyOneAssignment();
     });
 
     test('DELETE dies right after DeleteAccountAssignment; the re-sent request (no context) → SUCCESS while the deletion is in progress, NotFound once it has finished', async () => {
