@@ -1,15 +1,10 @@
 import {
   AccountAssignment,
-  CreateAccountAssignmentCommand,
-  DeleteAccountAssignmentCommand,
-  DescribeAccountAssignmentCreationStatusCommand,
-  DescribeAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsCommand,
   ListAccountsForProvisionedPermissionSetCommand,
   ListPermissionSetsCommand,
   ListPermissionSetsProvisionedToAccountCommand,
   paginateListAccountAssignments,
-  PrincipalType,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import {
@@ -21,19 +16,11 @@ import {
   listCall,
   PageBudget,
   isRecord,
-  RequestStatus,
-  SubmittedWrite,
+  AccountAssignmentKey,
 } from '../core';
 
 /** The six properties that identify an account assignment (the schema's primary identifier). */
-export interface AssignmentKey {
-  readonly instanceArn: string;
-  readonly permissionSetArn: string;
-  readonly principalId: string;
-  readonly principalType: PrincipalType;
-  readonly targetId: string;
-  readonly targetType: 'AWS_ACCOUNT';
-}
+export type AssignmentKey = AccountAssignmentKey;
 
 // The largest page the List* operations accept (MaxResults is 1..100 in the SSO Admin model).
 const PAGE_SIZE = 100;
@@ -76,78 +63,6 @@ export function keyFromAssignment(
     targetId: AccountId,
     targetType: 'AWS_ACCOUNT',
   };
-}
-
-function requestStatus(
-  status: { Status?: string; FailureReason?: string; RequestId?: string } | undefined,
-): RequestStatus {
-  switch (status?.Status) {
-    case 'SUCCEEDED':
-      return { status: 'SUCCEEDED' };
-    case 'FAILED':
-      return { status: 'FAILED', reason: status.FailureReason ?? 'no FailureReason given' };
-    case 'IN_PROGRESS':
-      return { status: 'IN_PROGRESS' };
-    default:
-      throw new Error(`SSO Admin returned an unknown request status ${String(status?.Status)}`);
-  }
-}
-
-function submitted(
-  status: { Status?: string; FailureReason?: string; RequestId?: string } | undefined,
-  operation: string,
-): SubmittedWrite {
-  if (!status?.RequestId) throw new Error(`${operation} returned no RequestId`);
-  return { requests: [status.RequestId], status: requestStatus(status) };
-}
-
-function writeInput(key: AssignmentKey) {
-  return {
-    InstanceArn: key.instanceArn,
-    PermissionSetArn: key.permissionSetArn,
-    PrincipalId: key.principalId,
-    PrincipalType: key.principalType,
-    TargetId: key.targetId,
-    TargetType: key.targetType,
-  };
-}
-
-export async function requestCreation(client: SSOAdminClient, key: AssignmentKey): Promise<SubmittedWrite> {
-  const response = await client.send(new CreateAccountAssignmentCommand(writeInput(key)));
-  return submitted(response.AccountAssignmentCreationStatus, 'CreateAccountAssignment');
-}
-
-export async function requestDeletion(client: SSOAdminClient, key: AssignmentKey): Promise<SubmittedWrite> {
-  const response = await client.send(new DeleteAccountAssignmentCommand(writeInput(key)));
-  return submitted(response.AccountAssignmentDeletionStatus, 'DeleteAccountAssignment');
-}
-
-export async function creationStatus(
-  client: SSOAdminClient,
-  instanceArn: string,
-  requestId: string,
-): Promise<RequestStatus> {
-  const response = await client.send(
-    new DescribeAccountAssignmentCreationStatusCommand({
-      InstanceArn: instanceArn,
-      AccountAssignmentCreationRequestId: requestId,
-    }),
-  );
-  return requestStatus(response.AccountAssignmentCreationStatus);
-}
-
-export async function deletionStatus(
-  client: SSOAdminClient,
-  instanceArn: string,
-  requestId: string,
-): Promise<RequestStatus> {
-  const response = await client.send(
-    new DescribeAccountAssignmentDeletionStatusCommand({
-      InstanceArn: instanceArn,
-      AccountAssignmentDeletionRequestId: requestId,
-    }),
-  );
-  return requestStatus(response.AccountAssignmentDeletionStatus);
 }
 
 /** The LIST filter properties (the list handlerSchema): InstanceArn, optionally PermissionSetArn and TargetId. */

@@ -1,19 +1,24 @@
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { defineResourceType, isPrincipalType, isResourceAbsent, Listing } from '../core';
+import {
+  creationStatus,
+  defineResourceType,
+  deletionStatus,
+  isPrincipalType,
+  isResourceAbsent,
+  Listing,
+  requestCreation,
+  requestDeletion,
+} from '../core';
 import {
   AssignmentKey,
   AssignmentListCursor,
   ASSIGNMENT_LISTING,
   assignmentCursorReader,
-  creationStatus,
-  deletionStatus,
   findAccountAssignment,
   keyFromAssignment,
   listAccountAssignments,
   ListFilter,
   listFilterValues,
-  requestCreation,
-  requestDeletion,
 } from './account-assignments';
 import { ResourceModel, TypeConfigurationModel } from './models';
 import { validateList, validateModel } from './validators';

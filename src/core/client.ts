@@ -56,7 +56,7 @@ export function clientSettingsFromSession(session: SessionLike | null | undefine
 }
 
 /** What every client of the handlers shares: credentials, retry policy, timeouts and user agent. */
-function commonClientConfig(settings: ClientSettings, typeName: string) {
+export function commonClientConfig(settings: ClientSettings, typeName: string) {
   return {
     region: settings.region,
     // A copy: the SDK annotates the credentials object it is given.
@@ -115,7 +115,7 @@ interface Destroyable {
  * One client per service, reused across the polls of one operation in a warm Lambda; a new identity gets a
  * new client and the old one is destroyed, so its sockets do not pile up.
  */
-function clientCache<C extends Destroyable>(
+export function clientCache<C extends Destroyable>(
   create: (settings: ClientSettings, typeName: string) => C,
 ): (session: SessionLike | null | undefined, typeName: string) => C {
   let cached: { key: string; client: C } | undefined;

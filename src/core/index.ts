@@ -4,8 +4,16 @@ export { defineResourceType } from './resource-type';
 export type { Clients, ResourceTypeHandlers, ResourceTypeHooks, WriteSet } from './resource-type';
 export type { SubmittedWrite, WriteHooks } from './write-machine';
 export type { RequestStatus } from './stabilizer';
-export { isResourceAbsent } from './errors';
+export { errorMessage, isErrorNamed, isResourceAbsent } from './errors';
+export { clientCache, commonClientConfig } from './client';
 export { instanceArnOfApplication, isPrincipalType } from './principals';
 export { isRecord } from './records';
 export { ABSENT, invalidPosition, LIST_PAGE, listCall, optionalSsoToken, PageBudget } from './list-pages';
 export type { Listing, ListFilterValues } from './list-pages';
+export {
+  creationStatus,
+  deletionStatus,
+  requestCreation,
+  requestDeletion,
+} from './account-assignment-writes';
+export type { AccountAssignmentKey } from './account-assignment-writes';
