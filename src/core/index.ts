@@ -1,7 +1,16 @@
 // What a resource type builds on: the handler skeleton and its hook types, and the helpers type hooks call.
 // Types import from here only; core's own files and its unit tests import each other directly.
 export { defineResourceType } from './resource-type';
-export type { Clients, ResourceTypeHandlers, ResourceTypeHooks, WriteSet } from './resource-type';
+export type {
+  Clients,
+  ResourceTypeHandlers,
+  ResourceTypeHooks,
+  WriteRequest,
+  WriteRunner,
+  WriteSet,
+} from './resource-type';
+export type { WriteProgress } from './callback-context';
+export type { WriteKind } from './write-machine';
 export type { SubmittedWrite, WriteHooks } from './write-machine';
 export type { RequestStatus } from './stabilizer';
 export { errorMessage, isErrorNamed, isResourceAbsent } from './errors';

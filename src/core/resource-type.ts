@@ -27,7 +27,32 @@ export interface Clients {
   readonly ssoAdmin: SSOAdminClient;
   /** Made on first use: only checks of a principal need it. */
   identityStore(): IdentitystoreClient;
+  /** Another service's client from a client cache (core/client.ts clientCache), for the same caller. */
+  clientFrom<T>(cache: (session: Optional<SessionProxy>, typeName: string) => T): T;
+  /** The type configuration CloudFormation passed (SetTypeConfiguration), serialized; undefined when none. */
+  readonly typeConfiguration: Readonly<Record<string, unknown>> | undefined;
 }
+
+/**
+ * A write a type runs itself, for resources that are more than one SSO Admin object (an assignment group): the
+ * skeleton still owns validation, the callback context, the guard and the entrypoints.
+ */
+export interface WriteRequest<M extends BaseModel> {
+  readonly kind: WriteKind;
+  readonly clients: Clients;
+  /** The desired and (UPDATE) previous resource state, as CloudFormation sent them. */
+  readonly model: M | undefined;
+  readonly previous: M | undefined;
+  /** The same for every invocation of one operation (CloudFormation's clientRequestToken). */
+  readonly operationToken: string;
+  readonly logicalResourceId: string | undefined;
+  readonly progress: WriteProgress;
+  readonly logger: LoggerProxy;
+  /** Reports progress made, so an error after it resumes from there. */
+  onProgress(progress: WriteProgress): void;
+}
+
+export type WriteRunner<M extends BaseModel> = (request: WriteRequest<M>) => Promise<Progress<M>>;
 
 /** A generated model class (src/<type>/models.ts): its schema's type name and the class itself. */
 export type ModelClass<M extends BaseModel> = Constructor<M> & { readonly TYPE_NAME: string };
@@ -61,13 +86,19 @@ export interface ResourceTypeHooks<M extends BaseModel, C extends BaseModel, K, 
   modelFromKey(key: K): M;
   /** The identifier values in primaryIdentifier order, as CloudFormation prints them. */
   identifier(key: K): readonly string[];
-  /** The instance and the user or group the resource grants access to. */
-  principalOf(key: K): PrincipalRef & { readonly instanceArn: string };
+  /**
+   * The instance and the user or group the resource grants access to, when it is one assignment: READ and a
+   * refused DELETE then also ask whether that principal still exists.
+   */
+  principalOf?(key: K): PrincipalRef & { readonly instanceArn: string };
   /** The resource as SSO Admin reports it now (never the request echoed); undefined when absent. */
   find(clients: Clients, key: K): Promise<K | undefined>;
   /** LIST: the walk over the resources matching the request's properties. */
   listing(clients: Clients, properties: Optional<M>): Listing<Cursor, K>;
-  writes(clients: Clients): WriteSet<K>;
+  /** Single-resource writes, driven by the skeleton's state machine (write-machine.ts)... */
+  writes?(clients: Clients): WriteSet<K>;
+  /** ...or writes the type runs itself. A kind in neither answers NotUpdatable (UPDATE) or InternalFailure. */
+  readonly runners?: Partial<Record<WriteKind, WriteRunner<M>>>;
 }
 
 export interface ResourceTypeHandlers<M extends BaseModel, C extends BaseModel> {
@@ -79,11 +110,12 @@ export interface ResourceTypeHandlers<M extends BaseModel, C extends BaseModel> 
 }
 
 /** A handler as the runtime lib calls it (its HandlerSignature, typed). */
-type Handler<M extends BaseModel> = (
+type Handler<M extends BaseModel, C extends BaseModel> = (
   session: Optional<SessionProxy>,
   request: ResourceHandlerRequest<M>,
   callbackContext: JsonObject,
   logger: LoggerProxy,
+  typeConfiguration?: C,
 ) => Promise<Progress<M>>;
 
 /** The runtime lib's resource, with the handlers the skeleton adds. */
@@ -95,11 +127,14 @@ export function defineResourceType<M extends BaseModel, C extends BaseModel, K, 
 ): ResourceTypeHandlers<M, C> {
   const typeName = hooks.model.TYPE_NAME;
 
-  function clientsFor(session: Optional<SessionProxy>): Clients {
+  function clientsFor(session: Optional<SessionProxy>, typeConfiguration?: C): Clients {
     const invoked = invokedTypeName(typeName);
+    const configuration = typeConfiguration?.serialize();
     return {
       ssoAdmin: ssoAdminClientFor(session, invoked),
       identityStore: () => identityStoreClientFor(session, invoked),
+      clientFrom: (cache) => cache(session, invoked),
+      typeConfiguration: configuration && Object.keys(configuration).length > 0 ? configuration : undefined,
     };
   }
 
@@ -117,26 +152,43 @@ export function defineResourceType<M extends BaseModel, C extends BaseModel, K, 
    */
   async function findGranting(clients: Clients, key: K): Promise<K | undefined> {
     const found = await hooks.find(clients, key);
-    if (!found) return undefined;
+    if (!found || !hooks.principalOf) return found;
     const { instanceArn, ...principal } = hooks.principalOf(key);
     const principalClients = { ssoAdmin: clients.ssoAdmin, identityStore: clients.identityStore() };
     return (await principalExists(principalClients, instanceArn, principal)) ? found : undefined;
   }
 
-  function write(kind: WriteKind): Handler<M> {
-    return async (session, request, callbackContext, logger) => {
+  function write(kind: WriteKind): Handler<M, C> {
+    return async (session, request, callbackContext, logger, typeConfiguration) => {
       // The last progress made: an error after a write resumes from it, not from before the write.
       let progress: WriteProgress | undefined;
-      let key: K | undefined;
+      let resumeModel: M | undefined;
+      const onProgress = (next: WriteProgress) => (progress = next);
       return guarded(
         kind,
         logger,
         async () => {
           progress = readProgress(callbackContext);
-          key = keyOf(request.desiredResourceState);
-          const clients = clientsFor(session);
-          const hooksForKind = hooks.writes(clients)[kind];
-          if (!hooksForKind) {
+          const clients = clientsFor(session, typeConfiguration);
+          const runner = hooks.runners?.[kind];
+          if (runner) {
+            resumeModel = request.desiredResourceState ?? undefined;
+            return runner({
+              kind,
+              clients,
+              model: request.desiredResourceState ?? undefined,
+              previous: request.previousResourceState ?? undefined,
+              operationToken: request.clientRequestToken,
+              logicalResourceId: request.logicalResourceIdentifier ?? undefined,
+              progress,
+              logger,
+              onProgress,
+            });
+          }
+          const key = keyOf(request.desiredResourceState);
+          resumeModel = hooks.modelFromKey(key);
+          const writeHooks = hooks.writes?.(clients)[kind];
+          if (!writeHooks) {
             return failed(
               HandlerErrorCode.NotUpdatable,
               `Every property of ${invokedTypeName(typeName)} is createOnly: CloudFormation replaces the resource instead of updating it`,
@@ -153,30 +205,23 @@ export function defineResourceType<M extends BaseModel, C extends BaseModel, K, 
             find: (wanted) => hooks.find(clients, wanted),
             grants: async (wanted) => (await findGranting(clients, wanted)) !== undefined,
           };
-          const run = {
-            kind,
-            hooks: hooksForKind,
-            subject,
-            logger,
-            onProgress: (next: WriteProgress) => (progress = next),
-          };
-          return runWrite(run, progress);
+          return runWrite({ kind, hooks: writeHooks, subject, logger, onProgress }, progress);
         },
-        () => (progress && key !== undefined ? { model: hooks.modelFromKey(key), progress } : undefined),
+        () => (progress && resumeModel ? { model: resumeModel, progress } : undefined),
       );
     };
   }
 
-  const read: Handler<M> = (session, request, _callbackContext, logger) =>
+  const read: Handler<M, C> = (session, request, _callbackContext, logger, typeConfiguration) =>
     guarded('read', logger, async () => {
       const key = keyOf(request.desiredResourceState);
-      const found = await findGranting(clientsFor(session), key);
+      const found = await findGranting(clientsFor(session, typeConfiguration), key);
       return found ? succeeded(hooks.modelFromKey(found)) : notFound(typeName, hooks.identifier(key));
     });
 
-  const list: Handler<M> = (session, request, _callbackContext, logger) =>
+  const list: Handler<M, C> = (session, request, _callbackContext, logger, typeConfiguration) =>
     guarded('list', logger, async () => {
-      const listing = hooks.listing(clientsFor(session), request.desiredResourceState);
+      const listing = hooks.listing(clientsFor(session, typeConfiguration), request.desiredResourceState);
       const page = await listPage(listing, request.nextToken);
       if (page.kind === 'rejected') return failed(HandlerErrorCode.InvalidRequest, page.message);
       logger.log(describePage(page, hooks.plural));
