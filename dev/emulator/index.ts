@@ -1,6 +1,7 @@
 /**
  * SSO Admin emulator: a loopback HTTP server speaking the AWS SSO Admin JSON 1.1 protocol, for tests and manual
- * runs with the unmodified `@aws-sdk/client-sso-admin` (point `endpoint` or AWS_ENDPOINT_URL_SSO_ADMIN at it).
+ * runs with the unmodified `@aws-sdk/client-sso-admin` (point `endpoint` or AWS_ENDPOINT_URL_SSO_ADMIN at it);
+ * and the assignment group's state table, served by dynalite (AWS_ENDPOINT_URL_DYNAMODB).
  */
 export { startEmulator, DEFAULTS, EMULATED_OPERATIONS } from './server';
 export type { ApiCallRecord, EmulatedOperation, EmulatorOptions, RunningEmulator } from './server';
@@ -40,4 +41,12 @@ export { KMS_KEY_PROBLEMS } from './errors';
 export type { ErrorName, KmsKeyProblem, ModelledErrorName } from './errors';
 export { IDENTITY_STORE_OPERATIONS } from './identity-store';
 export type { EmulatedService } from './model';
-export { EMULATED_ENDPOINT_VARIABLES, endpointEnvironment, pointSdkAt } from './environment';
+export {
+  EMULATED_ENDPOINT_VARIABLES,
+  STATE_TABLE_ENDPOINT_VARIABLE,
+  endpointEnvironment,
+  pointSdkAt,
+} from './environment';
+export type { EmulatedEndpointVariable, EndpointEnvironment } from './environment';
+export { clearStateTable, createStateTable, startStateTable, stateTableClient } from './state-table';
+export type { RunningStateTable, StateTableOptions } from './state-table';

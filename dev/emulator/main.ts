@@ -1,11 +1,15 @@
 /**
- * Starts the SSO Admin emulator for manual use:
+ * Starts every service the handlers call, for manual use:
  *   npx tsx dev/emulator/main.ts --port 4566 [--provisioning-ms 1000] [--rps 20] [--no-seed]
- * It prints the endpoint, then the SDK's endpoint settings for every service it serves, e.g.
- * `export AWS_ENDPOINT_URL_SSO_ADMIN=<endpoint>` (the AWS CLI, the SDKs and the handlers honour them).
+ *                                [--table-port 4567] [--no-table]
+ * SSO Admin and the Identity Store on one port, and the assignment group's state table (dynalite, with the table
+ * created under its default name) on another. It prints the SSO Admin endpoint, then the SDK's endpoint setting
+ * for every service, e.g. `export AWS_ENDPOINT_URL_SSO_ADMIN=<endpoint>` and
+ * `export AWS_ENDPOINT_URL_DYNAMODB=<table endpoint>` (the AWS CLI, the SDKs and the handlers honour them).
  */
 import { parseArgs } from 'node:util';
-import { endpointEnvironment, startEmulator } from './index';
+import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { createStateTable, endpointEnvironment, startEmulator, startStateTable } from './index';
 
 function numberOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -22,12 +26,15 @@ async function main(): Promise<void> {
       rps: { type: 'string' },
       'max-outstanding': { type: 'string' },
       'no-seed': { type: 'boolean', default: false },
+      'table-port': { type: 'string', default: '0' },
+      'no-table': { type: 'boolean', default: false },
     },
     strict: true,
   });
   const provisioningMs = numberOption('provisioning-ms', values['provisioning-ms']);
   const requestsPerSecond = numberOption('rps', values.rps);
   const maxOutstandingAsyncWrites = numberOption('max-outstanding', values['max-outstanding']);
+  const tablePort = numberOption('table-port', values['table-port']) ?? 0;
   const emulator = await startEmulator({
     port: numberOption('port', values.port) ?? 0,
     seed: !values['no-seed'],
@@ -35,12 +42,15 @@ async function main(): Promise<void> {
     ...(requestsPerSecond === undefined ? {} : { requestsPerSecond }),
     ...(maxOutstandingAsyncWrites === undefined ? {} : { maxOutstandingAsyncWrites }),
   });
+  const stateTable = values['no-table'] ? undefined : await startStateTable({ port: tablePort });
+  if (stateTable) await createStateTable(stateTable.endpoint);
   process.stdout.write(`${emulator.endpoint}\n`);
-  for (const [name, value] of Object.entries(endpointEnvironment(emulator.endpoint))) {
+  for (const [name, value] of Object.entries(endpointEnvironment(emulator.endpoint, stateTable?.endpoint))) {
     process.stdout.write(`export ${name}=${value}\n`);
   }
+  if (stateTable) process.stdout.write(`# state table: ${STATE_TABLE.defaultName}\n`);
   const stop = (): void => {
-    void emulator.close().then(() => process.exit(0));
+    void Promise.all([emulator.close(), stateTable?.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

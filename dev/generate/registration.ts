@@ -9,11 +9,16 @@
  *   package (log group, log delivery role, execution role, ResourceVersion, ResourceDefaultVersion).
  * - `loggingTemplate(typeName, logGroupName)`: the log group and log delivery role on their own, which
  *   `npm run register` deploys when no log role is given.
+ *
+ * A type whose schema has a `StateTable` type configuration property (the assignment group) keeps its state in
+ * that DynamoDB table: its execution role may use the table and nothing else in DynamoDB, and its registration
+ * template creates the table. Both name it with the `StateTableName` parameter.
  */
 import { Document, isScalar, visit } from 'yaml';
 import { TYPE_NAME_PATTERN } from '../package/type-name';
 import { hyphenated } from '../package/type-name';
-import { RegistrySchema } from './registry-schema';
+import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { RegistrySchema, stateTableSetting } from './registry-schema';
 
 /** A template value: a literal or an intrinsic function in its long (JSON) form. */
 export type TemplateValue = string | number | boolean | TemplateValue[] | { [key: string]: TemplateValue };
@@ -111,13 +116,55 @@ function executionTrustPolicy(forms: TypeNameForms): TemplateValue {
   };
 }
 
-function executionRoleResource(schema: RegistrySchema, forms: TypeNameForms): TemplateValue {
+/** The template parameter that names the state table (types with a StateTable type configuration). */
+export const STATE_TABLE_PARAMETER = 'StateTableName';
+
+/**
+ * The state table's ARN, the only resource the handlers' DynamoDB actions may touch. DynamoDB table ARNs are
+ * arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName} (Service Authorization Reference, Amazon
+ * DynamoDB, resource types).
+ */
+const STATE_TABLE_ARN: TemplateValue = {
+  'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${${STATE_TABLE_PARAMETER}}`,
+};
+
+/** The handler actions that act on the state table. */
+const STATE_TABLE_ACTION = /^dynamodb:/;
+
+function stateTableParameter(schema: RegistrySchema, description: string): TemplateValue {
+  const setting = stateTableSetting(schema) ?? {};
+  // The schema's rules for the type configuration value (DynamoDB's table name rules), so a name the handlers
+  // would refuse cannot be deployed.
+  return {
+    Type: 'String',
+    Description: description,
+    Default: STATE_TABLE.defaultName,
+    ...(setting.pattern === undefined ? {} : { AllowedPattern: setting.pattern }),
+    ...(setting.minLength === undefined ? {} : { MinLength: setting.minLength }),
+    ...(setting.maxLength === undefined ? {} : { MaxLength: setting.maxLength }),
+  };
+}
+
+/**
+ * The handler permissions as policy statements: everything on `*` (SSO Admin has no resource-level scoping for
+ * most of its actions), except a state-keeping type's DynamoDB actions, which get its table's ARN only.
+ */
+function executionPolicyStatements(schema: RegistrySchema): TemplateValue[] {
   const actions = handlerPermissions(schema);
+  const onStateTable = stateTableSetting(schema)
+    ? actions.filter((action) => STATE_TABLE_ACTION.test(action))
+    : [];
+  const elsewhere = actions.filter((action) => !onStateTable.includes(action));
+  const statements: TemplateValue[] = [];
+  if (elsewhere.length > 0) statements.push({ Effect: 'Allow', Action: elsewhere, Resource: '*' });
+  if (onStateTable.length > 0) {
+    statements.push({ Sid: 'StateTable', Effect: 'Allow', Action: onStateTable, Resource: STATE_TABLE_ARN });
+  }
   // With no actions at all, deny everything rather than write an empty (invalid) statement, as cfn does.
-  const statement =
-    actions.length > 0
-      ? { Effect: 'Allow', Action: actions, Resource: '*' }
-      : { Effect: 'Deny', Action: '*', Resource: '*' };
+  return statements.length > 0 ? statements : [{ Effect: 'Deny', Action: '*', Resource: '*' }];
+}
+
+function executionRoleResource(schema: RegistrySchema, forms: TypeNameForms): TemplateValue {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -127,7 +174,7 @@ function executionRoleResource(schema: RegistrySchema, forms: TypeNameForms): Te
       Policies: [
         {
           PolicyName: 'ResourceTypePolicy',
-          PolicyDocument: { Version: '2012-10-17', Statement: [statement] },
+          PolicyDocument: { Version: '2012-10-17', Statement: executionPolicyStatements(schema) },
         },
       ],
     },
@@ -136,13 +183,46 @@ function executionRoleResource(schema: RegistrySchema, forms: TypeNameForms): Te
 
 /** The `resource-role.yaml` template as an object. */
 export function resourceRoleTemplate(schema: RegistrySchema): Template {
+  const keepsState = stateTableSetting(schema) !== undefined;
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description:
       `Execution role that CloudFormation assumes to run the ${schema.typeName} handlers. ` +
-      'Its policy is exactly the union of the handler permissions in the resource schema.',
+      'Its policy is exactly the union of the handler permissions in the resource schema' +
+      (keepsState ? ', its DynamoDB actions on the state table only.' : '.'),
+    ...(keepsState
+      ? {
+          Parameters: {
+            [STATE_TABLE_PARAMETER]: stateTableParameter(
+              schema,
+              'The DynamoDB table the handlers keep their state in: the StateTable of the type configuration.',
+            ),
+          },
+        }
+      : {}),
     Resources: { ExecutionRole: executionRoleResource(schema, literalTypeName(schema.typeName)) },
     Outputs: { ExecutionRoleArn: { Value: { 'Fn::GetAtt': 'ExecutionRole.Arn' } } },
+  };
+}
+
+/**
+ * The state table as `npm run register` creates it: on-demand, point-in-time recovery, encrypted with the AWS
+ * managed key, keyed by the group name. Kept when the stack is deleted or the table replaced: it holds which
+ * assignments each group owns, which nothing else records.
+ */
+function stateTableResource(): TemplateValue {
+  return {
+    Type: 'AWS::DynamoDB::Table',
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: {
+      TableName: { Ref: STATE_TABLE_PARAMETER },
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    },
   };
 }
 
@@ -255,6 +335,7 @@ export function loggingTemplate(typeName: string, logGroupName: string): Templat
  */
 export function registerTypeTemplate(schema: RegistrySchema, packageName: string): Template {
   const forms = parameterTypeName('TypeName');
+  const keepsState = stateTableSetting(schema) !== undefined;
   const exampleName = ['Org', ...schema.typeName.split('::').slice(1)].join('::');
   return {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -282,6 +363,19 @@ export function registerTypeTemplate(schema: RegistrySchema, packageName: string
         Default: DEFAULT_LOG_RETENTION_DAYS,
         AllowedValues: LOG_RETENTION_DAYS,
       },
+      ...(keepsState
+        ? {
+            [STATE_TABLE_PARAMETER]: stateTableParameter(
+              schema,
+              // No template resource sets a resource type's configuration (SetTypeConfiguration is an API
+              // call), so the handlers use the schema's default unless told otherwise.
+              `The DynamoDB table the handlers keep their state in. The handlers use ${STATE_TABLE.defaultName} ` +
+                'unless the type configuration says otherwise: with another name, also run aws cloudformation ' +
+                'set-type-configuration --type-arn <TypeArn> --configuration \'{"StateTable":"<name>"}\' in ' +
+                'every account and Region (npm run register -- --state-table does both).',
+            ),
+          }
+        : {}),
     },
     Resources: {
       ...loggingResources(
@@ -289,9 +383,12 @@ export function registerTypeTemplate(schema: RegistrySchema, packageName: string
         { 'Fn::Join': ['-', [forms.hyphenated, 'logs']] },
         { Ref: 'LogRetentionInDays' },
       ),
+      ...(keepsState ? { StateTable: stateTableResource() } : {}),
       ExecutionRole: executionRoleResource(schema, forms),
       ResourceVersion: {
         Type: 'AWS::CloudFormation::ResourceVersion',
+        // The type is not offered before the table its handlers need exists.
+        ...(keepsState ? { DependsOn: 'StateTable' } : {}),
         Properties: {
           TypeName: { Ref: 'TypeName' },
           SchemaHandlerPackage: { Ref: 'PackageS3Url' },
@@ -314,6 +411,13 @@ export function registerTypeTemplate(schema: RegistrySchema, packageName: string
       VersionId: { Value: { 'Fn::GetAtt': 'ResourceVersion.VersionId' } },
       ExecutionRoleArn: { Value: { 'Fn::GetAtt': 'ExecutionRole.Arn' } },
       LogGroupName: { Value: { Ref: 'LogGroup' } },
+      ...(keepsState
+        ? {
+            // Ref of an AWS::DynamoDB::Table is its name (AWS::DynamoDB::Table, Return values).
+            StateTableName: { Value: { Ref: 'StateTable' } },
+            StateTableArn: { Value: { 'Fn::GetAtt': 'StateTable.Arn' } },
+          }
+        : {}),
     },
   };
 }

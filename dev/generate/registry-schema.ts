@@ -30,6 +30,16 @@ export interface RegistrySchema {
   readOnlyProperties?: string[];
   writeOnlyProperties?: string[];
   handlers?: Record<string, RegistryHandler>;
+  /** The type configuration's properties, set per account and Region with SetTypeConfiguration. */
+  typeConfiguration?: { properties?: Record<string, RegistryPropertySchema & { default?: unknown }> };
+}
+
+/**
+ * The `StateTable` type configuration property of a type that keeps state in DynamoDB (the assignment group),
+ * or undefined for a type without one.
+ */
+export function stateTableSetting(schema: RegistrySchema): RegistryPropertySchema | undefined {
+  return schema.typeConfiguration?.properties?.StateTable;
 }
 
 /** `/properties/Name` -> `Name`; nested pointers are not used by these schemas. */

@@ -35,6 +35,7 @@ Resources:
   Thing:
     Type: Org::Test::Thing
     Condition: Missing
+    DependsOn: [Thing, Absent]
     Properties:
       A: !Ref Known
       B: !Ref Unknown
@@ -45,6 +46,7 @@ Outputs:
 `);
     expect(unresolvedReferences(template)).toEqual([
       'Resources.Thing: condition Missing',
+      'Resources.Thing: DependsOn Absent',
       'Resources.Thing.Properties.B: Ref Unknown',
       'Resources.Thing.Properties.C: GetAtt Ghost',
       'Resources.Thing.Properties.D: Sub ${Nope}',

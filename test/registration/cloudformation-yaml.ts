@@ -13,7 +13,17 @@ export interface CloudFormationTemplate {
   Description?: string;
   Parameters?: Record<string, { Type: string; Default?: TemplateNode; AllowedPattern?: string }>;
   Conditions?: Record<string, TemplateNode>;
-  Resources: Record<string, { Type: string; Properties?: Record<string, TemplateNode>; Condition?: string }>;
+  Resources: Record<
+    string,
+    {
+      Type: string;
+      Properties?: Record<string, TemplateNode>;
+      Condition?: string;
+      DependsOn?: string | string[];
+      DeletionPolicy?: string;
+      UpdateReplacePolicy?: string;
+    }
+  >;
   Outputs?: Record<string, { Value: TemplateNode }>;
 }
 
@@ -143,6 +153,9 @@ export function unresolvedReferences(template: CloudFormationTemplate): string[]
   for (const [name, resource] of Object.entries(template.Resources)) {
     if (resource.Condition !== undefined && !conditions.has(resource.Condition)) {
       problems.push(`Resources.${name}: condition ${resource.Condition}`);
+    }
+    for (const dependency of [resource.DependsOn ?? []].flat()) {
+      if (!resources.has(dependency)) problems.push(`Resources.${name}: DependsOn ${dependency}`);
     }
     visit((resource.Properties ?? {}) as TemplateNode, `Resources.${name}.Properties`);
   }

@@ -4,6 +4,7 @@ import { defaultLogGroupName, loggingTemplate, templateToYaml } from '../../dev/
 import { RegistrySchema } from '../../dev/generate/registry-schema';
 import { RESOURCE_TYPES } from '../../dev/types';
 import { parseTemplate, readTemplate, TemplateNode, unresolvedReferences } from './cloudformation-yaml';
+import { expectedExecutionStatements, keepsState } from './execution-policy';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -42,6 +43,7 @@ describe.each(RESOURCE_TYPES)('templates/register-type-$packageName.yaml', (entr
     ).toEqual({
       LogGroup: 'AWS::Logs::LogGroup',
       LogDeliveryRole: 'AWS::IAM::Role',
+      ...(keepsState(schema) ? { StateTable: 'AWS::DynamoDB::Table' } : {}),
       ExecutionRole: 'AWS::IAM::Role',
       ResourceVersion: 'AWS::CloudFormation::ResourceVersion',
       ResourceDefaultVersion: 'AWS::CloudFormation::ResourceDefaultVersion',
@@ -65,12 +67,7 @@ describe.each(RESOURCE_TYPES)('templates/register-type-$packageName.yaml', (entr
   });
 
   test('the execution role has exactly the union of the schema handler permissions', () => {
-    const union = [
-      ...new Set(Object.values(schema.handlers ?? {}).flatMap((handler) => handler.permissions)),
-    ].sort();
-    expect(policyStatements(resources.ExecutionRole.Properties)).toEqual([
-      { Effect: 'Allow', Action: union, Resource: '*' },
-    ]);
+    expect(policyStatements(resources.ExecutionRole.Properties)).toEqual(expectedExecutionStatements(schema));
   });
 
   test('both roles trust CloudFormation in the deploying account only; the execution role this type only', () => {
