@@ -6,6 +6,7 @@ import type { CompiledValidators } from '../../src/core/validation';
 export interface InputSchema {
   readonly properties: Record<string, object>;
   readonly required?: readonly string[];
+  readonly primaryIdentifier?: readonly string[];
   readonly definitions?: Record<string, object>;
   readonly handlers?: {
     readonly list?: { readonly handlerSchema?: { readonly required?: readonly string[] } };
@@ -14,14 +15,21 @@ export interface InputSchema {
 
 /**
  * The JSON Schemas the handlers validate raw input against:
- * - model (CREATE, READ, DELETE): every schema rule, additionalProperties false;
+ * - model (CREATE, UPDATE): every schema rule, additionalProperties false;
+ * - identifier (READ, DELETE): the primary identifier's properties required, every present property checked
+ *   against its rule (the handler contract: READ and DELETE receive only the primary identifier);
  * - list: only the list handlerSchema's required properties, every present property checked against its
  *   rule (contract tests pass the whole created model to LIST);
  * - shared: one schema per property and per definition, which model and list reference by `$id`. Ajv
  *   compiles a referenced whole schema once, so with inlineRefs off each property's checks are emitted once
  *   and called from both validators instead of being copied into each.
  */
-export function inputSchemas(schema: InputSchema): { model: object; list: object; shared: object[] } {
+export function inputSchemas(schema: InputSchema): {
+  model: object;
+  identifier: object;
+  list: object;
+  shared: object[];
+} {
   const shape = (id: string, required: readonly string[] | undefined) => ({
     $id: id,
     type: 'object',
@@ -43,6 +51,10 @@ export function inputSchemas(schema: InputSchema): { model: object; list: object
   ];
   return {
     model: shape('/model', schema.required),
+    identifier: shape(
+      '/identifier',
+      (schema.primaryIdentifier ?? []).map((pointer) => pointer.replace(/^\/properties\//, '')),
+    ),
     list: shape('/list', schema.handlers?.list?.handlerSchema?.required),
     shared,
   };
@@ -123,8 +135,8 @@ export const AJV_OPTIONS = {
 } as const;
 
 function ajvWith(schema: InputSchema, options: object = {}): Ajv {
-  const { model, list, shared } = inputSchemas(schema);
-  return new Ajv({ ...AJV_OPTIONS, ...options, schemas: [...shared, model, list] });
+  const { model, identifier, list, shared } = inputSchemas(schema);
+  return new Ajv({ ...AJV_OPTIONS, ...options, schemas: [...shared, model, identifier, list] });
 }
 
 /** The validators compiled at run time, as the precompiled ones behave (for tests). */
@@ -135,16 +147,20 @@ export function compileValidators(schema: InputSchema): CompiledValidators {
     if (!validate) throw new Error(`validators: ${id} was not compiled`);
     return validate;
   };
-  return { model: compiled('/model'), list: compiled('/list') };
+  return { model: compiled('/model'), identifier: compiled('/identifier'), list: compiled('/list') };
 }
 
 /**
  * Precompiled validators (Ajv standalone code), so the Lambda neither loads Ajv's compiler nor compiles the
- * schema on a cold start. The module exports `validateModel` and `validateList`.
+ * schema on a cold start. The module exports `validateModel`, `validateIdentifier` and `validateList`.
  */
 export function renderValidators(schema: InputSchema, banner: string): string {
   const ajv = ajvWith(schema, { code: { source: true, esm: true } });
-  const code = standaloneCode(ajv, { validateModel: '/model', validateList: '/list' });
+  const code = standaloneCode(ajv, {
+    validateModel: '/model',
+    validateIdentifier: '/identifier',
+    validateList: '/list',
+  });
   return [
     banner,
     '// Ajv standalone code: type checking and linting do not apply to it.',

@@ -17,7 +17,7 @@ import {
   readApplicationAssignmentCursor,
 } from './application-assignments';
 import { ResourceModel, TypeConfigurationModel } from './models';
-import { validateList, validateModel } from './validators';
+import { validateIdentifier, validateList, validateModel } from './validators';
 
 export function modelFromKey(key: ApplicationAssignmentKey): ResourceModel {
   return ResourceModel.deserialize({
@@ -30,7 +30,7 @@ export function modelFromKey(key: ApplicationAssignmentKey): ResourceModel {
 const handlers = defineResourceType({
   model: ResourceModel,
   typeConfiguration: TypeConfigurationModel,
-  validators: { model: validateModel, list: validateList },
+  validators: { model: validateModel, identifier: validateIdentifier, list: validateList },
   plural: 'application assignments',
   keyFromModel: (model): ApplicationAssignmentKey | undefined => {
     const { applicationArn, principalId, principalType } = model;

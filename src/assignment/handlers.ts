@@ -21,7 +21,7 @@ import {
   listFilterValues,
 } from './account-assignments';
 import { ResourceModel, TypeConfigurationModel } from './models';
-import { validateList, validateModel } from './validators';
+import { validateIdentifier, validateList, validateModel } from './validators';
 
 export function modelFromKey(key: AssignmentKey): ResourceModel {
   return ResourceModel.deserialize({
@@ -49,7 +49,7 @@ async function readBack(client: SSOAdminClient, key: AssignmentKey): Promise<Ass
 const handlers = defineResourceType({
   model: ResourceModel,
   typeConfiguration: TypeConfigurationModel,
-  validators: { model: validateModel, list: validateList },
+  validators: { model: validateModel, identifier: validateIdentifier, list: validateList },
   plural: 'account assignments',
   keyFromModel: (model): AssignmentKey | undefined => {
     const { instanceArn, permissionSetArn, principalId, principalType, targetId, targetType } = model;

@@ -37,10 +37,11 @@ function hasCredentials(value: unknown): boolean {
 function validateFor(validator: SchemaValidator, action: unknown, properties: unknown): ValidationResult {
   switch (action) {
     case Action.Create:
-    case Action.Read:
     case Action.Update:
-    case Action.Delete:
       return validator.validateModel(properties);
+    case Action.Read:
+    case Action.Delete:
+      return validator.validateIdentifier(properties);
     case Action.List:
       return validator.validateListInput(properties ?? {});
     default:

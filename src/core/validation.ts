@@ -10,8 +10,10 @@ export interface CompiledValidator {
 }
 
 export interface CompiledValidators {
-  /** CREATE, READ and DELETE: every schema rule. */
+  /** CREATE and UPDATE: every schema rule. */
   readonly model: CompiledValidator;
+  /** READ and DELETE: the primary identifier required (all CloudFormation sends), every present property checked. */
+  readonly identifier: CompiledValidator;
   /** LIST: the list handlerSchema's required properties; every present property checked against its rule. */
   readonly list: CompiledValidator;
 }
@@ -81,9 +83,14 @@ export class SchemaValidator {
     private readonly validators: CompiledValidators,
   ) {}
 
-  /** A model for CREATE, READ and DELETE: every schema rule applies. */
+  /** A model for CREATE and UPDATE: every schema rule applies. */
   validateModel(properties: unknown): ValidationResult {
     return this.run(this.validators.model, properties);
+  }
+
+  /** READ and DELETE input: the primary identifier, and any other property CloudFormation passes, checked. */
+  validateIdentifier(properties: unknown): ValidationResult {
+    return this.run(this.validators.identifier, properties);
   }
 
   /**

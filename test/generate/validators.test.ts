@@ -15,6 +15,7 @@ function compiled(name: string): CompiledValidator {
 
 const validator = new SchemaValidator('Test::SSO::AssignmentGroup', {
   model: compiled('validateModel'),
+  identifier: compiled('validateIdentifier'),
   list: compiled('validateList'),
 });
 
@@ -131,4 +132,12 @@ test('the precompiled validators answer as the ones compiled at run time', () =>
       runtime.model.errors ?? null,
     ]);
   }
+});
+
+test('READ and DELETE input needs only the primary identifier, and checks whatever else is present', () => {
+  expect(validator.validateIdentifier({ Id: 'group-1' })).toEqual({ valid: true });
+  const missing = validator.validateIdentifier({ Labels: {} });
+  expect(missing.valid ? '' : missing.message).toContain('Property Id is required');
+  const wrong = validator.validateIdentifier({ Id: 'group-1', Principals: [{ PrincipalType: 'USER' }] });
+  expect(wrong.valid ? '' : wrong.message).toContain('Property Principals.0.PrincipalId is required');
 });
