@@ -34,6 +34,13 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   { names: ['AccessDeniedException'], code: HandlerErrorCode.AccessDenied },
   { names: ['ValidationException'], code: HandlerErrorCode.InvalidRequest },
   { names: ['ServiceQuotaExceededException'], code: HandlerErrorCode.ServiceLimitExceeded },
+  // The assignment group's state table (src/assignment-group/state-store.ts): a conditional write refused because
+  // another operation changed the group meanwhile is retried like a conflict; a missing table is a configuration
+  // to fix.
+  { names: ['StateConflictError'], code: HandlerErrorCode.ResourceConflict, writesRetryLater: true },
+  { names: ['StateTableMissingError'], code: HandlerErrorCode.InvalidTypeConfiguration },
+  // A declaration the schema accepts but the group cannot stand for (an account listed twice, too many).
+  { names: ['DeclarationError'], code: HandlerErrorCode.InvalidRequest },
   // callback-context.ts: a context this handler did not write is part of a malformed request.
   { names: ['CallbackContextError'], code: HandlerErrorCode.InvalidRequest },
   // principals.ts: the instance's identity store is not where DescribeInstance said.

@@ -10,6 +10,7 @@ export type {
   WriteSet,
 } from './resource-type';
 export type { WriteProgress } from './callback-context';
+export type { Progress } from './guard';
 export type { WriteKind } from './write-machine';
 export type { SubmittedWrite, WriteHooks } from './write-machine';
 export type { RequestStatus } from './stabilizer';

@@ -19,6 +19,12 @@ export const RETRY_POLICY = {
   retryLaterDelaySeconds: { min: 3, max: 15 },
   /** Create/delete give up with NotStabilized after this long (the schema's timeoutInMinutes is 30). */
   stabilizationDeadlineMs: 25 * 60 * 1000,
+  /**
+   * A write of many assignments (an assignment group) sends and checks them for at most this long per invocation,
+   * then records its progress and calls back: a crash loses at most this much unrecorded work, and no invocation
+   * is held long.
+   */
+  batchWorkMs: 40_000,
   /** Work in one invocation stops this long before the Lambda timeout, to leave time to answer. */
   invocationSafetyMarginMs: 5_000,
 } as const;

@@ -1,0 +1,421 @@
+import { createHash } from 'node:crypto';
+import { HandlerErrorCode } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
+import {
+  Clients,
+  defineResourceType,
+  Progress,
+  invalidPosition,
+  Listing,
+  WriteProgress,
+  WriteRequest,
+} from '../core';
+import { alreadyExists, notFound } from '../core/identity';
+import { failed, inProgress, succeeded } from '../core/progress';
+import { remainingWorkMs } from '../core/invocation';
+import { RETRY_POLICY } from '../core/retry-policy';
+import { existingAssignments, failureSummary, runStage, ssoPacer } from './assignments';
+import { expand, GroupProperties, tupleOfKey } from './declaration';
+import { plan } from './plan';
+import { dynamoDbClientFor, GroupState, OperationProgress, StateStore } from './state-store';
+import { STATE_TABLE } from './state-table';
+import { ResourceModel, TypeConfigurationModel } from './models';
+import { validateIdentifier, validateList, validateModel } from './validators';
+import { readView } from './read-view';
+
+const TYPE_NAME = ResourceModel.TYPE_NAME;
+
+/** The group as the skeleton handles it: its Name, and what READ found. */
+interface GroupKey {
+  readonly name: string;
+  readonly properties?: Readonly<Record<string, unknown>>;
+}
+
+function storeFor(clients: Clients): StateStore {
+  const configured = clients.typeConfiguration?.StateTable;
+  return new StateStore(
+    clients.clientFrom(dynamoDbClientFor),
+    typeof configured === 'string' && configured !== '' ? configured : STATE_TABLE.defaultName,
+  );
+}
+
+/** The declared properties (schema-validated in the entrypoint), without the read-only ones. */
+function declaredOf(model: ResourceModel | undefined, name: string): GroupProperties {
+  const {
+    AssignmentCount: _count,
+    MissingAssignmentCount: _missing,
+    ...declared
+  } = (model?.serialize() ?? {}) as Record<string, unknown>;
+  return { ...(declared as unknown as GroupProperties), Name: name };
+}
+
+/**
+ * The Name of a group declared without one: the logical ID and a suffix derived from the operation's token, so the
+ * re-send of a lost first request names the same group (AWS types use a random suffix; this one is as unique).
+ */
+function nameFor(request: WriteRequest<ResourceModel>): string {
+  const given = request.model?.name;
+  if (given) return given;
+  const base = (request.logicalResourceId ?? 'AssignmentGroup').replace(/[^A-Za-z0-9._-]/g, '').slice(0, 100);
+  const suffix = createHash('sha256').update(request.operationToken).digest('hex').slice(0, 12).toUpperCase();
+  return `${/^[A-Za-z0-9]/.test(base) ? base : `G${base}`}-${suffix}`;
+}
+
+function principalsOf(keys: Iterable<string>) {
+  const principals = new Map<string, { principalType: 'USER' | 'GROUP'; principalId: string }>();
+  for (const key of keys) {
+    const { principalType, principalId } = tupleOfKey(key);
+    principals.set(`${principalType}:${principalId}`, { principalType, principalId });
+  }
+  return [...principals.values()];
+}
+
+/** For every assignment another group of the same instance declares: that group's Name. */
+async function declaredByOthers(
+  store: StateStore,
+  name: string,
+  instanceArn: string,
+): Promise<Map<string, string>> {
+  const others = new Map<string, string>();
+  for (const other of await store.all()) {
+    if (other.name === name || other.declared.InstanceArn !== instanceArn) continue;
+    for (const key of expand(other.declared)) if (!others.has(key)) others.set(key, other.name);
+  }
+  return others;
+}
+
+/** Gives the handed-over assignments to the groups that still declare them (conditional writes, retried). */
+async function handOver(store: StateStore, handed: ReadonlyMap<string, string>): Promise<void> {
+  const byGroup = new Map<string, string[]>();
+  for (const [key, group] of handed) byGroup.set(group, [...(byGroup.get(group) ?? []), key]);
+  for (const [group, keys] of byGroup) {
+    for (let attempt = 1; ; attempt += 1) {
+      const other = await store.get(group);
+      if (!other) break; // gone meanwhile: nobody to hand over to, and its own DELETE decided for itself
+      try {
+        await store.put({ ...other, owned: new Set([...other.owned, ...keys]) }, other.version);
+        break;
+      } catch (error: unknown) {
+        if (attempt >= 3) throw error;
+      }
+    }
+  }
+}
+
+function modelOf(declared: GroupProperties, missing = 0): ResourceModel {
+  return ResourceModel.deserialize({
+    ...declared,
+    AssignmentCount: expand(declared).length,
+    MissingAssignmentCount: missing,
+  });
+}
+
+/** Epoch ms until which one invocation sends and checks writes, before calling back. */
+function workUntil(): number {
+  return Date.now() + Math.min(remainingWorkMs(), RETRY_POLICY.batchWorkMs);
+}
+
+/**
+ * Carries the group's operation on from its state: runs its stages within this invocation's work time, records
+ * every confirmed write before answering, and answers SUCCESS, FAILED (with how many and why), or IN_PROGRESS.
+ */
+async function carryOn(
+  request: WriteRequest<ResourceModel>,
+  store: StateStore,
+  state: GroupState,
+): Promise<Progress<ResourceModel>> {
+  const { operation: started, ...group } = state;
+  if (!started) throw new Error('carryOn needs an operation under way');
+  let operation = started;
+  let version = state.version;
+  let owned = new Set(state.owned);
+  const save = async (next: OperationProgress | undefined) => {
+    version = (await store.put({ ...group, owned, ...(next ? { operation: next } : {}) }, version)).version;
+  };
+  const pacer = ssoPacer();
+  const until = workUntil();
+  const instanceArn = group.declared.InstanceArn;
+  const total = operation.create.length + operation.remove.length;
+  for (;;) {
+    const run = await runStage(
+      {
+        client: request.clients.ssoAdmin,
+        pacer,
+        instanceArn,
+        workUntil: until,
+        stillExists: async (key) =>
+          (await existingAssignments(request.clients.ssoAdmin, pacer, instanceArn, principalsOf([key]))).has(
+            key,
+          ),
+      },
+      operation,
+    );
+    owned = new Set(owned);
+    for (const key of run.confirmed) {
+      if (operation.stage === 'create') owned.add(key);
+      else owned.delete(key);
+    }
+    operation = run.progress;
+    if (run.interruptedBy !== undefined || !run.stageDone) {
+      // Every confirmed write is recorded before the error is handled or CloudFormation calls back.
+      await save(operation);
+      if (run.interruptedBy !== undefined) throw run.interruptedBy;
+      break;
+    }
+    if (operation.failures.length > 0) {
+      // What was created stays owned, so the rollback's DELETE removes it.
+      await save(undefined);
+      return failed(HandlerErrorCode.GeneralServiceException, failureSummary(operation.failures, total));
+    }
+    if (operation.stage === 'create' && operation.remove.length > 0) {
+      // Additions confirmed: only now the removals, so a principal moved between permission sets has no gap.
+      operation = { ...operation, stage: 'remove', cursor: 0, inFlight: [] };
+      await save(operation);
+      continue;
+    }
+    if (operation.kind === 'delete') {
+      await store.delete(group.name, version);
+      return succeeded();
+    }
+    await save(undefined);
+    return succeeded(modelOf(group.declared));
+  }
+  const context: WriteProgress = {
+    version: request.progress.version,
+    startedAt: request.progress.startedAt,
+    phase: 'confirm',
+    polls: (request.progress.polls ?? 0) + 1,
+    requests: operation.inFlight.map((write) => write.requestId),
+    cursor: operation.cursor,
+  };
+  request.onProgress(context);
+  const writes = operation.stage === 'create' ? operation.create : operation.remove;
+  const verb = operation.stage === 'create' ? 'creating' : 'deleting';
+  const message = `${verb} assignments: ${operation.cursor} of ${writes.length} sent, ${operation.inFlight.length} in flight`;
+  return inProgress(modelOf(group.declared), context, 1, message);
+}
+
+/** The write-ahead answer: the operation is recorded, its writes start on the next invocation. */
+function recorded(
+  request: WriteRequest<ResourceModel>,
+  declared: GroupProperties,
+  operation: OperationProgress,
+) {
+  const marker: WriteProgress = {
+    version: request.progress.version,
+    startedAt: request.progress.startedAt,
+    phase: 'submit',
+  };
+  request.onProgress(marker);
+  return inProgress(
+    modelOf(declared),
+    marker,
+    0,
+    `recorded the ${operation.kind}: ${operation.create.length} assignments to create, ${operation.remove.length} to delete`,
+  );
+}
+
+/** A later invocation of an operation this token started; or undefined when the state shows another one. */
+async function resumed(request: WriteRequest<ResourceModel>, store: StateStore, name: string) {
+  const state = await store.get(name);
+  if (state?.operation?.token === request.operationToken) return carryOn(request, store, state);
+  return undefined;
+}
+
+async function create(request: WriteRequest<ResourceModel>) {
+  const store = storeFor(request.clients);
+  const name = nameFor(request);
+  const declared = declaredOf(request.model, name);
+  const desired = new Set(expand(declared));
+  const state = await store.get(name);
+  if (state) {
+    // The re-send of this operation's first request finds its own record; anything else is another group.
+    if (state.operation?.kind === 'create' && state.operation.token === request.operationToken) {
+      return request.progress.phase === undefined
+        ? recorded(request, state.declared, state.operation)
+        : carryOn(request, store, state);
+    }
+    return alreadyExists<ResourceModel>(TYPE_NAME, [name]);
+  }
+  if (request.progress.phase !== undefined) {
+    return failed<ResourceModel>(HandlerErrorCode.NotFound, `the record of assignment group ${name} is gone`);
+  }
+  const pacer = ssoPacer();
+  const existing = await existingAssignments(
+    request.clients.ssoAdmin,
+    pacer,
+    declared.InstanceArn,
+    principalsOf(desired),
+  );
+  const planned = plan({
+    desired,
+    owned: new Set(),
+    existing,
+    declaredByOthers: await declaredByOthers(store, name, declared.InstanceArn),
+    adoptExisting: declared.AdoptExisting === true,
+  });
+  const operation: OperationProgress = {
+    kind: 'create',
+    token: request.operationToken,
+    stage: 'create',
+    create: planned.create,
+    remove: [],
+    cursor: 0,
+    inFlight: [],
+    failures: [],
+  };
+  // Write-ahead: the group and its intended writes are recorded before any write (conditional on no group of
+  // this Name, so two stacks never both create it).
+  await store.put({ name, declared, owned: new Set(planned.adopt), operation }, undefined);
+  return recorded(request, declared, operation);
+}
+
+async function update(request: WriteRequest<ResourceModel>) {
+  const store = storeFor(request.clients);
+  const name = request.previous?.name ?? request.model?.name ?? '';
+  if (request.model?.name && request.model.name !== name) {
+    return failed<ResourceModel>(
+      HandlerErrorCode.NotUpdatable,
+      'Property Name is createOnly: a new Name replaces the group',
+    );
+  }
+  const carried = request.progress.phase === undefined ? undefined : await resumed(request, store, name);
+  if (carried) return carried;
+  const state = await store.get(name);
+  if (!state) return notFound<ResourceModel>(TYPE_NAME, [name]);
+  if (state.operation?.token === request.operationToken) return carryOn(request, store, state);
+  const declared = declaredOf(request.model, name);
+  if (declared.InstanceArn !== state.declared.InstanceArn) {
+    return failed<ResourceModel>(
+      HandlerErrorCode.NotUpdatable,
+      'Property InstanceArn is createOnly: a new InstanceArn replaces the group',
+    );
+  }
+  const desired = new Set(expand(declared));
+  const pacer = ssoPacer();
+  const existing = await existingAssignments(
+    request.clients.ssoAdmin,
+    pacer,
+    declared.InstanceArn,
+    principalsOf([...desired, ...state.owned]),
+  );
+  const planned = plan({
+    desired,
+    owned: state.owned,
+    existing,
+    declaredByOthers: await declaredByOthers(store, name, declared.InstanceArn),
+    adoptExisting: declared.AdoptExisting === true,
+  });
+  await handOver(store, planned.handOver);
+  // Owned from now on: what stays, what is adopted; the keys to remove stay owned until their delete is confirmed.
+  const owned = new Set([...planned.ownedAfter].filter((key) => !planned.create.includes(key)));
+  for (const key of planned.remove) owned.add(key);
+  if (planned.create.length === 0 && planned.remove.length === 0) {
+    // Nothing to write to SSO Admin: an update that changes nothing makes no write there.
+    await store.put({ name, declared, owned }, state.version);
+    return succeeded(modelOf(declared));
+  }
+  const operation: OperationProgress = {
+    kind: 'update',
+    token: request.operationToken,
+    stage: planned.create.length > 0 ? 'create' : 'remove',
+    create: planned.create,
+    remove: planned.remove,
+    cursor: 0,
+    inFlight: [],
+    failures: [],
+  };
+  await store.put({ name, declared, owned, operation }, state.version);
+  return recorded(request, declared, operation);
+}
+
+async function remove(request: WriteRequest<ResourceModel>) {
+  const store = storeFor(request.clients);
+  const name = request.model?.name ?? '';
+  const carried = request.progress.phase === undefined ? undefined : await resumed(request, store, name);
+  if (carried) return carried;
+  const state = await store.get(name);
+  if (!state) return notFound<ResourceModel>(TYPE_NAME, [name]);
+  if (state.operation?.token === request.operationToken) return carryOn(request, store, state);
+  const pacer = ssoPacer();
+  const existing = await existingAssignments(
+    request.clients.ssoAdmin,
+    pacer,
+    state.declared.InstanceArn,
+    principalsOf(state.owned),
+  );
+  const planned = plan({
+    desired: new Set(),
+    owned: state.owned,
+    existing,
+    declaredByOthers: await declaredByOthers(store, name, state.declared.InstanceArn),
+    adoptExisting: false,
+  });
+  await handOver(store, planned.handOver);
+  const operation: OperationProgress = {
+    kind: 'delete',
+    token: request.operationToken,
+    stage: 'remove',
+    create: [],
+    remove: planned.remove,
+    cursor: 0,
+    inFlight: [],
+    failures: [],
+  };
+  const current = await store.put(
+    { name, declared: state.declared, owned: new Set(planned.remove), operation },
+    state.version,
+  );
+  return carryOn(request, store, current);
+}
+
+const handlers = defineResourceType({
+  model: ResourceModel,
+  typeConfiguration: TypeConfigurationModel,
+  validators: { model: validateModel, identifier: validateIdentifier, list: validateList },
+  plural: 'assignment groups',
+  keyFromModel: (model): GroupKey | undefined => (model.name ? { name: model.name } : undefined),
+  modelFromKey: (key) => ResourceModel.deserialize(key.properties ?? { Name: key.name }),
+  identifier: (key) => [key.name],
+  find: async (clients, key): Promise<GroupKey | undefined> => {
+    const state = await storeFor(clients).get(key.name);
+    if (!state) return undefined;
+    const declared = state.declared;
+    const existing = await existingAssignments(
+      clients.ssoAdmin,
+      ssoPacer(),
+      declared.InstanceArn,
+      principalsOf(expand(declared)),
+    );
+    return { name: key.name, properties: readView(declared, existing) };
+  },
+  listing: (clients): Listing<string, GroupKey> => {
+    const store = storeFor(clients);
+    return {
+      kind: 'assignment-groups',
+      filter: [],
+      readCursor: (cursor) => {
+        if (typeof cursor !== 'string' || cursor === '')
+          throw invalidPosition('the position must be a group Name');
+        return cursor;
+      },
+      walk: async (from, budget) => {
+        const answered = await budget.call(() =>
+          store.scan(from === undefined ? undefined : { [STATE_TABLE.partitionKey]: { S: from } }, 100),
+        );
+        if (!answered) return { keys: [], ...(from === undefined ? {} : { next: from }) };
+        const { states, next } = answered.value;
+        const nextName = next?.[STATE_TABLE.partitionKey]?.S;
+        return {
+          keys: states.map((state) => ({
+            name: state.name,
+            properties: modelOf(state.declared).serialize(),
+          })),
+          ...(nextName ? { next: nextName } : {}),
+        };
+      },
+    };
+  },
+  runners: { create, update, delete: remove },
+});
+
+export const { resource, entrypoint, testEntrypoint } = handlers;
