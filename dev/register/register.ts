@@ -9,6 +9,10 @@
  *      stack `<org-service-type>-role-stack` as cfn submit names it) and a logging stack (log group and
  *      log delivery role);
  *   4. RegisterType, poll DescribeTypeRegistration (showing progress), SetTypeDefaultVersion.
+ * A type that keeps state in DynamoDB (its schema's typeConfiguration has StateTable: the assignment group) also
+ * gets its state table, before the role stack (created if absent: on-demand, encrypted, point-in-time recovery
+ * on; an existing one is kept and its point-in-time recovery ensured), and after step 4 SetTypeConfiguration
+ * with {"StateTable": <name>} (`--state-table`, default STATE_TABLE.defaultName).
  * Exit code 0 on success, 1 when a step fails, 2 for bad arguments. Credentials are never printed.
  */
 import { randomUUID } from 'node:crypto';
@@ -25,24 +29,39 @@ import {
   DescribeTypeRegistrationCommand,
   DescribeTypeRegistrationCommandOutput,
   RegisterTypeCommand,
+  SetTypeConfigurationCommand,
   SetTypeDefaultVersionCommand,
   StackEvent,
+  type Parameter,
   UpdateStackCommand,
   waitUntilStackCreateComplete,
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
+import {
+  ContinuousBackupsUnavailableException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  UpdateContinuousBackupsCommand,
+  waitUntilTableExists,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createWaiter, WaiterState } from '@smithy/core/client';
 import {
   defaultLogGroupName,
   loggingTemplate,
   renderResourceRole,
+  STATE_TABLE_PARAMETER,
   templateToYaml,
 } from '../generate/registration';
-import { RegistrySchema } from '../generate/registry-schema';
+import { RegistrySchema, stateTableSetting } from '../generate/registry-schema';
 import { exampleTypeName, hyphenated, validateTypeName, withoutOrganization } from '../package/type-name';
 import { RESOURCE_TYPES, type ResourceTypeEntry } from '../types';
 import { errorMessage, httpStatusOf } from '../../src/core/errors';
+import { STATE_TABLE } from '../../src/assignment-group/state-table';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Where `npm run package` writes `<type>.zip` by default. */
@@ -71,11 +90,16 @@ export interface RegisterOptions {
   logRoleArn?: string;
   logGroupName: string;
   profile?: string;
+  /**
+   * The DynamoDB table of a type that keeps state (default STATE_TABLE.defaultName); refused for other types.
+   */
+  stateTable?: string;
 }
 
 export interface RegisterDependencies {
   cloudFormation: CloudFormationClient;
   s3: S3Client;
+  dynamoDb: DynamoDBClient;
   log: (line: string) => void;
   timing: PollTiming;
   now: () => Date;
@@ -88,6 +112,8 @@ export interface RegisterResult {
   logGroupName: string;
   typeArn: string;
   typeVersionArn: string;
+  /** The state table, for a type that keeps state. */
+  stateTable?: string;
 }
 
 /** A failure explained for the person running the command. */
@@ -323,12 +349,14 @@ export async function deployStack(
   templateBody: string,
   deps: RegisterDependencies,
   profile?: string,
+  parameters: Parameter[] = [],
 ): Promise<Record<string, string>> {
   const client = deps.cloudFormation;
   const request = {
     StackName: stackName,
     TemplateBody: templateBody,
     Capabilities: ['CAPABILITY_IAM' as const],
+    ...(parameters.length > 0 ? { Parameters: parameters } : {}),
   };
   let operation: 'create' | 'update' | 'none' = 'create';
   try {
@@ -409,13 +437,204 @@ function sourceTypeSuffix(packageName: string): string {
   return withoutOrganization(schemaFor(packageName).typeName);
 }
 
-async function executionRole(options: RegisterOptions, deps: RegisterDependencies): Promise<string> {
+async function executionRole(
+  options: RegisterOptions,
+  deps: RegisterDependencies,
+  stateTable: string | undefined,
+): Promise<string> {
   if (options.executionRoleArn) return options.executionRoleArn;
   // The role trusts only this type's ARN, so it is rendered for the private name being registered.
   const schema = { ...schemaFor(options.packageName), typeName: options.typeName };
   const stackName = `${hyphenated(options.typeName).toLowerCase()}-role-stack`;
-  const outputs = await deployStack(stackName, renderResourceRole(schema), deps, options.profile);
+  // Its DynamoDB actions are scoped to the state table the type is configured with.
+  const parameters =
+    stateTable === undefined ? [] : [{ ParameterKey: STATE_TABLE_PARAMETER, ParameterValue: stateTable }];
+  const outputs = await deployStack(stackName, renderResourceRole(schema), deps, options.profile, parameters);
   return requireOutput(outputs, 'ExecutionRoleArn', stackName);
+}
+
+/**
+ * The state table the registered type is configured with: `--state-table` or the default for a type whose
+ * schema has a StateTable setting, none for the others. Checked against the setting's own rules (DynamoDB's
+ * table name rules) before any AWS call.
+ */
+export function stateTableFor(options: RegisterOptions): string | undefined {
+  const setting = stateTableSetting(schemaFor(options.packageName));
+  if (!setting) {
+    if (options.stateTable === undefined) return undefined;
+    throw new RegisterError(
+      `--state-table applies only to a type that keeps state in DynamoDB; ${options.packageName} does not.`,
+    );
+  }
+  const name = options.stateTable ?? STATE_TABLE.defaultName;
+  const tooShort = setting.minLength !== undefined && name.length < setting.minLength;
+  const tooLong = setting.maxLength !== undefined && name.length > setting.maxLength;
+  const badCharacters = setting.pattern !== undefined && !new RegExp(setting.pattern).test(name);
+  if (tooShort || tooLong || badCharacters) {
+    throw new RegisterError(
+      `--state-table ${name} is not a DynamoDB table name: ${setting.minLength ?? 1}-${setting.maxLength ?? 255} ` +
+        `characters matching ${setting.pattern ?? 'any'}.`,
+    );
+  }
+  return name;
+}
+
+/** What the caller needs on the state table, for access-denied messages. */
+function onTable(action: string, tableName: string): string {
+  return `${action} on the table ${tableName} (arn:aws:dynamodb:<region>:<account>:table/${tableName})`;
+}
+
+async function describeTable(
+  tableName: string,
+  deps: RegisterDependencies,
+): Promise<TableDescription | undefined> {
+  try {
+    const { Table } = await deps.dynamoDb.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/** The key the handlers read and write by: STATE_TABLE.partitionKey (a string) and no sort key. */
+function hasStateKey(table: TableDescription): boolean {
+  const [key, ...others] = table.KeySchema ?? [];
+  const type = table.AttributeDefinitions?.find(
+    (attribute) => attribute.AttributeName === key?.AttributeName,
+  );
+  return (
+    others.length === 0 &&
+    key?.AttributeName === STATE_TABLE.partitionKey &&
+    key.KeyType === 'HASH' &&
+    type?.AttributeType === 'S'
+  );
+}
+
+/**
+ * Makes sure the state table exists, is ACTIVE, has the key the handlers use, and has point-in-time recovery
+ * on. A table that exists is kept as it is (its items are the groups' state); only its recovery is ensured.
+ */
+export async function ensureStateTable(
+  tableName: string,
+  deps: RegisterDependencies,
+  profile?: string,
+): Promise<void> {
+  const step = `State table ${tableName}`;
+  let existing: TableDescription | undefined;
+  try {
+    existing = await describeTable(tableName, deps);
+  } catch (error) {
+    throw explain(error, `${step}: DescribeTable`, onTable('dynamodb:DescribeTable', tableName), profile);
+  }
+  if (existing) {
+    if (!hasStateKey(existing)) {
+      throw new RegisterError(
+        `${step} exists with another key (${JSON.stringify(existing.KeySchema ?? [])}); the handlers need the ` +
+          `partition key ${STATE_TABLE.partitionKey} (a string) and no sort key. Pass another --state-table.`,
+      );
+    }
+    deps.log(`${step} exists; keeping it`);
+  } else {
+    deps.log(`Creating ${step.toLowerCase()}`);
+    try {
+      await deps.dynamoDb.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: STATE_TABLE.partitionKey, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: STATE_TABLE.partitionKey, KeyType: 'HASH' }],
+          // Enabled: KMS with the AWS managed key rather than an AWS owned one (SSESpecification, DynamoDB API).
+          SSESpecification: { Enabled: true },
+        }),
+      );
+    } catch (error) {
+      // Created meanwhile by another run: ResourceInUseException (CreateTable errors); it is waited for below.
+      if (!(error instanceof ResourceInUseException)) {
+        throw explain(error, `${step}: CreateTable`, onTable('dynamodb:CreateTable', tableName), profile);
+      }
+    }
+  }
+  try {
+    await waitUntilTableExists({ client: deps.dynamoDb, ...deps.timing }, { TableName: tableName });
+  } catch (error) {
+    if (errorName(error) === 'TimeoutError') {
+      throw new RegisterError(
+        `${step} is not ACTIVE after ${deps.timing.maxWaitTime} s; run the command again when it is.`,
+      );
+    }
+    throw explain(error, `${step}: DescribeTable`, onTable('dynamodb:DescribeTable', tableName), profile);
+  }
+  await ensurePointInTimeRecovery(tableName, deps, profile);
+}
+
+/**
+ * Turns point-in-time recovery on (a no-op when it is). Just after creation DynamoDB may answer
+ * ContinuousBackupsUnavailableException ("Backups have not yet been enabled for this table") for a while, so
+ * that one error is retried with the waiter's backoff.
+ */
+async function ensurePointInTimeRecovery(
+  tableName: string,
+  deps: RegisterDependencies,
+  profile?: string,
+): Promise<void> {
+  const enable = async (client: DynamoDBClient, input: { TableName: string }) => {
+    try {
+      await client.send(
+        new UpdateContinuousBackupsCommand({
+          ...input,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
+      return { state: WaiterState.SUCCESS };
+    } catch (error) {
+      if (error instanceof ContinuousBackupsUnavailableException) return { state: WaiterState.RETRY };
+      throw error;
+    }
+  };
+  let result;
+  try {
+    result = await createWaiter({ client: deps.dynamoDb, ...deps.timing }, { TableName: tableName }, enable);
+  } catch (error) {
+    throw explain(
+      error,
+      `State table ${tableName}: UpdateContinuousBackups (point-in-time recovery)`,
+      onTable('dynamodb:UpdateContinuousBackups', tableName),
+      profile,
+    );
+  }
+  if (result.state !== WaiterState.SUCCESS) {
+    throw new RegisterError(
+      `State table ${tableName}: point-in-time recovery could not be turned on within ` +
+        `${deps.timing.maxWaitTime} s (backups not yet available); run the command again.`,
+    );
+  }
+  deps.log(`State table ${tableName}: point-in-time recovery on`);
+}
+
+/** Tells the registered type which table to use: SetTypeConfiguration on the type (not a version) ARN. */
+async function configureStateTable(
+  typeArn: string,
+  tableName: string,
+  deps: RegisterDependencies,
+  profile?: string,
+): Promise<void> {
+  try {
+    await deps.cloudFormation.send(
+      new SetTypeConfigurationCommand({
+        TypeArn: typeArn,
+        Configuration: JSON.stringify({ StateTable: tableName }),
+      }),
+    );
+  } catch (error) {
+    throw explain(
+      error,
+      `SetTypeConfiguration (StateTable ${tableName})`,
+      `cloudformation:SetTypeConfiguration on ${typeArn}`,
+      profile,
+    );
+  }
+  deps.log(`Type configuration set: StateTable ${tableName}`);
 }
 
 async function logging(
@@ -480,12 +699,15 @@ export async function register(
   options: RegisterOptions,
   deps: RegisterDependencies,
 ): Promise<RegisterResult> {
-  // The package first: resolving credentials may already call AWS (SSO, STS, instance metadata).
+  // The package and the options first: resolving credentials may already call AWS (SSO, STS, instance metadata).
+  const stateTable = stateTableFor(options);
   const body = await readCheckedPackage(options);
   const region = await checkCredentialsAndRegion(deps.cloudFormation, options.profile);
   deps.log(`Registering ${options.typeName} (${options.packageName}) in ${region}`);
   const packageUrl = await upload(options, body, deps, region);
-  const executionRoleArn = await executionRole(options, deps);
+  // The table before the type: a registered type's first handler call needs it.
+  if (stateTable !== undefined) await ensureStateTable(stateTable, deps, options.profile);
+  const executionRoleArn = await executionRole(options, deps, stateTable);
   const { logRoleArn, logGroupName } = await logging(options, deps);
 
   let registrationToken: string | undefined;
@@ -526,7 +748,16 @@ export async function register(
     throw explain(error, 'SetTypeDefaultVersion', 'cloudformation:SetTypeDefaultVersion', options.profile);
   }
   deps.log(`Default version set to ${typeVersionArn}`);
-  return { packageUrl, executionRoleArn, logRoleArn, logGroupName, typeArn, typeVersionArn };
+  if (stateTable !== undefined) await configureStateTable(typeArn, stateTable, deps, options.profile);
+  return {
+    packageUrl,
+    executionRoleArn,
+    logRoleArn,
+    logGroupName,
+    typeArn,
+    typeVersionArn,
+    ...(stateTable === undefined ? {} : { stateTable }),
+  };
 }
 
 export const USAGE = `Usage: npm run register -- --type-name <Org::Service::Type> --bucket <bucket> [options]
@@ -541,6 +772,8 @@ export const USAGE = `Usage: npm run register -- --type-name <Org::Service::Type
   --execution-role-arn <arn>   use this execution role instead of deploying <name>-role-stack
   --log-role-arn <arn>         use this log delivery role instead of deploying <name>-logging-stack
   --log-group <name>           handler log group (default: <Org-Service-Type>-logs)
+  --state-table <name>         for a type that keeps state in DynamoDB: its table, created if absent and set
+                               as the type configuration's StateTable (default: ${STATE_TABLE.defaultName})
   --help, -h                   show this text`;
 
 export interface CliArguments {
@@ -566,6 +799,7 @@ export function parseCommandLine(argv: string[]): CliArguments | 'help' {
         'execution-role-arn': { type: 'string' },
         'log-role-arn': { type: 'string' },
         'log-group': { type: 'string' },
+        'state-table': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -588,7 +822,7 @@ export function parseCommandLine(argv: string[]): CliArguments | 'help' {
       `--type ${packageName} is not one of: ${RESOURCE_TYPES.map((type) => type.packageName).join(', ')}.`,
     );
   }
-  return {
+  const parsed: CliArguments = {
     region: values.region,
     options: {
       typeName,
@@ -601,8 +835,12 @@ export function parseCommandLine(argv: string[]): CliArguments | 'help' {
       logRoleArn: values['log-role-arn'],
       logGroupName: values['log-group'] ?? defaultLogGroupName(typeName),
       profile: values.profile,
+      stateTable: values['state-table'],
     },
   };
+  // Checked here too, so that a bad --state-table is a usage error (exit code 2).
+  stateTableFor(parsed.options);
+  return parsed;
 }
 
 /** `Org::SSO::ApplicationAssignment` -> the package whose schema is `AWS::SSO::ApplicationAssignment`. */
@@ -632,6 +870,7 @@ export async function main(argv: string[]): Promise<number> {
     const result = await register(options, {
       cloudFormation: new CloudFormationClient(clientConfig),
       s3: new S3Client(clientConfig),
+      dynamoDb: new DynamoDBClient(clientConfig),
       log: (line) => console.log(line),
       timing: DEFAULT_POLL_TIMING,
       now: () => new Date(),
@@ -643,6 +882,7 @@ export async function main(argv: string[]): Promise<number> {
         `  default version: ${result.typeVersionArn}`,
         `  execution role:  ${result.executionRoleArn}`,
         `  log group:       ${result.logGroupName}`,
+        ...(result.stateTable === undefined ? [] : [`  state table:     ${result.stateTable}`]),
       ].join('\n'),
     );
     return 0;

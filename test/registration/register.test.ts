@@ -13,6 +13,7 @@ import {
   SetTypeDefaultVersionCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NoSuchBucket, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { CredentialsProviderError } from '@smithy/core/config';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -29,6 +30,7 @@ import {
 import { DEFAULT_ORGANIZATION } from '../../dev/package/type-name';
 import { REPOSITORY_ROOT, RESOURCE_TYPES, type ResourceTypeEntry } from '../../dev/types';
 import { parseTemplate } from './cloudformation-yaml';
+import { stateTableIsReady, stateTableOf } from './state-table-mock';
 
 const CREDENTIALS = {
   accessKeyId: 'AKIAREGISTERTEST0001',
@@ -36,6 +38,8 @@ const CREDENTIALS = {
 };
 const cloudFormationMock = mockClient(CloudFormationClient);
 const s3Mock = mockClient(S3Client);
+// Types that keep state get their table through this client; register-state-table.test.ts covers those calls.
+const dynamoDbMock = mockClient(DynamoDBClient);
 
 let workDir: string;
 let packagePath: string;
@@ -79,6 +83,7 @@ function deps(credentials: CloudFormationClient['config']['credentials'] | typeo
   const dependencies: RegisterDependencies = {
     cloudFormation: new CloudFormationClient({ region: 'eu-west-1', credentials }),
     s3: new S3Client({ region: 'eu-west-1', credentials: CREDENTIALS }),
+    dynamoDb: new DynamoDBClient({ region: 'eu-west-1', credentials: CREDENTIALS }),
     log: (line) => lines.push(line),
     // Millisecond polling: the waiters still back off with jitter, only the bounds are small.
     timing: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 2 },
@@ -167,6 +172,8 @@ function writePackage(
 beforeEach(() => {
   cloudFormationMock.reset();
   s3Mock.reset();
+  dynamoDbMock.reset();
+  stateTableIsReady(dynamoDbMock);
   lines = [];
   workDir = mkdtempSync(path.join(tmpdir(), 'register-test-'));
 });
@@ -218,6 +225,7 @@ describe.each(RESOURCE_TYPES)('registering $typeName', (entry) => {
         logGroupName: type.logGroupName,
         typeArn: type.typeArn,
         typeVersionArn: type.versionArn,
+        ...stateTableOf(entry),
       });
     });
 
@@ -432,6 +440,7 @@ describe.each(RESOURCE_TYPES)('registering $typeName', (entry) => {
       expect(credentials).not.toHaveBeenCalled();
       expect(s3Mock.calls()).toHaveLength(0);
       expect(cloudFormationMock.calls()).toHaveLength(0);
+      expect(dynamoDbMock.calls()).toHaveLength(0);
     }
 
     test('a package stamped with another name is refused, naming both names and the command that fixes it', async () => {
