@@ -1,9 +1,8 @@
 // The example templates (examples/*.yaml) and the check of their resources' properties against the schemas.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ErrorObject } from 'ajv';
 import { RegistrySchema } from '../../dev/generate/registry-schema';
-import { RESOURCE_TYPES } from '../../dev/types';
 import {
   type CloudFormationTemplate,
   isIntrinsic,
@@ -14,9 +13,40 @@ import {
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
 
-const schemas = RESOURCE_TYPES.map(
-  ({ schemaFile }) => JSON.parse(readFileSync(path.join(ROOT, schemaFile), 'utf8')) as RegistrySchema,
-);
+function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The schema of every type project in the repository, registered or not yet: a folder holding a
+ * `.rpdk-config` (the root, and each type's folder), whose schema is the JSON file there declaring the
+ * config's typeName. An example may so show a type whose handlers are still being written.
+ */
+function projectSchemas(): RegistrySchema[] {
+  const folders = [
+    ROOT,
+    ...readdirSync(ROOT, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+      .map((entry) => path.join(ROOT, entry.name)),
+  ].filter((folder) => existsSync(path.join(folder, '.rpdk-config')));
+  return folders.flatMap((folder) => {
+    const config = readJson(path.join(folder, '.rpdk-config'));
+    const typeName = isRecord(config) ? config.typeName : undefined;
+    return readdirSync(folder)
+      .filter((file) => file.endsWith('.json') && !file.startsWith('package'))
+      .map((file) => readJson(path.join(folder, file)))
+      .filter(
+        (schema): schema is RegistrySchema =>
+          isRecord(schema) && schema.typeName === typeName && isRecord(schema.properties),
+      );
+  });
+}
+
+const schemas = projectSchemas();
 
 /** Examples use the private name the type is registered under: same service and resource, own namespace. */
 export function schemaForType(type: string): RegistrySchema | undefined {
@@ -31,6 +61,68 @@ export const templates: [string, CloudFormationTemplate][] = exampleFiles.map((f
   readTemplate(path.join(EXAMPLES, file)),
 ]);
 
+/** A JSON Schema node as the resource schemas write them: the keywords the walk below follows. */
+interface SchemaNode {
+  $ref?: string;
+  type?: string | string[];
+  pattern?: string;
+  items?: SchemaNode;
+  properties?: Record<string, SchemaNode>;
+}
+
+/** `#/definitions/Name` resolved against the resource schema's definitions (the only $ref form they use). */
+function resolved(
+  node: SchemaNode | undefined,
+  definitions: Record<string, SchemaNode>,
+): SchemaNode | undefined {
+  if (node?.$ref === undefined) return node;
+  return resolved(definitions[node.$ref.replace(/^#\/definitions\//, '')], definitions);
+}
+
+/** The schema of the value at a JSON pointer inside a property (`/0/TargetIds` in Targets). */
+function schemaAt(
+  node: SchemaNode | undefined,
+  segments: string[],
+  definitions: Record<string, SchemaNode>,
+): SchemaNode | undefined {
+  const here = resolved(node, definitions);
+  if (segments.length === 0 || here === undefined) return here;
+  const [segment, ...rest] = segments;
+  const child = /^\d+$/.test(segment) ? here.items : here.properties?.[segment];
+  return schemaAt(child, rest, definitions);
+}
+
+interface IntrinsicSite {
+  pointer: string;
+  node: TemplateNode;
+}
+
+/**
+ * The literal as the schema can check it: each intrinsic (decided at deployment) replaced by a placeholder
+ * named after it, so list rules still hold (the same `!Ref` twice is a duplicate, as it will be once
+ * deployed), and errors at the placeholders are left to the intrinsic's own check.
+ */
+function withPlaceholders(node: TemplateNode, pointer: string, sites: IntrinsicSite[]): TemplateNode {
+  if (isIntrinsic(node)) {
+    sites.push({ pointer, node });
+    return `\u0000deployment-time ${JSON.stringify(node)}`;
+  }
+  if (Array.isArray(node))
+    return node.map((item, index) => withPlaceholders(item, `${pointer}/${index}`, sites));
+  if (typeof node === 'object' && node !== null) {
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [key, withPlaceholders(value, `${pointer}/${key}`, sites)]),
+    );
+  }
+  return node;
+}
+
+/** A parameter's Default as the handler receives it: list parameters are comma-separated strings. */
+function defaultValue(parameterType: string, value: TemplateNode): TemplateNode {
+  const isList = parameterType === 'CommaDelimitedList' || parameterType.startsWith('List<');
+  return isList && typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+}
+
 /** Problems with one resource's properties, checked against the type's schema. */
 export function propertyProblems(
   template: CloudFormationTemplate,
@@ -38,29 +130,48 @@ export function propertyProblems(
   properties: Record<string, TemplateNode>,
 ) {
   const ajv = new Ajv({ allErrors: true, strict: false });
+  const { definitions = {} } = schema as RegistrySchema & { definitions?: Record<string, SchemaNode> };
   const problems: string[] = [];
   for (const name of schema.required ?? []) {
     if (!(name in properties)) problems.push(`missing required ${name}`);
   }
   for (const [name, value] of Object.entries(properties)) {
-    const propertySchema = schema.properties[name];
+    const propertySchema = schema.properties[name] as SchemaNode | undefined;
     if (!propertySchema) {
       problems.push(`unknown property ${name}`);
       continue;
     }
-    if (!isIntrinsic(value)) {
-      // A literal must satisfy the schema as the handler will see it.
-      if (!ajv.validate(propertySchema, value)) problems.push(`${name}: ${ajv.errorsText()}`);
-      continue;
+    const root = { ...propertySchema, definitions };
+    // A literal (intrinsics aside) must satisfy the schema as the handler will see it.
+    const sites: IntrinsicSite[] = [];
+    const literal = withPlaceholders(value, '', sites);
+    const atIntrinsic = (error: ErrorObject) =>
+      sites.some(
+        ({ pointer }) => error.instancePath === pointer || error.instancePath.startsWith(`${pointer}/`),
+      );
+    if (!ajv.validate(root, literal)) {
+      const errors = (ajv.errors ?? []).filter((error) => !atIntrinsic(error));
+      if (errors.length > 0) problems.push(`${name}: ${ajv.errorsText(errors)}`);
     }
-    const reference = (value as { Ref?: string }).Ref;
-    const parameter = reference ? template.Parameters?.[reference] : undefined;
-    // A parameter's AllowedPattern must be the schema's, so a bad value fails before the handler runs.
-    if (parameter?.AllowedPattern !== undefined && parameter.AllowedPattern !== propertySchema.pattern) {
-      problems.push(`${name}: parameter ${reference} AllowedPattern differs from the schema pattern`);
-    }
-    if (parameter?.Default !== undefined && !ajv.validate(propertySchema, parameter.Default)) {
-      problems.push(`${name}: default of ${reference}: ${ajv.errorsText()}`);
+    for (const { pointer, node } of sites) {
+      const where = `${name}${pointer}`;
+      const reference = (node as { Ref?: string }).Ref;
+      const parameter = reference ? template.Parameters?.[reference] : undefined;
+      const valueSchema = schemaAt(propertySchema, pointer.split('/').slice(1), definitions);
+      if (!parameter || !valueSchema) continue;
+      // A list parameter's AllowedPattern applies to each item (CommaDelimitedList).
+      const itemSchema =
+        valueSchema.type === 'array' ? resolved(valueSchema.items, definitions) : valueSchema;
+      // A parameter's AllowedPattern must be the schema's, so a bad value fails before the handler runs.
+      if (parameter.AllowedPattern !== undefined && parameter.AllowedPattern !== itemSchema?.pattern) {
+        problems.push(`${where}: parameter ${reference} AllowedPattern differs from the schema pattern`);
+      }
+      if (
+        parameter.Default !== undefined &&
+        !ajv.validate({ ...valueSchema, definitions }, defaultValue(parameter.Type, parameter.Default))
+      ) {
+        problems.push(`${where}: default of ${reference}: ${ajv.errorsText()}`);
+      }
     }
   }
   return problems;
