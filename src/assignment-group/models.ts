@@ -11,7 +11,7 @@ import { Exclude, Expose, Transform, Type } from 'class-transformer';
 
 export class ResourceModel extends BaseModel {
   @Exclude()
-  public static override readonly TYPE_NAME: string = 'SSOTypes::SSO::AssignmentGroup';
+  public static override readonly TYPE_NAME: string = 'AWS::SSO::AssignmentGroup';
 
   @Exclude()
   protected readonly IDENTIFIER_KEY_NAME: string = '/properties/Name';
@@ -114,7 +114,7 @@ export class Target extends BaseModel {
 
 export class TypeConfigurationModel extends BaseModel {
   @Exclude()
-  public static override readonly TYPE_NAME: string = 'SSOTypes::SSO::AssignmentGroup';
+  public static override readonly TYPE_NAME: string = 'AWS::SSO::AssignmentGroup';
 
   /** The DynamoDB table that keeps each group's declared model and the assignments it owns, in the account and Region where the type is registered. Default: sso-assignment-groups. */
   @Expose({ name: 'StateTable' })
