@@ -95,6 +95,26 @@ export interface StageRun {
   readonly interruptedBy?: unknown;
 }
 
+/**
+ * Waits before checking the writes in flight: short at first (an assignment is often provisioned in well under a
+ * second), doubling to a second (SSO Admin usually takes about one), so a fast service costs no idle second and a
+ * slow one no wasted calls.
+ */
+const CHECK_INTERVAL_MS = { first: 250, max: 1_000 } as const;
+
+/**
+ * Test and development knob, read at every stage: the first check interval in ms, lower than the default only (a
+ * registered type's Lambda has no environment of ours, so production always runs on CHECK_INTERVAL_MS).
+ */
+export const CHECK_INTERVAL_ENV = 'SSO_GROUP_FIRST_CHECK_MS';
+
+function firstCheckInterval(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env[CHECK_INTERVAL_ENV]);
+  return Number.isFinite(value) && value >= 0
+    ? Math.min(value, CHECK_INTERVAL_MS.first)
+    : CHECK_INTERVAL_MS.first;
+}
+
 export interface StageOptions {
   readonly client: SSOAdminClient;
   readonly pacer: Bottleneck;
@@ -103,19 +123,21 @@ export interface StageOptions {
   readonly workUntil: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Whether a key still exists, for a DELETE that FAILED (deleting a missing assignment FAILs). */
-  readonly stillExists: (key: string) => Promise<boolean>;
+  /** Which of these keys exist in SSO Admin now. */
+  readonly existing: (keys: readonly string[]) => Promise<ReadonlySet<string>>;
+  /**
+   * Records the progress (and the writes confirmed so far) before writes are sent: the keys about to be sent are in
+   * `reserved`, so a process that dies after sending them is followed by a check, not a blind second write.
+   */
+  readonly checkpoint: (progress: OperationProgress, confirmed: readonly string[]) => Promise<void>;
 }
-
-/** Time between checks of the writes in flight: SSO Admin usually provisions an assignment in about a second. */
-const CHECK_INTERVAL_MS = 1_000;
 
 /**
  * Runs the current stage's writes (creates, then removes) from `progress`: checks those in flight, sends more
  * while fewer than 15 are outstanding, paced to 20 requests per second, until the stage is done or the work time
- * is spent. CreateAccountAssignment for an existing assignment is accepted without a duplicate, so a write sent
- * again after a crash is safe; a delete of an assignment already gone FAILs, so a FAILED delete of a missing
- * assignment counts as done.
+ * is spent. Each batch is reserved in the state before it is sent (write-ahead); after a crash, reserved keys with
+ * no recorded request are looked up and only written again when still needed. So no write is repeated blindly:
+ * a second CreateAccountAssignment would be harmless, but deleting an assignment already gone FAILs.
  */
 export async function runStage(options: StageOptions, start: OperationProgress): Promise<StageRun> {
   const now = options.now ?? Date.now;
@@ -126,52 +148,70 @@ export async function runStage(options: StageOptions, start: OperationProgress):
   let inFlight = [...start.inFlight];
   // Requests taken out of inFlight to be checked; kept in the snapshot until checked, so an error loses none.
   let checking: { requestId: string; key: string }[] = [];
+  // Reserved and not yet sent in this invocation (after a crash: reserved by the dead one, still needed).
+  let reserved: string[] = [];
   const failures = [...start.failures];
   const confirmed: string[] = [];
+  let interval = firstCheckInterval();
   const snapshot = (): OperationProgress => ({
     ...start,
     cursor,
     inFlight: [...checking, ...inFlight],
+    reserved: [...reserved],
     failures: [...failures],
   });
-  const settle = async (key: string, status: RequestStatus, requestId?: string): Promise<boolean> => {
+  const done = (key: string) => confirmed.push(key);
+  const settle = async (key: string, status: RequestStatus, requestId: string | undefined): Promise<void> => {
     if (status.status === 'IN_PROGRESS') {
       if (requestId) inFlight.push({ requestId, key });
-      return false;
-    }
-    if (status.status === 'SUCCEEDED' || (!creating && !(await options.stillExists(key)))) {
-      confirmed.push(key);
+    } else if (status.status === 'SUCCEEDED') {
+      done(key);
+    } else if (!creating && !(await options.existing([key])).has(key)) {
+      done(key); // deleting an assignment already gone FAILs: what was asked is true
     } else {
       failures.push({ key, reason: status.reason });
     }
-    return true;
   };
   const paced = <T>(call: () => Promise<T>) => options.pacer.schedule(call);
   try {
+    // A batch the last invocation reserved and may have sent without recording it: write only what is still needed.
+    const recorded = new Set(inFlight.map((write) => write.key));
+    const unresolved = (start.reserved ?? []).filter((key) => !recorded.has(key));
+    if (unresolved.length > 0) {
+      const present = await options.existing(unresolved);
+      for (const key of unresolved) {
+        if (present.has(key) === creating) done(key);
+        else reserved.push(key);
+      }
+    }
     while (now() < options.workUntil) {
-      // Send while the outstanding-writes quota allows.
-      while (
-        inFlight.length < SSO_QUOTAS.outstandingWrites &&
-        cursor < writes.length &&
-        now() < options.workUntil
-      ) {
-        const key = writes[cursor] ?? '';
+      // Reserve (write-ahead), then send, while the outstanding-writes quota allows.
+      const room = SSO_QUOTAS.outstandingWrites - inFlight.length - reserved.length;
+      const taken = writes.slice(cursor, cursor + Math.max(0, room));
+      if (taken.length > 0) {
+        cursor += taken.length;
+        reserved.push(...taken);
+      }
+      if (reserved.length > 0) await options.checkpoint(snapshot(), confirmed);
+      while (reserved.length > 0 && now() < options.workUntil) {
+        const key = reserved[0] ?? '';
         const target = accountAssignmentKey(options.instanceArn, tupleOfKey(key));
         const sent = await paced(() =>
           creating ? requestCreation(options.client, target) : requestDeletion(options.client, target),
         );
-        cursor += 1;
+        reserved = reserved.slice(1);
         await settle(key, sent.status, sent.requests[0]);
       }
-      if (inFlight.length === 0 && cursor >= writes.length) {
+      if (inFlight.length === 0 && reserved.length === 0 && cursor >= writes.length) {
         return { progress: snapshot(), confirmed, stageDone: true };
       }
-      if (now() + CHECK_INTERVAL_MS >= options.workUntil) break;
-      await sleep(CHECK_INTERVAL_MS);
+      if (now() + interval >= options.workUntil) break;
+      await sleep(interval);
+      interval = Math.min(CHECK_INTERVAL_MS.max, Math.max(interval * 2, 1));
       checking = inFlight;
       inFlight = [];
-      while (checking.length > 0) {
-        const [{ requestId, key }] = checking as [{ requestId: string; key: string }];
+      for (let next = checking[0]; next !== undefined; next = checking[0]) {
+        const { requestId, key } = next;
         const status = await paced(() =>
           creating
             ? creationStatus(options.client, options.instanceArn, requestId)

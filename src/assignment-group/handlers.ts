@@ -109,6 +109,25 @@ function modelOf(declared: GroupProperties, missing = 0): ResourceModel {
   });
 }
 
+/**
+ * Folds an operation that will never resume (its CloudFormation operation failed or timed out, or its process died
+ * for good) into the ownership: what it planned to create and now exists is owned (it was absent when planned), what
+ * it planned to remove and is now gone is no longer owned. Nothing it wrote is left unowned.
+ */
+export function foldStaleOperation(state: GroupState, existing: ReadonlySet<string>): GroupState {
+  const { operation: stale, ...group } = state;
+  if (!stale) return state;
+  const owned = new Set(group.owned);
+  for (const key of stale.create) if (existing.has(key)) owned.add(key);
+  for (const key of stale.remove) if (!existing.has(key)) owned.delete(key);
+  return { ...group, owned };
+}
+
+/** Every assignment a state concerns: what it owns and what its operation under way would write. */
+function concernedKeys(state: GroupState): string[] {
+  return [...state.owned, ...(state.operation?.create ?? []), ...(state.operation?.remove ?? [])];
+}
+
 /** Epoch ms until which one invocation sends and checks writes, before calling back. */
 function workUntil(): number {
   return Date.now() + Math.min(remainingWorkMs(), RETRY_POLICY.batchWorkMs);
@@ -128,8 +147,21 @@ async function carryOn(
   let operation = started;
   let version = state.version;
   let owned = new Set(state.owned);
-  const save = async (next: OperationProgress | undefined) => {
-    version = (await store.put({ ...group, owned, ...(next ? { operation: next } : {}) }, version)).version;
+  /** What the group owns once these writes of the stage are confirmed (created: owned; removed: not). */
+  const owning = (stage: OperationProgress['stage'], confirmed: readonly string[]) => {
+    const next = new Set(owned);
+    for (const key of confirmed) {
+      if (stage === 'create') next.add(key);
+      else next.delete(key);
+    }
+    return next;
+  };
+  const save = async (next: OperationProgress | undefined, withOwned: ReadonlySet<string> = owned) => {
+    const written = await store.put(
+      { ...group, owned: withOwned, ...(next ? { operation: next } : {}) },
+      version,
+    );
+    version = written.version;
   };
   const pacer = ssoPacer();
   const until = workUntil();
@@ -142,18 +174,15 @@ async function carryOn(
         pacer,
         instanceArn,
         workUntil: until,
-        stillExists: async (key) =>
-          (await existingAssignments(request.clients.ssoAdmin, pacer, instanceArn, principalsOf([key]))).has(
-            key,
-          ),
+        existing: async (keys) =>
+          existingAssignments(request.clients.ssoAdmin, pacer, instanceArn, principalsOf(keys)),
+        checkpoint: async (progress, confirmedSoFar) => {
+          await save(progress, owning(operation.stage, confirmedSoFar));
+        },
       },
       operation,
     );
-    owned = new Set(owned);
-    for (const key of run.confirmed) {
-      if (operation.stage === 'create') owned.add(key);
-      else owned.delete(key);
-    }
+    owned = owning(operation.stage, run.confirmed);
     operation = run.progress;
     if (run.interruptedBy !== undefined || !run.stageDone) {
       // Every confirmed write is recorded before the error is handled or CloudFormation calls back.
@@ -296,11 +325,12 @@ async function update(request: WriteRequest<ResourceModel>) {
     request.clients.ssoAdmin,
     pacer,
     declared.InstanceArn,
-    principalsOf([...desired, ...state.owned]),
+    principalsOf([...desired, ...concernedKeys(state)]),
   );
+  const settled = foldStaleOperation(state, existing);
   const planned = plan({
     desired,
-    owned: state.owned,
+    owned: settled.owned,
     existing,
     declaredByOthers: await declaredByOthers(store, name, declared.InstanceArn),
     adoptExisting: declared.AdoptExisting === true,
@@ -341,11 +371,12 @@ async function remove(request: WriteRequest<ResourceModel>) {
     request.clients.ssoAdmin,
     pacer,
     state.declared.InstanceArn,
-    principalsOf(state.owned),
+    principalsOf(concernedKeys(state)),
   );
+  const settled = foldStaleOperation(state, existing);
   const planned = plan({
     desired: new Set(),
-    owned: state.owned,
+    owned: settled.owned,
     existing,
     declaredByOthers: await declaredByOthers(store, name, state.declared.InstanceArn),
     adoptExisting: false,

@@ -33,6 +33,8 @@ export interface OperationProgress {
   readonly cursor: number;
   /** Writes sent and not yet confirmed: their RequestId and assignment key. */
   readonly inFlight: readonly { readonly requestId: string; readonly key: string }[];
+  /** Writes about to be sent (recorded before sending): after a crash, looked up before being written again. */
+  readonly reserved?: readonly string[];
   /** Writes that FAILED: the assignment and SSO Admin's FailureReason. */
   readonly failures: readonly { readonly key: string; readonly reason: string }[];
 }
