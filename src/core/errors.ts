@@ -51,7 +51,13 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
     code: HandlerErrorCode.NotFound,
     codeOnCreate: HandlerErrorCode.InvalidRequest,
   },
-  { names: ['ThrottlingException'], code: HandlerErrorCode.Throttling, writesRetryLater: true },
+  // DynamoDB (the assignment group's state table) names its throttling ProvisionedThroughputExceededException and
+  // RequestLimitExceeded (the DynamoDB API reference).
+  {
+    names: ['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded'],
+    code: HandlerErrorCode.Throttling,
+    writesRetryLater: true,
+  },
   // The model documents ConflictException as "a retry (with appropriate backoff logic) is the recommended response".
   { names: ['ConflictException'], code: HandlerErrorCode.ResourceConflict, writesRetryLater: true },
   // A write calls back rather than failing the stack on a 5xx blip that outlasted the SDK's sub-second retries.

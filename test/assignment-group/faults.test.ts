@@ -1,0 +1,150 @@
+// Fault cells of the assignment group, through the driver against the SSO Admin emulator and dynalite.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Driver, type ResourceProperties } from '../../dev/driver';
+import { DEFAULT_WORLD, FAILURE_REASONS, stateTableClient } from '../../dev/emulator';
+import { CHECK_INTERVAL_ENV } from '../../src/assignment-group/assignments';
+import { entrypoint } from '../../src/assignment-group/handlers';
+import { ResourceModel } from '../../src/assignment-group/models';
+import { StateStore } from '../../src/assignment-group/state-store';
+import { useHandlerEmulator } from '../support/emulator';
+
+jest.setTimeout(60_000);
+
+const emulator = useHandlerEmulator({ stateTable: true, provisioningMs: 20 });
+
+beforeAll(() => {
+  process.env[CHECK_INTERVAL_ENV] = '10';
+});
+afterAll(() => {
+  Reflect.deleteProperty(process.env, CHECK_INTERVAL_ENV);
+});
+afterEach(() => jest.restoreAllMocks());
+
+const world = DEFAULT_WORLD;
+const accounts = world.accounts.filter((account) => account.status === 'ACTIVE').map((account) => account.id);
+const [readOnly, powerUser] = world.permissionSets.map((set) => set.arn);
+const [alice, bob] = world.users.map((user) => ({ PrincipalType: 'USER' as const, PrincipalId: user.id }));
+
+const GROUP: ResourceProperties = {
+  Name: 'faults',
+  InstanceArn: world.instanceArn,
+  Principals: [alice, bob],
+  PermissionSets: [readOnly, powerUser],
+  Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: accounts.slice(0, 2) }],
+};
+
+const driver = () =>
+  new Driver({
+    entrypoint,
+    typeName: ResourceModel.TYPE_NAME,
+    primaryIdentifier: ['/properties/Name'],
+    timeScale: 0.001,
+    log: () => undefined,
+  });
+
+const count = () => emulator().state.accountAssignments().length;
+const store = () => new StateStore(stateTableClient(emulator.stateTable().endpoint));
+
+test('some creations FAILED → FAILED with how many and the first reasons; what was created is owned, so the rollback DELETE removes it', async () => {
+  const failing = {
+    principalType: 'USER' as const,
+    principalId: bob.PrincipalId,
+    permissionSetArn: powerUser,
+    targetId: accounts[1],
+  };
+  const reason = FAILURE_REASONS.accountUnreachable(accounts[1]);
+  emulator().faults.failNextWrite({ assignment: failing, reason, operation: 'CreateAccountAssignment' });
+
+  const created = await driver().create(GROUP);
+  expect(created.final).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
+  expect(created.final.message).toContain('1 of 8 assignments failed');
+  expect(created.final.message).toContain(reason);
+  expect(count()).toBe(7);
+  expect((await store().get('faults'))?.owned.size).toBe(7);
+
+  const rolledBack = await driver().del({ Name: 'faults' });
+  expect(rolledBack.final).toMatchObject({ status: 'SUCCESS' });
+  expect(count()).toBe(0);
+  expect(await store().get('faults')).toBeUndefined();
+});
+
+test('a throttle storm on CreateAccountAssignment (more than the SDK retries) still converges: SUCCESS, every assignment', async () => {
+  emulator().faults.throttle({ count: 12, operation: 'CreateAccountAssignment' });
+  const created = await driver().create(GROUP);
+  expect(created.final).toMatchObject({ status: 'SUCCESS' });
+  expect(count()).toBe(8);
+  const retriedLater = created.invocations.filter(
+    (invocation) => invocation.response.errorCode === undefined,
+  );
+  expect(retriedLater.length).toBeGreaterThan(1);
+});
+
+test('the state table throttled beyond the SDK retries: the write calls back and then succeeds', async () => {
+  const send = DynamoDBClient.prototype.send;
+  let refusals = 6;
+  function throttledAtFirst(this: DynamoDBClient, ...args: unknown[]): Promise<unknown> {
+    if (refusals > 0) {
+      refusals -= 1;
+      return Promise.reject(
+        Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+          name: 'ProvisionedThroughputExceededException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
+    }
+    return Reflect.apply(send, this, args) as Promise<unknown>;
+  }
+  // The SDK's send is overloaded (promise and callback forms); the handlers use the promise form only.
+  jest.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(throttledAtFirst as unknown as typeof send);
+  const created = await driver().create(GROUP);
+  expect(created.final).toMatchObject({ status: 'SUCCESS' });
+  expect(created.invocations[0]?.response).toMatchObject({ status: 'IN_PROGRESS' });
+  expect(count()).toBe(8);
+});
+
+test('a conditional-write conflict (another writer changed the group meanwhile) is retried, never overwritten', async () => {
+  const send = DynamoDBClient.prototype.send;
+  let conflicts = 1;
+  function conflictOnce(this: DynamoDBClient, ...args: unknown[]): Promise<unknown> {
+    const [command] = args as [{ constructor: { name: string } }];
+    if (conflicts > 0 && command.constructor.name === 'PutItemCommand' && count() > 0) {
+      conflicts -= 1;
+      return Promise.reject(
+        Object.assign(new Error('The conditional request failed'), {
+          name: 'ConditionalCheckFailedException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
+    }
+    return Reflect.apply(send, this, args) as Promise<unknown>;
+  }
+  jest.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(conflictOnce as unknown as typeof send);
+  const created = await driver().create(GROUP);
+  expect(created.final).toMatchObject({ status: 'SUCCESS' });
+  expect(
+    created.invocations.some((invocation) =>
+      invocation.response.message?.includes('changed by another operation'),
+    ),
+  ).toBe(true);
+  expect(count()).toBe(8);
+  expect((await store().get('faults'))?.owned.size).toBe(8);
+});
+
+test('the state table missing → FAILED InvalidTypeConfiguration naming the table and the fix, nothing written to SSO Admin', async () => {
+  const created = await new Driver({
+    entrypoint,
+    typeName: ResourceModel.TYPE_NAME,
+    primaryIdentifier: ['/properties/Name'],
+    timeScale: 0.001,
+    log: () => undefined,
+    typeConfiguration: { StateTable: 'no-such-table' },
+  }).create(GROUP);
+  expect(created.final).toMatchObject({ status: 'FAILED', errorCode: 'InvalidTypeConfiguration' });
+  expect(created.final.message).toContain('no-such-table does not exist');
+  expect(created.final.message).toContain('npm run register');
+  expect(
+    emulator()
+      .calls()
+      .filter((call) => call.operation === 'CreateAccountAssignment'),
+  ).toEqual([]);
+});
