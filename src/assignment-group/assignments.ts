@@ -1,4 +1,8 @@
 import {
+  DescribeAccountAssignmentCreationStatusCommand,
+  DescribeAccountAssignmentDeletionStatusCommand,
+  ListAccountAssignmentCreationStatusCommand,
+  ListAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsForPrincipalCommand,
   PrincipalType,
   SSOAdminClient,
@@ -82,6 +86,69 @@ export async function existingAssignments(
     }),
   );
   return keys;
+}
+
+/**
+ * The instance's creation (or deletion) requests still IN_PROGRESS, by assignment key: after a crash, a write that
+ * was sent but not recorded is followed by its request instead of being sent again (a second delete of an
+ * assignment whose deletion is under way would FAIL once it is gone).
+ */
+export async function requestsInProgress(
+  client: SSOAdminClient,
+  pacer: Bottleneck,
+  instanceArn: string,
+  creating: boolean,
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  let nextToken: string | undefined;
+  do {
+    const input = {
+      InstanceArn: instanceArn,
+      Filter: { Status: 'IN_PROGRESS' as const },
+      ...(nextToken ? { NextToken: nextToken } : {}),
+    };
+    const page = await pacer.schedule(async () => {
+      if (creating) {
+        const response = await client.send(new ListAccountAssignmentCreationStatusCommand(input));
+        return { requests: response.AccountAssignmentsCreationStatus ?? [], next: response.NextToken };
+      }
+      const response = await client.send(new ListAccountAssignmentDeletionStatusCommand(input));
+      return { requests: response.AccountAssignmentsDeletionStatus ?? [], next: response.NextToken };
+    });
+    for (const { RequestId: requestId } of page.requests) {
+      if (!requestId) continue;
+      const status = await pacer.schedule(async () =>
+        creating
+          ? (
+              await client.send(
+                new DescribeAccountAssignmentCreationStatusCommand({
+                  InstanceArn: instanceArn,
+                  AccountAssignmentCreationRequestId: requestId,
+                }),
+              )
+            ).AccountAssignmentCreationStatus
+          : (
+              await client.send(
+                new DescribeAccountAssignmentDeletionStatusCommand({
+                  InstanceArn: instanceArn,
+                  AccountAssignmentDeletionRequestId: requestId,
+                }),
+              )
+            ).AccountAssignmentDeletionStatus,
+      );
+      const { PrincipalType: principalType, PrincipalId, PermissionSetArn, TargetId } = status ?? {};
+      if (!principalType || !PrincipalId || !PermissionSetArn || !TargetId) continue;
+      const tuple = {
+        principalType,
+        principalId: PrincipalId,
+        permissionSetArn: PermissionSetArn,
+        accountId: TargetId,
+      };
+      found.set(assignmentKey(tuple), requestId);
+    }
+    nextToken = page.next;
+  } while (nextToken);
+  return found;
 }
 
 /** What one invocation of a stage did. */
@@ -179,8 +246,16 @@ export async function runStage(options: StageOptions, start: OperationProgress):
     const unresolved = (start.reserved ?? []).filter((key) => !recorded.has(key));
     if (unresolved.length > 0) {
       const present = await options.existing(unresolved);
-      for (const key of unresolved) {
-        if (present.has(key) === creating) done(key);
+      const stillNeeded = unresolved.filter((key) => present.has(key) !== creating);
+      for (const key of unresolved) if (present.has(key) === creating) done(key);
+      // Sent but not finished: follow its request rather than writing again.
+      const running =
+        stillNeeded.length > 0
+          ? await requestsInProgress(options.client, options.pacer, options.instanceArn, creating)
+          : new Map<string, string>();
+      for (const key of stillNeeded) {
+        const requestId = running.get(key);
+        if (requestId) inFlight.push({ requestId, key });
         else reserved.push(key);
       }
     }

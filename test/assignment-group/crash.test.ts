@@ -173,3 +173,52 @@ describe.each([
     }
   });
 });
+
+test('the process dies right after sending a delete that is still in progress: the re-send follows that request, never deletes twice', async () => {
+  await fresh();
+  await created();
+  const [first] = expected(GROUP);
+  const [principalId, permissionSetArn, targetId] = (first ?? '').split('|');
+  const stuck = {
+    principalType: 'USER' as const,
+    principalId: principalId ?? '',
+    permissionSetArn: permissionSetArn ?? '',
+    targetId: targetId ?? '',
+  };
+  emulator().faults.stuck(stuck);
+  // Die on the first call after that delete was sent (its request is not recorded yet).
+  const deletes = () =>
+    emulator()
+      .calls()
+      .filter((call) => call.operation === 'DeleteAccountAssignment').length;
+  const before = emulator().calls().length;
+  let result: RunResult | undefined;
+  for (let calls = 1; calls < 40 && !result; calls += 1) {
+    await fresh();
+    await created();
+    emulator().faults.stuck(stuck);
+    const crash = dieAfter(calls);
+    let interrupted: RunResult;
+    try {
+      interrupted = await driver().del({ Name: 'crash-test' });
+    } finally {
+      crash.restore();
+    }
+    if (deletes() !== 1) continue; // the crash must land after the first delete was sent, before any other
+    const lost = interrupted.invocations[interrupted.invocations.length - 1];
+    if (!lost) continue;
+    const resent = runRequest(entrypoint, lost.request, driverOptions);
+    // While the deletion is stuck, the re-sent DELETE follows it; then it completes.
+    setTimeout(() => emulator().faults.release(stuck), 300);
+    result = await resent;
+  }
+  expect(before).toBeGreaterThan(0);
+  expect(result?.final.status).toBe('SUCCESS');
+  expect(assignments()).toEqual([]);
+  expect(deletesPerAssignment().filter((count) => count > 1)).toEqual([]);
+  expect(
+    emulator()
+      .calls()
+      .some((call) => call.operation === 'ListAccountAssignmentDeletionStatus'),
+  ).toBe(true);
+});
