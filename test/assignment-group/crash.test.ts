@@ -11,6 +11,7 @@ import { entrypoint } from '../../src/assignment-group/handlers';
 import { ResourceModel } from '../../src/assignment-group/models';
 import { StateStore } from '../../src/assignment-group/state-store';
 import { useHandlerEmulator } from '../support/emulator';
+import { assignmentsIn, expectedAssignments } from './support';
 
 jest.setTimeout(240_000);
 
@@ -81,23 +82,8 @@ function dieAfter(calls: number | undefined): { made: () => number; restore: () 
   return { made: () => made, restore: () => spies.forEach((spy) => spy.mockRestore()) };
 }
 
-function assignments(): string[] {
-  return emulator()
-    .state.accountAssignments()
-    .map((a) => `${a.principalId}|${a.permissionSetArn}|${a.targetId}`)
-    .sort();
-}
-
-function expected(properties: ResourceProperties): string[] {
-  const principals = properties.Principals as { PrincipalId: string }[];
-  const sets = properties.PermissionSets as string[];
-  const targets = properties.Targets as { TargetIds: string[] }[];
-  return principals
-    .flatMap((p) =>
-      sets.flatMap((s) => targets.flatMap((t) => t.TargetIds.map((a) => `${p.PrincipalId}|${s}|${a}`))),
-    )
-    .sort();
-}
+const assignments = () => assignmentsIn(emulator());
+const expected = expectedAssignments;
 
 async function owned(): Promise<string[]> {
   const state = await new StateStore(stateTableClient(emulator.stateTable().endpoint)).get('crash-test');

@@ -5,6 +5,7 @@ import { DEFAULT_WORLD } from '../../dev/emulator';
 import { entrypoint } from '../../src/assignment-group/handlers';
 import { ResourceModel } from '../../src/assignment-group/models';
 import { useHandlerEmulator } from '../support/emulator';
+import { assignmentsIn, expectedAssignments } from './support';
 
 jest.setTimeout(60_000);
 
@@ -35,23 +36,8 @@ const GROUP: ResourceProperties = {
 };
 
 /** The emulator's account assignments, as `principal|permission set|account`. */
-function assignments(): string[] {
-  return emulator()
-    .state.accountAssignments()
-    .map((a) => `${a.principalId}|${a.permissionSetArn}|${a.targetId}`)
-    .sort();
-}
-
-function expected(properties: ResourceProperties): string[] {
-  const principals = properties.Principals as { PrincipalId: string }[];
-  const sets = properties.PermissionSets as string[];
-  const targets = properties.Targets as { TargetIds: string[] }[];
-  return principals
-    .flatMap((p) =>
-      sets.flatMap((s) => targets.flatMap((t) => t.TargetIds.map((a) => `${p.PrincipalId}|${s}|${a}`))),
-    )
-    .sort();
-}
+const assignments = () => assignmentsIn(emulator());
+const expected = expectedAssignments;
 
 test('CREATE makes every assignment and answers the group with its count; READ answers the same', async () => {
   const created = await driver().create(GROUP);
