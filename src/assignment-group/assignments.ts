@@ -1,6 +1,4 @@
 import {
-  DescribeAccountAssignmentCreationStatusCommand,
-  DescribeAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentCreationStatusCommand,
   ListAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsForPrincipalCommand,
@@ -12,6 +10,7 @@ import {
   AccountAssignmentKey,
   creationStatus,
   deletionStatus,
+  describeWriteRequest,
   RequestStatus,
   requestCreation,
   requestDeletion,
@@ -117,24 +116,8 @@ export async function requestsInProgress(
     });
     for (const { RequestId: requestId } of page.requests) {
       if (!requestId) continue;
-      const status = await pacer.schedule(async () =>
-        creating
-          ? (
-              await client.send(
-                new DescribeAccountAssignmentCreationStatusCommand({
-                  InstanceArn: instanceArn,
-                  AccountAssignmentCreationRequestId: requestId,
-                }),
-              )
-            ).AccountAssignmentCreationStatus
-          : (
-              await client.send(
-                new DescribeAccountAssignmentDeletionStatusCommand({
-                  InstanceArn: instanceArn,
-                  AccountAssignmentDeletionRequestId: requestId,
-                }),
-              )
-            ).AccountAssignmentDeletionStatus,
+      const status = await pacer.schedule(() =>
+        describeWriteRequest(client, instanceArn, requestId, creating ? 'create' : 'delete'),
       );
       const { PrincipalType: principalType, PrincipalId, PermissionSetArn, TargetId } = status ?? {};
       if (!principalType || !PrincipalId || !PermissionSetArn || !TargetId) continue;

@@ -1,4 +1,5 @@
 import {
+  AccountAssignmentOperationStatus,
   CreateAccountAssignmentCommand,
   DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
@@ -72,18 +73,37 @@ export async function requestDeletion(
   return submitted(response.AccountAssignmentDeletionStatus, 'DeleteAccountAssignment');
 }
 
+/** A creation or deletion request as Describe…Status reports it: its status and the assignment it writes. */
+export async function describeWriteRequest(
+  client: SSOAdminClient,
+  instanceArn: string,
+  requestId: string,
+  write: 'create' | 'delete',
+): Promise<AccountAssignmentOperationStatus | undefined> {
+  if (write === 'create') {
+    const response = await client.send(
+      new DescribeAccountAssignmentCreationStatusCommand({
+        InstanceArn: instanceArn,
+        AccountAssignmentCreationRequestId: requestId,
+      }),
+    );
+    return response.AccountAssignmentCreationStatus;
+  }
+  const response = await client.send(
+    new DescribeAccountAssignmentDeletionStatusCommand({
+      InstanceArn: instanceArn,
+      AccountAssignmentDeletionRequestId: requestId,
+    }),
+  );
+  return response.AccountAssignmentDeletionStatus;
+}
+
 export async function creationStatus(
   client: SSOAdminClient,
   instanceArn: string,
   requestId: string,
 ): Promise<RequestStatus> {
-  const response = await client.send(
-    new DescribeAccountAssignmentCreationStatusCommand({
-      InstanceArn: instanceArn,
-      AccountAssignmentCreationRequestId: requestId,
-    }),
-  );
-  return requestStatus(response.AccountAssignmentCreationStatus);
+  return requestStatus(await describeWriteRequest(client, instanceArn, requestId, 'create'));
 }
 
 export async function deletionStatus(
@@ -91,11 +111,5 @@ export async function deletionStatus(
   instanceArn: string,
   requestId: string,
 ): Promise<RequestStatus> {
-  const response = await client.send(
-    new DescribeAccountAssignmentDeletionStatusCommand({
-      InstanceArn: instanceArn,
-      AccountAssignmentDeletionRequestId: requestId,
-    }),
-  );
-  return requestStatus(response.AccountAssignmentDeletionStatus);
+  return requestStatus(await describeWriteRequest(client, instanceArn, requestId, 'delete'));
 }

@@ -23,6 +23,7 @@ export type { Listing, ListFilterValues } from './list-pages';
 export {
   creationStatus,
   deletionStatus,
+  describeWriteRequest,
   requestCreation,
   requestDeletion,
 } from './account-assignment-writes';

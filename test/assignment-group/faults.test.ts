@@ -1,5 +1,5 @@
 // Fault cells of the assignment group, through the driver against the SSO Admin emulator and dynalite.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Driver, type ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD, FAILURE_REASONS, stateTableClient } from '../../dev/emulator';
 import { CHECK_INTERVAL_ENV } from '../../src/assignment-group/assignments';
@@ -79,23 +79,35 @@ test('a throttle storm on CreateAccountAssignment (more than the SDK retries) st
   expect(retriedLater.length).toBeGreaterThan(1);
 });
 
-test('the state table throttled beyond the SDK retries: the write calls back and then succeeds', async () => {
+/**
+ * The state table answers the next `times` commands that `matches` accepts with a DynamoDB error named `name`, then
+ * behaves normally.
+ */
+function tableRefuses(
+  times: number,
+  name: string,
+  message: string,
+  matches: (command: unknown) => boolean = () => true,
+) {
   const send = DynamoDBClient.prototype.send;
-  let refusals = 6;
-  function throttledAtFirst(this: DynamoDBClient, ...args: unknown[]): Promise<unknown> {
-    if (refusals > 0) {
-      refusals -= 1;
-      return Promise.reject(
-        Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
-          name: 'ProvisionedThroughputExceededException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+  let left = times;
+  function refusing(this: DynamoDBClient, ...args: unknown[]): Promise<unknown> {
+    if (left > 0 && matches(args[0])) {
+      left -= 1;
+      return Promise.reject(Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } }));
     }
     return Reflect.apply(send, this, args) as Promise<unknown>;
   }
   // The SDK's send is overloaded (promise and callback forms); the handlers use the promise form only.
-  jest.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(throttledAtFirst as unknown as typeof send);
+  jest.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(refusing as unknown as typeof send);
+}
+
+test('the state table throttled beyond the SDK retries: the write calls back and then succeeds', async () => {
+  tableRefuses(
+    6,
+    'ProvisionedThroughputExceededException',
+    'Rate of requests exceeds the allowed throughput.',
+  );
   const created = await driver().create(GROUP);
   expect(created.final).toMatchObject({ status: 'SUCCESS' });
   expect(created.invocations[0]?.response).toMatchObject({ status: 'IN_PROGRESS' });
@@ -103,22 +115,13 @@ test('the state table throttled beyond the SDK retries: the write calls back and
 });
 
 test('a conditional-write conflict (another writer changed the group meanwhile) is retried, never overwritten', async () => {
-  const send = DynamoDBClient.prototype.send;
-  let conflicts = 1;
-  function conflictOnce(this: DynamoDBClient, ...args: unknown[]): Promise<unknown> {
-    const [command] = args as [{ constructor: { name: string } }];
-    if (conflicts > 0 && command.constructor.name === 'PutItemCommand' && count() > 0) {
-      conflicts -= 1;
-      return Promise.reject(
-        Object.assign(new Error('The conditional request failed'), {
-          name: 'ConditionalCheckFailedException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
-    }
-    return Reflect.apply(send, this, args) as Promise<unknown>;
-  }
-  jest.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(conflictOnce as unknown as typeof send);
+  // One PutItem after the first assignment exists: mid-operation, as a concurrent writer would cause.
+  tableRefuses(
+    1,
+    'ConditionalCheckFailedException',
+    'The conditional request failed',
+    (command) => command instanceof PutItemCommand && count() > 0,
+  );
   const created = await driver().create(GROUP);
   expect(created.final).toMatchObject({ status: 'SUCCESS' });
   expect(
