@@ -2,14 +2,23 @@
 // runs it (a child process), with short waits.
 import * as path from 'node:path';
 import { DEFAULT_CALLER_CREDENTIALS, Driver } from '../../dev/driver';
-import { DEFAULT_WORLD, pointSdkAt, type RunningEmulator, startEmulator } from '../../dev/emulator';
+import {
+  clearStateTable,
+  DEFAULT_WORLD,
+  type LocalServices,
+  pointSdkAt,
+  type RunningEmulator,
+  startLocalServices,
+} from '../../dev/emulator';
 import { LIFECYCLE_STEPS, runLifecycle } from '../../dev/demo/lifecycle';
 import {
   availableResourceTypes,
   callsOf,
+  needsStateTable,
   primaryIdentifierOf,
   REPOSITORY_ROOT,
   type ResourceTypeEntry,
+  seedResource,
 } from '../../dev/types';
 import { runScript } from './support/scripts';
 
@@ -20,21 +29,28 @@ function verdictsOf(stdout: string): string[] {
   return stdout.split('\n').filter((line) => /^ {2}(PASS|FAIL) /.test(line));
 }
 
+let services: LocalServices;
 let emulator: RunningEmulator;
 let restoreEndpoints: () => void;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ provisioningMs: 200 });
-  restoreEndpoints = pointSdkAt(emulator.endpoint);
+  // With the state table when a type keeps state.
+  services = await startLocalServices({
+    provisioningMs: 200,
+    stateTable: needsStateTable(availableResourceTypes()),
+  });
+  emulator = services.emulator;
+  restoreEndpoints = pointSdkAt(emulator.endpoint, services.stateTableEndpoint);
 });
 
 afterAll(async () => {
-  await emulator.close();
+  await services.close();
   restoreEndpoints();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   emulator.reset();
+  if (services.stateTableEndpoint !== undefined) await clearStateTable(services.stateTableEndpoint);
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 
@@ -63,8 +79,8 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))('%s lifecy
     );
     expect(outcomes.at(-1)?.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
     expect(entry.emulator.exists(emulator, model)).toBe(false);
-    expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(1);
-    expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(1);
+    expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(entry.emulator.size(model));
+    expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(entry.emulator.size(model));
   });
 
   test('a failed CREATE fails the run and skips the rest (nothing to delete)', async () => {
@@ -83,7 +99,8 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))('%s lifecy
   });
 
   test('an assignment that already exists fails CREATE with AlreadyExists and is not deleted', async () => {
-    entry.emulator.seed(emulator, model);
+    // The whole resource: its assignments, and its record for a type that keeps state.
+    await seedResource(entry, emulator, model, services.stateTableEndpoint);
     const outcomes = await runLifecycle(entry, await driverFor(entry), model);
     expect(outcomes[0]?.final).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
     expect(entry.emulator.exists(emulator, model)).toBe(true);
