@@ -3,10 +3,12 @@
 // for (Principals x PermissionSets x accounts); what each hook means for it:
 // - createLogLine: the line the group should log once its creates are sent, in the words the single-assignment
 //   type uses for the same write. The group's handlers log no line of their own yet (handler gap, see issue 12
-//   note), so the secrets suite's cell for it runs as test.failing.
+//   note); in the secrets suite's shared capture the single-assignment type's identical line satisfies it, so
+//   that check proves nothing for the group until it logs its own.
 // - injectConflict: ConflictException on the next `count` calls of the write for the group's first assignment
 //   (one assignment of the batch; the others go through).
-// - failNextCreate: the creation of the group's first assignment turns FAILED with an internal reason; the
+// - failNextCreate: the creation of the group's first assignment turns FAILED with a lasting reason (the
+//   account unreachable; an internal one the group retries); the
 //   group answers GeneralServiceException with how many failed and the reason (its other creations succeed
 //   and stay owned, so the rollback's DELETE removes them).
 // - expectExactlyOne: every assignment of the group exists exactly once, and no write is left in flight.
@@ -16,7 +18,13 @@
 //   service's "assignee … not found in directory" reason; the others SUCCEEDED.
 // - parallelModels: `count` distinct groups of one assignment each (one principal, one permission set, one
 //   ACTIVE account), so 30 groups make 30 assignments, as 30 single-assignment resources would.
+// - principalOf: the group's first principal.
+// - expectReadAfterOutOfBandDelete: the group keeps its own record, so it is not gone: READ answers SUCCESS
+//   with drift (every list emptied of what is missing, MissingAssignmentCount = every assignment).
+// - expectDeleteAfterOutOfBandDelete: DELETE of the group succeeds (its record goes; nothing left to delete).
+// - knownHandlerBugs: the cells the group fails by a handler bug (issue 12 note).
 import type { ResourceProperties } from '../../dev/driver';
+import { cloneJson } from '../../dev/driver';
 import {
   DEFAULT_WORLD,
   FAILURE_REASONS,
@@ -77,9 +85,22 @@ export const profile: ReliabilityProfile = {
       operation: writeOperation(operation),
     }),
   failNextCreate: (emulator, model) => {
+    // An assignment the group will create: one that does not exist yet (an existing one is not the group's).
+    const existing = emulator.state.accountAssignments();
+    const tuple = tuplesOf(model).find(
+      (wanted) =>
+        !existing.some(
+          (candidate) =>
+            candidate.principalId === wanted.principalId &&
+            candidate.permissionSetArn === wanted.permissionSetArn &&
+            candidate.targetId === wanted.targetId,
+        ),
+    );
+    if (!tuple) throw new Error('every assignment of the group exists already: nothing to fail');
     emulator.faults.failNextWrite({
-      assignment: firstTupleOf(model),
-      reason: FAILURE_REASONS.internal(),
+      assignment: tuple,
+      // A lasting reason: the group writes an assignment whose creation FAILED for an internal reason again.
+      reason: FAILURE_REASONS.accountUnreachable(tuple.targetId),
       operation: 'CreateAccountAssignment',
     });
     return 'GeneralServiceException';
@@ -99,4 +120,38 @@ export const profile: ReliabilityProfile = {
     for (const record of failed) expect(record.failureReason).toBe(reason);
   },
   parallelModels: (_emulator, count) => groupModels(count),
+  principalOf: (model) => {
+    const { principalType, principalId } = firstTupleOf(model);
+    return { principalType, principalId };
+  },
+  expectReadAfterOutOfBandDelete: (result, model) => {
+    expect(result.final).toMatchObject({
+      status: 'SUCCESS',
+      resourceModel: {
+        ...cloneJson(model),
+        Principals: [],
+        PermissionSets: [],
+        Targets: [],
+        AssignmentCount: tuplesOf(model).length,
+        MissingAssignmentCount: tuplesOf(model).length,
+      },
+    });
+  },
+  expectDeleteAfterOutOfBandDelete: (result) => expect(result.final.status).toBe('SUCCESS'),
+  knownHandlerBugs: {
+    'faults-out-of-band: while a DELETE waits to retry a throttled delete → as the type answers a resource gone, on the next pre-check':
+      'skip: not a bug, a difference: the group resumes the DELETE it recorded and sends its deletes without a ' +
+      'new pre-check (harmless: the requests of vanished assignments FAIL and count as deleted), so "no delete ' +
+      'accepted" does not hold for it',
+    'secrets: the re-send of a CREATE whose write finished answers SUCCESS':
+      'handler bug, see issue 12 note: once an invocation has finished the creation, the group drops its ' +
+      "operation's token, so CloudFormation's re-send of that invocation's request (its response lost) " +
+      'answers FAILED AlreadyExists for the group it created itself',
+    'faults-kms-and-principals: READ FAILED NotFound: still listed, but it grants nothing':
+      'skip: handler bug, see issue 12 note: the group READ does not ask the identity store, so a deprovisioned ' +
+      "principal's assignments (which grant nothing) show no drift; NotFound is not the group's answer either",
+    'faults-kms-and-principals: DELETE SUCCESS although the service refuses to delete it: the stack is not wedged':
+      "handler bug, see issue 12 note: the deletions of a deprovisioned principal's assignments FAIL " +
+      '("assignee … not found in directory") and the group DELETE answers FAILED GeneralServiceException: wedged',
+  },
 };
