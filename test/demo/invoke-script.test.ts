@@ -19,7 +19,12 @@ import {
   startLocalServices,
   STATE_TABLE_ENDPOINT_VARIABLE,
 } from '../../dev/emulator';
-import { availableResourceTypes, REPOSITORY_ROOT, type ResourceTypeEntry } from '../../dev/types';
+import {
+  availableResourceTypes,
+  REPOSITORY_ROOT,
+  type ResourceTypeEntry,
+  seedResource,
+} from '../../dev/types';
 import { isLoopback, runScript, runScriptRecordingConnections } from './support/scripts';
 
 const types = availableResourceTypes();
@@ -178,6 +183,8 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
         // (AWS_ENDPOINT_URL_DYNAMODB), as the standalone emulator command prints it.
         services = await startLocalServices({ stateTable: entry.stateTable });
         emulator = services.emulator;
+        // A type that keeps state reaches SSO Admin only for a resource it has a record of: give it one.
+        if (entry.stateTable) await seedResource(entry, emulator, model, services.stateTableEndpoint);
       });
 
       afterAll(() => services.close());
