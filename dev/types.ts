@@ -16,6 +16,12 @@ import { hyphenated } from './package/type-name';
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
 
+/**
+ * The state table's default name and key schema, for the tooling around types that keep state (register, the
+ * registration templates, the local dynalite); defined next to the handlers that use it.
+ */
+export { STATE_TABLE } from '../src/assignment-group/state-table';
+
 /** The parts of a resource schema (schema/meta/provider.definition.schema.v1.json) dev tooling reads. */
 export interface ResourceSchemaDocument {
   typeName: string;
