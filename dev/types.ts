@@ -25,6 +25,8 @@ export { STATE_TABLE } from '../src/assignment-group/state-table';
 /** The parts of a resource schema (schema/meta/provider.definition.schema.v1.json) dev tooling reads. */
 export interface ResourceSchemaDocument {
   typeName: string;
+  /** Object types properties refer to with `$ref: #/definitions/<Name>`. */
+  definitions?: Record<string, unknown>;
   properties: Record<
     string,
     {

@@ -1,5 +1,6 @@
 // `npm run demo`: the lifecycle it runs (dev/demo/lifecycle.ts) in-process, and the script itself as a user
 // runs it (a child process), with short waits.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CALLER_CREDENTIALS, Driver } from '../../dev/driver';
 import {
@@ -141,6 +142,10 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
     const registeredName = `Org::${service}::${resource}`;
     /** The type's first contract-test input, relative to the repository root (where the script runs). */
     const createInput = path.relative(REPOSITORY_ROOT, path.join(entry.inputsDir, 'inputs_1_create.json'));
+    /** The writes one resource of that input takes (one, or a group's assignment count). */
+    const inputWrites = entry.emulator.size(
+      JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, createInput), 'utf8')) as Record<string, unknown>,
+    );
 
     test('the NotFound line of READ after DELETE shows the identifier whole, under the registered name', async () => {
       const run = await runDemo(['--type', entry.key, '--time-scale', '0', '--provisioning-ms', '200']);
@@ -175,8 +180,8 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
         '0.05',
       ]);
       expect(run.code).toBe(0);
-      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(1);
-      expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(1);
+      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(inputWrites);
+      expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(inputWrites);
     });
 
     test('--live takes credentials from the default provider chain and never prints them', async () => {
@@ -196,7 +201,7 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
       for (const secret of [credentials.AWS_SECRET_ACCESS_KEY, credentials.AWS_SESSION_TOKEN]) {
         expect(run.stdout + run.stderr).not.toContain(secret);
       }
-      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(1);
+      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(inputWrites);
     });
   },
 );
