@@ -5,7 +5,7 @@
  * (process.resourceUsage().maxRSS) is compared with the Lambda memory size and with a bare node process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DEFAULT_WORLD, startEmulator, endpointEnvironment } from '../dev/emulator';
+import { DEFAULT_WORLD, type EndpointEnvironment, startLocalServices } from '../dev/emulator';
 import { Driver, type HandlerRequestPayload, type LambdaContextLike } from '../dev/driver';
 import { listFilterFor, type ResourceTypeEntry } from '../dev/types';
 import { LAMBDA_MEMORY_MB } from './lib/model';
@@ -36,12 +36,12 @@ class HandlerProcess {
   private report?: (maxRssKb: number) => void;
   private readonly child: ChildProcess;
 
-  constructor(bundleFile: string, endpoint: string) {
+  constructor(bundleFile: string, environment: EndpointEnvironment) {
     this.child = spawn(process.execPath, ['-e', RUNNER], {
       env: {
         PATH: process.env.PATH,
         AWS_REGION: DEFAULT_WORLD.region,
-        ...endpointEnvironment(endpoint),
+        ...environment,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         BUNDLE_FILE: bundleFile,
       },
@@ -104,8 +104,13 @@ export interface MemoryOptions {
 
 export async function measureMemory(options: MemoryOptions): Promise<MemoryResult> {
   // Short provisioning and scaled callback waits: this section measures memory, not time.
-  const emulator = await startEmulator({ provisioningMs: 50, requestsPerSecond: Number.POSITIVE_INFINITY });
-  const handler = new HandlerProcess(options.bundleFile, emulator.endpoint);
+  // With the state table when the type keeps state.
+  const services = await startLocalServices({
+    provisioningMs: 50,
+    requestsPerSecond: Number.POSITIVE_INFINITY,
+    stateTable: options.type.stateTable,
+  });
+  const handler = new HandlerProcess(options.bundleFile, services.environment);
   let invocations = 0;
   const driver = new Driver({
     entrypoint: (request, context) => {
@@ -142,6 +147,6 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryResul
       bareNodeRssMb,
     };
   } finally {
-    await emulator.close();
+    await services.close();
   }
 }

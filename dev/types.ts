@@ -8,16 +8,25 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import applicationAssignmentSchema from '../application-assignment/aws-sso-applicationassignment.json';
+import assignmentGroupSchema from '../assignment-group/aws-sso-assignmentgroup.json';
 import assignmentSchema from '../aws-sso-assignment.json';
 import type { ResourceProperties } from './driver';
-import type { ApiCallRecord, RunningEmulator, World } from './emulator';
+import type { AssignmentTuple, ApiCallRecord, RunningEmulator, World } from './emulator';
 import { hyphenated } from './package/type-name';
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
 
+/**
+ * The state table's default name and key schema, for the tooling around types that keep state (register, the
+ * registration templates, the local dynalite); defined next to the handlers that use it.
+ */
+export { STATE_TABLE } from '../src/assignment-group/state-table';
+
 /** The parts of a resource schema (schema/meta/provider.definition.schema.v1.json) dev tooling reads. */
 export interface ResourceSchemaDocument {
   typeName: string;
+  /** Object types properties refer to with `$ref: #/definitions/<Name>`. */
+  definitions?: Record<string, unknown>;
   properties: Record<
     string,
     {
@@ -31,8 +40,16 @@ export interface ResourceSchemaDocument {
   >;
   required?: readonly string[];
   primaryIdentifier: readonly string[];
+  createOnlyProperties?: readonly string[];
+  readOnlyProperties?: readonly string[];
+  /** Set per account and Region with SetTypeConfiguration; a `StateTable` property means the type keeps state. */
+  typeConfiguration?: { properties?: Record<string, unknown> };
   handlers?: {
-    list?: { handlerSchema?: { properties?: Record<string, unknown>; required?: readonly string[] } };
+    update?: unknown;
+    list?: {
+      permissions?: readonly string[];
+      handlerSchema?: { properties?: Record<string, unknown>; required?: readonly string[] };
+    };
   };
 }
 
@@ -45,20 +62,43 @@ export interface HandlerModule {
   testEntrypoint: (event: unknown, context: object) => Promise<unknown>;
 }
 
-/** The emulator side of a type: its operations, and its state for one model. */
+/**
+ * The emulator side of a type: its operations, and its state for one model. A model stands for `size(model)`
+ * service resources (one per create write): one assignment for the single-assignment types, every assignment of
+ * Principals x PermissionSets x accounts for a group. "The model's resource" below means all of them.
+ */
 export interface EmulatorBinding {
+  /** The write that creates one of the model's service resources (sent `size(model)` times by a CREATE). */
   createOperation: string;
   deleteOperation: string;
-  /** The SSO Admin read a READ of one model sends. */
+  /** The SSO Admin read a READ of one model sends (possibly several times, e.g. once per principal). */
   readOperation: string;
-  /** How many resources matching the model exist in the emulator now. */
+  /** How many service resources (create writes) the model stands for. */
+  size(model: ResourceProperties): number;
+  /**
+   * How many complete copies of the model's resource exist in the emulator now: for one service resource, how
+   * many match it; for several, the fewest copies any of them has (0 when one is missing).
+   */
   count(emulator: RunningEmulator, model: ResourceProperties): number;
-  /** Whether the model's resource exists in the emulator now. */
+  /** Whether the model's resource exists in the emulator now (every one of its service resources). */
   exists(emulator: RunningEmulator, model: ResourceProperties): boolean;
-  /** Makes the model's resource exist (already provisioned), behind the API's back. */
+  /** Makes the model's service resources exist (already provisioned), behind the API's back. */
   seed(emulator: RunningEmulator, model: ResourceProperties): void;
-  /** Deletes the model's resource behind the API's back; whether it existed. */
+  /** Deletes the model's service resources behind the API's back; whether every one of them existed. */
   remove(emulator: RunningEmulator, model: ResourceProperties): boolean;
+}
+
+/**
+ * A type that keeps its resources' state in the state table (DynamoDB; dynalite locally): its resource is its
+ * record there plus its service resources. Every local harness (tests, demo, invoke, bench, package measure)
+ * starts the table and points AWS_ENDPOINT_URL_DYNAMODB at it for such a type.
+ */
+export interface StateBinding {
+  /**
+   * Writes the record the type's CREATE would have left for `model` (which names its primary identifier), as
+   * owner of every service resource of the model, into the table at `endpoint` (default table name).
+   */
+  record(endpoint: string, model: ResourceProperties): Promise<void>;
 }
 
 /** What a registry entry declares; everything else about the type follows from it. */
@@ -74,6 +114,8 @@ interface TypeDeclaration<Key extends string> {
   /** A model valid against the schema and the emulator's seeded world. */
   demoModel(world: World): ResourceProperties;
   emulator: EmulatorBinding;
+  /** Only for a type that keeps state in the state table (its schema's typeConfiguration has StateTable). */
+  state?: StateBinding;
 }
 
 export interface ResourceTypeEntry<Key extends string = TypeKey> extends TypeDeclaration<Key> {
@@ -92,11 +134,21 @@ export interface ResourceTypeEntry<Key extends string = TypeKey> extends TypeDec
   docsDir: string;
   /** `npm run package -- --type <packageName>`, build/<packageName>.zip, templates/register-type-<packageName>.yaml. */
   packageName: string;
+  /** Whether the type needs the state table (dynalite locally): it declares `state`. */
+  stateTable: boolean;
+  /** Whether the schema has an update handler (otherwise UPDATE answers NotUpdatable). */
+  updatable: boolean;
 }
 
 function registered<const Key extends string>(declaration: TypeDeclaration<Key>): ResourceTypeEntry<Key> {
   const { key, folder, schema } = declaration;
   const sourceDir = `src/${key}`;
+  const keepsState = schema.typeConfiguration?.properties?.StateTable !== undefined;
+  if (keepsState !== (declaration.state !== undefined)) {
+    throw new Error(
+      `${schema.typeName}: a type declares \`state\` exactly when its schema's typeConfiguration has StateTable`,
+    );
+  }
   return {
     ...declaration,
     typeName: schema.typeName,
@@ -108,16 +160,18 @@ function registered<const Key extends string>(declaration: TypeDeclaration<Key>)
     samTestsDir: path.join(REPOSITORY_ROOT, folder, 'sam-tests'),
     docsDir: path.join(REPOSITORY_ROOT, folder, 'docs'),
     packageName: key,
+    stateTable: keepsState,
+    updatable: schema.handlers?.update !== undefined,
   };
 }
 
-function stringProperty(model: ResourceProperties, name: string): string {
+function stringProperty(model: Record<string, unknown>, name: string): string {
   const value = model[name];
   if (typeof value !== 'string') throw new TypeError(`The model has no string property ${name}`);
   return value;
 }
 
-function principalTypeOf(model: ResourceProperties): 'USER' | 'GROUP' {
+function principalTypeOf(model: Record<string, unknown>): 'USER' | 'GROUP' {
   const value = model.PrincipalType;
   if (value !== 'USER' && value !== 'GROUP') throw new TypeError('PrincipalType must be USER or GROUP');
   return value;
@@ -145,8 +199,43 @@ function sameFields<T extends object>(candidate: T, wanted: T): boolean {
   return (Object.keys(wanted) as (keyof T)[]).every((field) => candidate[field] === wanted[field]);
 }
 
-function withExists(binding: Omit<EmulatorBinding, 'exists'>): EmulatorBinding {
-  return { ...binding, exists: (emulator, model) => binding.count(emulator, model) > 0 };
+/** A binding for a type whose model stands for one service resource. */
+function withExists(binding: Omit<EmulatorBinding, 'exists' | 'size'>): EmulatorBinding {
+  return { ...binding, size: () => 1, exists: (emulator, model) => binding.count(emulator, model) > 0 };
+}
+
+function recordList(model: ResourceProperties, name: string): Record<string, unknown>[] {
+  const value = model[name];
+  if (!Array.isArray(value)) throw new TypeError(`The model has no list property ${name}`);
+  return value.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null) throw new TypeError(`${name} must hold objects`);
+    return Object.fromEntries(Object.entries(item));
+  });
+}
+
+function stringList(value: unknown, name: string): string[] {
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+    throw new TypeError(`${name} must be a list of strings`);
+  }
+  return value;
+}
+
+/** Every account assignment a group model stands for: Principals x PermissionSets x target accounts. */
+export function groupAssignmentsOf(model: ResourceProperties): AssignmentTuple[] {
+  const principals = recordList(model, 'Principals').map((principal) => principalTypeAndId(principal));
+  const permissionSets = stringList(model.PermissionSets, 'PermissionSets');
+  const accounts = recordList(model, 'Targets').flatMap((target) =>
+    stringList(target.TargetIds, 'TargetIds'),
+  );
+  return principals.flatMap((principal) =>
+    permissionSets.flatMap((permissionSetArn) =>
+      accounts.map((targetId) => ({ ...principal, permissionSetArn, targetId })),
+    ),
+  );
+}
+
+function principalTypeAndId(principal: Record<string, unknown>) {
+  return { principalType: principalTypeOf(principal), principalId: stringProperty(principal, 'PrincipalId') };
 }
 
 /** Finds a seeded item by name, so a world without it fails loudly rather than yielding an invalid model. */
@@ -207,6 +296,92 @@ const REGISTRY = [
       remove: (emulator, model) => emulator.state.removeApplicationAssignment(applicationAssignmentOf(model)),
     }),
   }),
+  registered({
+    key: 'assignment-group',
+    folder: 'assignment-group',
+    schema: assignmentGroupSchema,
+    loadHandlers: () => import('../src/assignment-group/handlers'),
+    // The group Developers and the user carol get ReadOnlyAccess and BillingAccess in workload-dev and
+    // workload-prod (2 x 2 x 2 = 8 assignments; the same principals, sets and accounts as
+    // assignment-group/inputs/inputs_1_create.json), under a Name so READ and DELETE can name it.
+    demoModel: (world) => ({
+      Name: 'developers-workloads',
+      InstanceArn: world.instanceArn,
+      Principals: [
+        { PrincipalType: 'GROUP', PrincipalId: named(world.groups, 'Developers', 'group').id },
+        { PrincipalType: 'USER', PrincipalId: named(world.users, 'carol', 'user').id },
+      ],
+      PermissionSets: [
+        named(world.permissionSets, 'ReadOnlyAccess', 'permission set').arn,
+        named(world.permissionSets, 'BillingAccess', 'permission set').arn,
+      ],
+      Targets: [
+        {
+          TargetType: 'AWS_ACCOUNT',
+          TargetIds: [
+            named(world.accounts, 'workload-dev', 'account').id,
+            named(world.accounts, 'workload-prod', 'account').id,
+          ],
+        },
+      ],
+    }),
+    // The group's service resources are the account assignments it stands for: it exists when every one
+    // does, and a CREATE sends one CreateAccountAssignment per assignment.
+    emulator: {
+      createOperation: 'CreateAccountAssignment',
+      deleteOperation: 'DeleteAccountAssignment',
+      readOperation: 'ListAccountAssignmentsForPrincipal',
+      size: (model) => groupAssignmentsOf(model).length,
+      count: (emulator, model) => {
+        const existing = emulator.state.accountAssignments();
+        return Math.min(
+          ...groupAssignmentsOf(model).map(
+            (wanted) => existing.filter((candidate) => sameFields(candidate, wanted)).length,
+          ),
+        );
+      },
+      exists: (emulator, model) => {
+        const existing = emulator.state.accountAssignments();
+        return groupAssignmentsOf(model).every((wanted) =>
+          existing.some((candidate) => sameFields(candidate, wanted)),
+        );
+      },
+      seed: (emulator, model) => {
+        const existing = emulator.state.accountAssignments();
+        for (const wanted of groupAssignmentsOf(model)) {
+          if (!existing.some((candidate) => sameFields(candidate, wanted))) {
+            emulator.state.addAccountAssignment(wanted);
+          }
+        }
+      },
+      remove: (emulator, model) =>
+        groupAssignmentsOf(model)
+          .map((wanted) => emulator.state.removeAccountAssignment(wanted))
+          .every(Boolean),
+    },
+    state: {
+      record: async (endpoint, model) => {
+        // Loaded on first use: most users of the registry never write a record.
+        const [{ StateStore }, { expand }, { stateTableClient }] = await Promise.all([
+          import('../src/assignment-group/state-store'),
+          import('../src/assignment-group/declaration'),
+          import('./emulator/state-table'),
+        ]);
+        const name = stringProperty(model, 'Name');
+        const { AssignmentCount: _count, MissingAssignmentCount: _missing, ...declared } = model;
+        const client = stateTableClient(endpoint);
+        try {
+          const groupProperties = declared as unknown as Parameters<typeof expand>[0];
+          await new StateStore(client).put(
+            { name, declared: groupProperties, owned: new Set(expand(groupProperties)) },
+            undefined,
+          );
+        } finally {
+          client.destroy();
+        }
+      },
+    },
+  }),
 ] as const;
 
 export type TypeKey = (typeof REGISTRY)[number]['key'];
@@ -241,6 +416,29 @@ export function listFilterFor(entry: ResourceTypeEntry, model: ResourcePropertie
 /** The model's primary identifier values, in primaryIdentifier order (e.g. for comparing models). */
 export function primaryIdentifierOf(entry: ResourceTypeEntry, model: ResourceProperties): unknown[] {
   return entry.primaryIdentifier.map((pointer) => model[pointer.replace(/^\/properties\//, '')]);
+}
+
+/** Whether any of `types` keeps state in the state table, so a harness running them must start it. */
+export function needsStateTable(types: readonly ResourceTypeEntry[]): boolean {
+  return types.some((entry) => entry.stateTable);
+}
+
+/**
+ * Makes the model's whole resource exist behind the API's back: its service resources in the emulator and, for
+ * a type that keeps state, its record in the state table at `stateTableEndpoint`.
+ */
+export async function seedResource(
+  entry: ResourceTypeEntry,
+  emulator: RunningEmulator,
+  model: ResourceProperties,
+  stateTableEndpoint?: string,
+): Promise<void> {
+  entry.emulator.seed(emulator, model);
+  if (!entry.state) return;
+  if (stateTableEndpoint === undefined) {
+    throw new Error(`${entry.typeName} keeps state: seeding its resource needs the state table's endpoint`);
+  }
+  await entry.state.record(stateTableEndpoint, model);
 }
 
 /** Calls of one operation in the emulator's call log. */

@@ -13,10 +13,11 @@ import {
   Driver,
   type ResourceProperties,
 } from '../driver';
-import { DEFAULT_WORLD, type RunningEmulator, startEmulator } from '../emulator';
+import { DEFAULT_WORLD, type RunningEmulator, startLocalServices } from '../emulator';
 import {
   availableResourceTypes,
   isTypeKey,
+  needsStateTable,
   RESOURCE_TYPES,
   type ResourceTypeEntry,
   TYPE_KEYS,
@@ -227,15 +228,23 @@ async function main(argv: string[]): Promise<number> {
   }
   const startedAt = performance.now();
   let target: Target;
+  let closeServices: (() => Promise<void>) | undefined;
   if (seeded) {
-    const emulator = await startEmulator({ provisioningMs, clock });
+    // The state table too when a selected type keeps state (dynalite on loopback, its table created).
+    const services = await startLocalServices({
+      provisioningMs,
+      clock,
+      stateTable: needsStateTable(selected.map(({ entry }) => entry)),
+    });
+    const { emulator } = services;
     target = {
       description: `SSO Admin emulator at ${emulator.endpoint} (in-process; account-assignment writes stay IN_PROGRESS for ${provisioningMs} ms)`,
       credentials: { ...DEFAULT_CALLER_CREDENTIALS },
       region: DEFAULT_WORLD.region,
       emulator,
     };
-    useEndpoint(emulator.endpoint, { everyService: true });
+    useEndpoint(emulator.endpoint, { everyService: true, stateTable: services.stateTableEndpoint });
+    closeServices = services.close;
   } else if (values.live) {
     const settings = await liveSettings(values.region);
     if (values.endpoint !== undefined) useEndpoint(values.endpoint, { everyService: false });
@@ -322,7 +331,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     capture.restore();
-    await target.emulator?.close();
+    await (closeServices ?? (async () => target.emulator?.close()))();
   }
 
   const all = results.flatMap(({ outcomes }) => outcomes);

@@ -6,11 +6,15 @@ import { endpointEnvironment } from '../emulator';
 
 /**
  * Points the handlers' clients (SSO Admin and the Identity Store, which the emulator serves on one port) at
- * `endpoint`. `everyService` also sends any other AWS client in the process there (AWS_ENDPOINT_URL), so a
- * local run cannot reach AWS through a client it did not expect; a live run leaves the others alone.
+ * `endpoint`, and DynamoDB at `stateTable` when a type keeps state (the local dynalite). `everyService` also
+ * sends any other AWS client in the process there (AWS_ENDPOINT_URL), so a local run cannot reach AWS through a
+ * client it did not expect; a live run leaves the others alone.
  */
-export function useEndpoint(endpoint: string, { everyService }: { everyService: boolean }): void {
-  Object.assign(process.env, endpointEnvironment(endpoint));
+export function useEndpoint(
+  endpoint: string,
+  { everyService, stateTable }: { everyService: boolean; stateTable?: string },
+): void {
+  Object.assign(process.env, endpointEnvironment(endpoint, stateTable));
   if (everyService) process.env.AWS_ENDPOINT_URL = endpoint;
   // A profile's ignore_configured_endpoint_urls = true would make the SDK skip every setting above.
   process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS = 'false';

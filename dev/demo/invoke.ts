@@ -13,8 +13,8 @@ import {
   parseTestEvent,
   redactSecrets,
 } from '../driver';
-import { type RunningEmulator, startEmulator } from '../emulator';
-import { isTypeKey, RESOURCE_TYPES, type ResourceTypeEntry, TYPE_KEYS } from '../types';
+import { type LocalServices, type RunningEmulator, startLocalServices } from '../emulator';
+import { isTypeKey, RESOURCE_TYPES, type ResourceTypeEntry, seedResource, TYPE_KEYS } from '../types';
 import { captureConsole } from './console-capture';
 import { useEndpoint } from './endpoints';
 import { EventFileError, readEventFile } from './event-file';
@@ -168,14 +168,21 @@ async function main(argv: string[]): Promise<number> {
   }
 
   let emulator: RunningEmulator | undefined;
+  let services: LocalServices | undefined;
   try {
     if (inProcess) {
-      emulator = await startEmulator({ clock, ...(provisioningMs === undefined ? {} : { provisioningMs }) });
+      // With the state table when the type keeps state (dynalite on loopback, its table created).
+      services = await startLocalServices({
+        clock,
+        ...(provisioningMs === undefined ? {} : { provisioningMs }),
+        stateTable: entry.stateTable,
+      });
+      emulator = services.emulator;
       const seed = values.existing || (!values.absent && SEEDED_BY_DEFAULT.has(action));
       info(`SSO Admin: the in-process emulator at ${emulator.endpoint}, with its seeded world`);
       if (seed) {
         try {
-          entry.emulator.seed(emulator, resourceToSeed(json, entry));
+          await seedResource(entry, emulator, resourceToSeed(json, entry), services.stateTableEndpoint);
           info(`  and the event's resource, added first${values.existing ? '' : ' (--absent: without it)'}`);
         } catch (error: unknown) {
           info(`  not the event's resource: ${error instanceof Error ? error.message : String(error)}`);
@@ -190,7 +197,9 @@ async function main(argv: string[]): Promise<number> {
     }
     // Before the handlers load and build their clients.
     const endpoint = emulator?.endpoint ?? values.endpoint;
-    if (endpoint !== undefined) useEndpoint(endpoint, { everyService: !values.live });
+    if (endpoint !== undefined) {
+      useEndpoint(endpoint, { everyService: !values.live, stateTable: services?.stateTableEndpoint });
+    }
 
     const secrets = secretsOfEvent(original);
     const capture = captureConsole();
@@ -219,7 +228,7 @@ async function main(argv: string[]): Promise<number> {
       capture.restore();
     }
   } finally {
-    await emulator?.close();
+    await services?.close();
   }
 }
 

@@ -50,3 +50,5 @@ export {
 export type { EmulatedEndpointVariable, EndpointEnvironment } from './environment';
 export { clearStateTable, createStateTable, startStateTable, stateTableClient } from './state-table';
 export type { RunningStateTable, StateTableOptions } from './state-table';
+export { startLocalServices } from './services';
+export type { LocalServices, LocalServicesOptions } from './services';

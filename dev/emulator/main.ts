@@ -8,7 +8,7 @@
  * `export AWS_ENDPOINT_URL_DYNAMODB=<table endpoint>` (the AWS CLI, the SDKs and the handlers honour them).
  */
 import { parseArgs } from 'node:util';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { STATE_TABLE } from '../types';
 import { createStateTable, endpointEnvironment, startEmulator, startStateTable } from './index';
 
 function numberOption(name: string, value: string | undefined): number | undefined {

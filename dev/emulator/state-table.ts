@@ -14,7 +14,7 @@ import {
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { STATE_TABLE } from '../types';
 import { DEFAULT_WORLD } from './world';
 
 export interface StateTableOptions {

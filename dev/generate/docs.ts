@@ -16,8 +16,21 @@ const REF_DOCS =
 const GETATT_DOCS =
   'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html';
 
+/** `#/definitions/Principal` -> `Principal` (the only kind of `$ref` a property of these schemas uses). */
+function definitionName(ref: string): string {
+  const match = /^#\/definitions\/([A-Za-z0-9]+)$/.exec(ref);
+  if (!match?.[1]) throw new Error(`docs: property $ref ${ref} is not supported yet`);
+  return match[1];
+}
+
+/** The section heading's anchor for a definition, as the reference pages link subproperty pages. */
+function definitionAnchor(name: string): string {
+  return `<a href="#${name.toLowerCase()}" title="${name}">${name}</a>`;
+}
+
 /** CloudFormation's names for JSON schema types, as the resource reference pages print them. */
 function typeLabel(property: RegistryPropertySchema): string {
+  if (property.$ref !== undefined) return definitionAnchor(definitionName(property.$ref));
   const type = Array.isArray(property.type) ? property.type[0] : property.type;
   switch (type) {
     case 'string':
@@ -92,13 +105,9 @@ function syntax(schema: RegistrySchema, registeredName: string): string[] {
   ];
 }
 
-function propertySection(schema: RegistrySchema, name: string): string[] {
-  const property = schema.properties[name];
-  const pointer = `/properties/${name}`;
-  const lines = [`#### ${name}`, ''];
-  if (property.description) lines.push(property.description, '');
-  lines.push(`_Required_: ${(schema.required ?? []).includes(name) ? 'Yes' : 'No'}`, '');
-  lines.push(`_Type_: ${typeLabel(property)}`, '');
+/** A value's own constraints: allowed values, lengths, bounds, pattern. */
+function valueConstraints(property: RegistryPropertySchema): string[] {
+  const lines: string[] = [];
   if (property.enum)
     lines.push(`_Allowed Values_: ${property.enum.map((value) => code(String(value))).join(' | ')}`, '');
   if (property.minLength !== undefined)
@@ -108,6 +117,33 @@ function propertySection(schema: RegistrySchema, name: string): string[] {
   if (property.minimum !== undefined) lines.push(`_Minimum_: ${code(String(property.minimum))}`, '');
   if (property.maximum !== undefined) lines.push(`_Maximum_: ${code(String(property.maximum))}`, '');
   if (property.pattern !== undefined) lines.push(`_Pattern_: ${code(property.pattern)}`, '');
+  return lines;
+}
+
+/** The list constraints of a property, and its items' value constraints (as the reference pages print them). */
+function constraints(property: RegistryPropertySchema): string[] {
+  const lines: string[] = [];
+  if (property.minItems !== undefined) lines.push(`_Minimum Items_: ${code(String(property.minItems))}`, '');
+  if (property.maxItems !== undefined) lines.push(`_Maximum Items_: ${code(String(property.maxItems))}`, '');
+  if (property.uniqueItems === true) lines.push('_Duplicates_: not allowed (each item once)', '');
+  if (property.default !== undefined) lines.push(`_Default_: ${code(JSON.stringify(property.default))}`, '');
+  const items = property.items;
+  if (items && items.$ref === undefined) {
+    const itemLines = valueConstraints(items).filter((line) => line !== '');
+    if (itemLines.length > 0) lines.push(`_Each item_: ${itemLines.join('; ')}`, '');
+  }
+  return lines;
+}
+
+function propertySection(schema: RegistrySchema, name: string): string[] {
+  const property = schema.properties[name];
+  const pointer = `/properties/${name}`;
+  const lines = [`#### ${name}`, ''];
+  if (property.description) lines.push(property.description, '');
+  lines.push(`_Required_: ${(schema.required ?? []).includes(name) ? 'Yes' : 'No'}`, '');
+  lines.push(`_Type_: ${typeLabel(property)}`, '');
+  lines.push(...constraints(property));
+  lines.push(...valueConstraints(property));
   if ((schema.writeOnlyProperties ?? []).includes(pointer)) {
     lines.push('_Write-only_: Yes (the read handler does not return it)', '');
   }
@@ -169,6 +205,37 @@ function returnValues(schema: RegistrySchema): string[] {
   return lines;
 }
 
+/** One definition's subproperties (what `cfn generate` puts on a page of its own), after the properties. */
+function definitionSection(name: string, definition: RegistryPropertySchema): string[] {
+  const lines = [`### ${name}`, ''];
+  if (definition.description) lines.push(definition.description, '');
+  for (const [subName, sub] of Object.entries(definition.properties ?? {})) {
+    lines.push(`#### ${name}.${subName}`, '');
+    if (sub.description) lines.push(sub.description, '');
+    lines.push(`_Required_: ${(definition.required ?? []).includes(subName) ? 'Yes' : 'No'}`, '');
+    lines.push(`_Type_: ${typeLabel(sub)}`, '', ...constraints(sub), ...valueConstraints(sub));
+  }
+  return lines;
+}
+
+/** The type configuration (SetTypeConfiguration, per account and Region), when the schema has one. */
+function typeConfigurationSection(schema: RegistrySchema, registeredName: string): string[] {
+  const properties = Object.entries(schema.typeConfiguration?.properties ?? {});
+  if (properties.length === 0) return [];
+  const lines = [
+    '## Type configuration',
+    '',
+    `Set once per account and Region for the registered type (\`npm run register\` sets it; or \`aws cloudformation set-type-configuration --type RESOURCE --type-name ${registeredName} --configuration '{...}'\`), not in templates.`,
+    '',
+  ];
+  for (const [name, property] of properties) {
+    lines.push(`#### ${name}`, '');
+    if (property.description) lines.push(property.description, '');
+    lines.push(`_Type_: ${typeLabel(property)}`, '', ...constraints(property), ...valueConstraints(property));
+  }
+  return lines;
+}
+
 export function renderDocs(schema: RegistrySchema, schemaFile: string): string {
   const registeredName = exampleTypeName(schema.typeName);
   const lines = [MARKDOWN_BANNER.replace('{{schema}}', schemaFile), '', `# ${registeredName}`, ''];
@@ -190,6 +257,12 @@ export function renderDocs(schema: RegistrySchema, schemaFile: string): string {
   );
   lines.push(...syntax(schema, registeredName), '## Properties', '');
   for (const name of writableProperties(schema)) lines.push(...propertySection(schema, name));
+  const definitions = Object.entries(schema.definitions ?? {});
+  if (definitions.length > 0) {
+    lines.push('## Subproperties', '');
+    for (const [name, definition] of definitions) lines.push(...definitionSection(name, definition));
+  }
+  lines.push(...typeConfigurationSection(schema, registeredName));
   lines.push(...returnValues(schema));
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -17,7 +17,7 @@
 import { Document, isScalar, visit } from 'yaml';
 import { TYPE_NAME_PATTERN } from '../package/type-name';
 import { hyphenated } from '../package/type-name';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { STATE_TABLE } from '../types';
 import { RegistrySchema, stateTableSetting } from './registry-schema';
 
 /** A template value: a literal or an intrinsic function in its long (JSON) form. */

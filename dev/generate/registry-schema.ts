@@ -11,8 +11,16 @@ export interface RegistryPropertySchema {
   minimum?: number;
   maximum?: number;
   pattern?: string;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  insertionOrder?: boolean;
+  default?: unknown;
   items?: RegistryPropertySchema;
   $ref?: string;
+  /** An object's own properties (inline, or in a definition), and which of them are required. */
+  properties?: Record<string, RegistryPropertySchema>;
+  required?: string[];
 }
 
 export interface RegistryHandler {
@@ -23,6 +31,8 @@ export interface RegistryHandler {
 export interface RegistrySchema {
   typeName: string;
   description?: string;
+  /** Object types the properties refer to with `$ref: #/definitions/<Name>`. */
+  definitions?: Record<string, RegistryPropertySchema>;
   properties: Record<string, RegistryPropertySchema>;
   required?: string[];
   primaryIdentifier: string[];

@@ -11,8 +11,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHandlerRequest } from '../driver';
-import { DEFAULT_WORLD, endpointEnvironment, startEmulator, type RunningEmulator } from '../emulator';
-import { resourceType, type TypeKey } from '../types';
+import { DEFAULT_WORLD, type LocalServices, startLocalServices } from '../emulator';
+import { needsStateTable, resourceType, seedResource, type TypeKey } from '../types';
 import { bundleHandlers, formatBytes, typesFromArgument } from './bundle';
 import { packageType } from './package';
 import { isUsageError, UsageError } from './project';
@@ -51,8 +51,9 @@ export interface ColdStartOptions {
   readonly type: TypeKey;
   /** Measured runs (after one unmeasured warm-up of each); default 10. */
   readonly runs?: number;
-  /** An emulator to read from; one is started (and stopped) when absent. */
-  readonly emulator?: RunningEmulator;
+  /** The local services to read from (the emulator, and the state table for a type that keeps state); started
+   * (and stopped) when absent. */
+  readonly services?: LocalServices;
 }
 
 function statusOf(response: unknown): string {
@@ -64,13 +65,24 @@ function statusOf(response: unknown): string {
 /** Cold start of a bundle against the emulator, next to `node -e 0`. */
 export async function measureColdStart(options: ColdStartOptions): Promise<ColdStartMeasurement> {
   const runs = options.runs ?? 10;
-  const emulator = options.emulator ?? (await startEmulator({ requestsPerSecond: Infinity }));
+  const entry = resourceType(options.type);
+  // Its own services unless given: the emulator, and the state table when the type keeps state.
+  const own = options.services
+    ? undefined
+    : await startLocalServices({
+        requestsPerSecond: Infinity,
+        stateTable: entry.stateTable,
+      });
+  const services = options.services ?? own;
+  if (!services) throw new Error('no local services');
+  const { emulator } = services;
   try {
-    const entry = resourceType(options.type);
     const model = entry.demoModel(DEFAULT_WORLD);
-    if (!entry.emulator.exists(emulator, model)) entry.emulator.seed(emulator, model);
+    if (!entry.emulator.exists(emulator, model)) {
+      await seedResource(entry, emulator, model, services.stateTableEndpoint);
+    }
     const request = buildHandlerRequest({ typeName: entry.typeName }, { action: 'READ', properties: model });
-    const env = { AWS_REGION: DEFAULT_WORLD.region, ...endpointEnvironment(emulator.endpoint) };
+    const env = { AWS_REGION: DEFAULT_WORLD.region, ...services.environment };
     const bare: number[] = [];
     const handler: BundleRun[] = [];
     for (let run = -1; run < runs; run++) {
@@ -90,7 +102,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       status: statusOf(handler[handler.length - 1].response),
     };
   } finally {
-    if (!options.emulator) await emulator.close();
+    await own?.close();
   }
 }
 
@@ -108,13 +120,17 @@ export async function measurePackages(
   runs: number,
 ): Promise<PackageMeasurement[]> {
   const workDir = await mkdtemp(path.join(tmpdir(), 'measure-package-'));
-  const emulator = await startEmulator({ requestsPerSecond: Infinity });
+  // The state table too when a measured type keeps state.
+  const services = await startLocalServices({
+    requestsPerSecond: Infinity,
+    stateTable: needsStateTable(types.map((type) => resourceType(type))),
+  });
   try {
     const results: PackageMeasurement[] = [];
     for (const type of types) {
       const packaged = await packageType({ type, outdir: workDir });
       const bundle = await bundleHandlers(type, workDir);
-      const coldStart = await measureColdStart({ bundleFile: bundle.file, type, runs, emulator });
+      const coldStart = await measureColdStart({ bundleFile: bundle.file, type, runs, services });
       results.push({
         type,
         zipBytes: packaged.zipBytes,
@@ -125,7 +141,7 @@ export async function measurePackages(
     }
     return results;
   } finally {
-    await emulator.close();
+    await services.close();
     await rm(workDir, { recursive: true, force: true });
   }
 }

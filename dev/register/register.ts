@@ -59,9 +59,8 @@ import {
 } from '../generate/registration';
 import { RegistrySchema, stateTableSetting } from '../generate/registry-schema';
 import { exampleTypeName, hyphenated, validateTypeName, withoutOrganization } from '../package/type-name';
-import { RESOURCE_TYPES, type ResourceTypeEntry } from '../types';
+import { RESOURCE_TYPES, type ResourceTypeEntry, STATE_TABLE } from '../types';
 import { errorMessage, httpStatusOf } from '../../src/core/errors';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Where `npm run package` writes `<type>.zip` by default. */

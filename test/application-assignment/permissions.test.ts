@@ -41,7 +41,7 @@ function stubApplicationAssignments(exists: boolean): void {
   sso.on(ListApplicationAssignmentsCommand).resolves({ ApplicationAssignments: [described] });
 }
 
-const APPLICATION_ASSIGNMENT_PATHS: Record<Handler, Step[]> = {
+const APPLICATION_ASSIGNMENT_PATHS: Record<Exclude<Handler, 'update'>, Step[]> = {
   create: [
     { properties: APPLICATION, exists: false },
     { properties: APPLICATION, exists: true },

@@ -41,4 +41,14 @@ export const profile: ReliabilityProfile = {
     expect(countCalls(emulator, APPLICATION_ASSIGNMENT.deleteOperation, 'ResourceNotFoundException')).toBe(1);
   },
   parallelModels: applicationModels,
+  principalOf: (model) => ({
+    principalType: model.PrincipalType === 'USER' ? 'USER' : 'GROUP',
+    principalId: String(model.PrincipalId),
+  }),
+  // The resource is its service resource: gone out of band, READ and DELETE answer NotFound.
+  expectReadAfterOutOfBandDelete: (result) =>
+    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
+  expectDeleteAfterOutOfBandDelete: (result) =>
+    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
+  knownHandlerBugs: {},
 };

@@ -66,7 +66,7 @@ function stubAccountAssignments(assignmentExists: boolean): void {
   });
 }
 
-const ACCOUNT_ASSIGNMENT_PATHS: Record<Handler, Step[]> = {
+const ACCOUNT_ASSIGNMENT_PATHS: Record<Exclude<Handler, 'update'>, Step[]> = {
   create: [
     { properties: MODEL, exists: false },
     { properties: MODEL, exists: true },

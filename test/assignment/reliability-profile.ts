@@ -69,4 +69,11 @@ export const profile: ReliabilityProfile = {
     ]);
   },
   parallelModels: (_emulator, count) => accountModels(count),
+  principalOf: (model) => tupleOf(model),
+  // The resource is its service resource: gone out of band, READ and DELETE answer NotFound.
+  expectReadAfterOutOfBandDelete: (result) =>
+    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
+  expectDeleteAfterOutOfBandDelete: (result) =>
+    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
+  knownHandlerBugs: {},
 };

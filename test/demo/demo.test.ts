@@ -1,15 +1,25 @@
 // `npm run demo`: the lifecycle it runs (dev/demo/lifecycle.ts) in-process, and the script itself as a user
 // runs it (a child process), with short waits.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CALLER_CREDENTIALS, Driver } from '../../dev/driver';
-import { DEFAULT_WORLD, pointSdkAt, type RunningEmulator, startEmulator } from '../../dev/emulator';
+import {
+  clearStateTable,
+  DEFAULT_WORLD,
+  type LocalServices,
+  pointSdkAt,
+  type RunningEmulator,
+  startLocalServices,
+} from '../../dev/emulator';
 import { LIFECYCLE_STEPS, runLifecycle } from '../../dev/demo/lifecycle';
 import {
   availableResourceTypes,
   callsOf,
+  needsStateTable,
   primaryIdentifierOf,
   REPOSITORY_ROOT,
   type ResourceTypeEntry,
+  seedResource,
 } from '../../dev/types';
 import { runScript } from './support/scripts';
 
@@ -20,21 +30,28 @@ function verdictsOf(stdout: string): string[] {
   return stdout.split('\n').filter((line) => /^ {2}(PASS|FAIL) /.test(line));
 }
 
+let services: LocalServices;
 let emulator: RunningEmulator;
 let restoreEndpoints: () => void;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ provisioningMs: 200 });
-  restoreEndpoints = pointSdkAt(emulator.endpoint);
+  // With the state table when a type keeps state.
+  services = await startLocalServices({
+    provisioningMs: 200,
+    stateTable: needsStateTable(availableResourceTypes()),
+  });
+  emulator = services.emulator;
+  restoreEndpoints = pointSdkAt(emulator.endpoint, services.stateTableEndpoint);
 });
 
 afterAll(async () => {
-  await emulator.close();
+  await services.close();
   restoreEndpoints();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   emulator.reset();
+  if (services.stateTableEndpoint !== undefined) await clearStateTable(services.stateTableEndpoint);
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 
@@ -63,8 +80,8 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))('%s lifecy
     );
     expect(outcomes.at(-1)?.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
     expect(entry.emulator.exists(emulator, model)).toBe(false);
-    expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(1);
-    expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(1);
+    expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(entry.emulator.size(model));
+    expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(entry.emulator.size(model));
   });
 
   test('a failed CREATE fails the run and skips the rest (nothing to delete)', async () => {
@@ -83,7 +100,8 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))('%s lifecy
   });
 
   test('an assignment that already exists fails CREATE with AlreadyExists and is not deleted', async () => {
-    entry.emulator.seed(emulator, model);
+    // The whole resource: its assignments, and its record for a type that keeps state.
+    await seedResource(entry, emulator, model, services.stateTableEndpoint);
     const outcomes = await runLifecycle(entry, await driverFor(entry), model);
     expect(outcomes[0]?.final).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
     expect(entry.emulator.exists(emulator, model)).toBe(true);
@@ -124,6 +142,10 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
     const registeredName = `Org::${service}::${resource}`;
     /** The type's first contract-test input, relative to the repository root (where the script runs). */
     const createInput = path.relative(REPOSITORY_ROOT, path.join(entry.inputsDir, 'inputs_1_create.json'));
+    /** The writes one resource of that input takes (one, or a group's assignment count). */
+    const inputWrites = entry.emulator.size(
+      JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, createInput), 'utf8')) as Record<string, unknown>,
+    );
 
     test('the NotFound line of READ after DELETE shows the identifier whole, under the registered name', async () => {
       const run = await runDemo(['--type', entry.key, '--time-scale', '0', '--provisioning-ms', '200']);
@@ -158,8 +180,8 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
         '0.05',
       ]);
       expect(run.code).toBe(0);
-      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(1);
-      expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(1);
+      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(inputWrites);
+      expect(callsOf(emulator, entry.emulator.deleteOperation)).toHaveLength(inputWrites);
     });
 
     test('--live takes credentials from the default provider chain and never prints them', async () => {
@@ -179,7 +201,7 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
       for (const secret of [credentials.AWS_SECRET_ACCESS_KEY, credentials.AWS_SESSION_TOKEN]) {
         expect(run.stdout + run.stderr).not.toContain(secret);
       }
-      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(1);
+      expect(callsOf(emulator, entry.emulator.createOperation)).toHaveLength(inputWrites);
     });
   },
 );

@@ -13,8 +13,18 @@ import {
   testEventToHandlerRequest,
   type TestEventPayload,
 } from '../../dev/driver';
-import { type RunningEmulator, startEmulator } from '../../dev/emulator';
-import { availableResourceTypes, REPOSITORY_ROOT, type ResourceTypeEntry } from '../../dev/types';
+import {
+  type LocalServices,
+  type RunningEmulator,
+  startLocalServices,
+  STATE_TABLE_ENDPOINT_VARIABLE,
+} from '../../dev/emulator';
+import {
+  availableResourceTypes,
+  REPOSITORY_ROOT,
+  type ResourceTypeEntry,
+  seedResource,
+} from '../../dev/types';
 import { isLoopback, runScript, runScriptRecordingConnections } from './support/scripts';
 
 const types = availableResourceTypes();
@@ -165,22 +175,29 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
     });
 
     describe('with --live', () => {
+      let services: LocalServices;
       let emulator: RunningEmulator;
 
       beforeAll(async () => {
-        emulator = await startEmulator();
+        // A type that keeps state is given the local state table the standard way
+        // (AWS_ENDPOINT_URL_DYNAMODB), as the standalone emulator command prints it.
+        services = await startLocalServices({ stateTable: entry.stateTable });
+        emulator = services.emulator;
+        // A type that keeps state reaches SSO Admin only for a resource it has a record of: give it one.
+        if (entry.stateTable) await seedResource(entry, emulator, model, services.stateTableEndpoint);
       });
 
-      afterAll(() => emulator.close());
+      afterAll(() => services.close());
 
       test('keeps them: the runtime lib goes for CloudWatch Logs, S3 and CloudWatch metrics in AWS', async () => {
         // The recorder refuses every connection beyond loopback, so these attempts never leave the machine.
-        const run = await runScriptRecordingConnections('invoke', [
-          requestFile,
-          '--live',
-          '--endpoint',
-          emulator.endpoint,
-        ]);
+        const run = await runScriptRecordingConnections(
+          'invoke',
+          [requestFile, '--live', '--endpoint', emulator.endpoint],
+          services.stateTableEndpoint === undefined
+            ? {}
+            : { [STATE_TABLE_ENDPOINT_VARIABLE]: services.stateTableEndpoint },
+        );
         expect(run.code).toBe(0);
         expect(run.stderr).not.toContain('Removed');
         const remoteHosts = new Set(

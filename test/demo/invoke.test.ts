@@ -10,7 +10,13 @@ import {
   testEventToHandlerRequest,
   type TestEventPayload,
 } from '../../dev/driver';
-import { pointSdkAt, type RunningEmulator, startEmulator } from '../../dev/emulator';
+import {
+  clearStateTable,
+  type LocalServices,
+  pointSdkAt,
+  type RunningEmulator,
+  startLocalServices,
+} from '../../dev/emulator';
 import {
   EventTypeError,
   invokeEvent,
@@ -18,23 +24,37 @@ import {
   typeForEvent,
   withoutProviderLogging,
 } from '../../dev/demo/invoke-event';
-import { availableResourceTypes, callsOf, RESOURCE_TYPES, type ResourceTypeEntry } from '../../dev/types';
+import {
+  availableResourceTypes,
+  callsOf,
+  needsStateTable,
+  RESOURCE_TYPES,
+  type ResourceTypeEntry,
+  seedResource,
+} from '../../dev/types';
 
+let services: LocalServices;
 let emulator: RunningEmulator;
 let restoreEndpoints: () => void;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ provisioningMs: 200 });
-  restoreEndpoints = pointSdkAt(emulator.endpoint);
+  // With the state table when a type keeps state.
+  services = await startLocalServices({
+    provisioningMs: 200,
+    stateTable: needsStateTable(availableResourceTypes()),
+  });
+  emulator = services.emulator;
+  restoreEndpoints = pointSdkAt(emulator.endpoint, services.stateTableEndpoint);
 });
 
 afterAll(async () => {
-  await emulator.close();
+  await services.close();
   restoreEndpoints();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   emulator.reset();
+  if (services.stateTableEndpoint !== undefined) await clearStateTable(services.stateTableEndpoint);
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 
@@ -63,6 +83,21 @@ function asEvent(response: unknown): ProgressEventPayload {
 
 const types = availableResourceTypes();
 
+/**
+ * `actual` is `expected` plus, at most, what the handlers add to a model: a primary identifier CREATE generated
+ * and read-only properties (none for a type whose identifiers are all given and that has no read-only ones).
+ */
+function expectModel(entry: ResourceTypeEntry, actual: unknown, expected: ResourceProperties): void {
+  expect(actual).toMatchObject(expected);
+  const added = new Set(
+    [...entry.primaryIdentifier, ...(entry.schema.readOnlyProperties ?? [])].map((pointer) =>
+      pointer.replace(/^\/properties\//, ''),
+    ),
+  );
+  const extra = Object.keys(actual ?? {}).filter((name) => !(name in expected));
+  expect(extra.filter((name) => !added.has(name))).toEqual([]);
+}
+
 describe.each(types.map((entry) => [entry.typeName, entry] as const))(
   '%s sam-tests events',
   (_name, entry) => {
@@ -87,7 +122,7 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
             // A CREATE first answers IN_PROGRESS, carrying the model's identifier; nothing is written yet or
             // the write is under way.
             expect(response.status).toBe('IN_PROGRESS');
-            expect(response.resourceModel).toEqual(modelOf(sample));
+            expectModel(entry, response.resourceModel, modelOf(sample));
             break;
           case 'LIST':
             expect(response).toMatchObject({ status: 'SUCCESS', resourceModels: [] });
@@ -100,7 +135,7 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
     );
 
     test.each(cases)('%s with the resource seeded (the default but for CREATE)', async (_file, sample) => {
-      entry.emulator.seed(emulator, resourceToSeed(sample.json, entry));
+      await seedResource(entry, emulator, resourceToSeed(sample.json, entry), services.stateTableEndpoint);
       const result = await invokeEvent(sample.json, entry, { follow: true, timeScale: 0.05 });
       expect(result.contractViolation).toBeUndefined();
       const response = asEvent(result.response);
@@ -109,11 +144,19 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
           expect(response).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
           break;
         case 'READ':
-          expect(response).toMatchObject({ status: 'SUCCESS', resourceModel: modelOf(sample) });
+          expect(response.status).toBe('SUCCESS');
+          expectModel(entry, response.resourceModel, modelOf(sample));
+          break;
+        case 'UPDATE':
+          // In place, to the event's desired state (a type without an update handler has no update.json).
+          expect(response.status).toBe('SUCCESS');
+          expectModel(entry, response.resourceModel, modelOf(sample));
+          expect(exists(sample)).toBe(true);
           break;
         case 'LIST':
           expect(response.status).toBe('SUCCESS');
-          expect(response.resourceModels).toEqual([resourceToSeed(sample.json, entry)]);
+          expect(response.resourceModels).toHaveLength(1);
+          expectModel(entry, response.resourceModels?.[0], resourceToSeed(sample.json, entry));
           break;
         case 'DELETE':
           expect(response.status).toBe('SUCCESS');
@@ -129,19 +172,23 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
       if (!create) throw new Error('sam-tests has no CREATE event');
       const result = await invokeEvent(create.json, entry, { follow: true, timeScale: 0.05 });
       expect(result.invocations).toBeGreaterThan(1);
-      expect(asEvent(result.response)).toMatchObject({ status: 'SUCCESS', resourceModel: modelOf(create) });
+      const response = asEvent(result.response);
+      expect(response.status).toBe('SUCCESS');
+      expectModel(entry, response.resourceModel, modelOf(create));
       expect(exists(create)).toBe(true);
     });
 
     test('the same READ as a HandlerRequest goes through entrypoint, typed by its resourceType', async () => {
       const read = events.find((sample) => sample.event.action === 'READ');
       if (!read) throw new Error('sam-tests has no READ event');
-      entry.emulator.seed(emulator, modelOf(read));
+      await seedResource(entry, emulator, modelOf(read), services.stateTableEndpoint);
       const request = testEventToHandlerRequest(read.event, { typeName: entry.typeName });
       expect(typeForEvent(request).key).toBe(entry.key);
       const result = await invokeEvent(request, entry);
       expect(result.format).toBe('handler-request');
-      expect(asEvent(result.response)).toMatchObject({ status: 'SUCCESS', resourceModel: modelOf(read) });
+      const response = asEvent(result.response);
+      expect(response.status).toBe('SUCCESS');
+      expectModel(entry, response.resourceModel, modelOf(read));
     });
   },
 );

@@ -16,6 +16,7 @@ function modelValidator(entry: ResourceTypeEntry) {
   const ajv = new Ajv({ allErrors: true, strict: false });
   return ajv.compile({
     type: 'object',
+    definitions: entry.schema.definitions ?? {},
     properties: entry.schema.properties,
     required: entry.schema.required ?? [],
     additionalProperties: false,
@@ -31,12 +32,47 @@ const WORLD_IDS = new Set<string>([
   ...DEFAULT_WORLD.applications.map((application) => application.arn),
 ]);
 
-/** Every property that is not an enum (the IDs) names something in the seeded world, of the right kind. */
+/** Every value some enum of the schema allows, at any depth (the kinds, not IDs). */
+function enumValues(entry: ResourceTypeEntry): Set<unknown> {
+  const values = new Set<unknown>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (typeof node === 'object' && node !== null) {
+      for (const [key, child] of Object.entries(node)) {
+        if (key === 'enum' && Array.isArray(child)) child.forEach((value) => values.add(value));
+        else visit(child);
+      }
+    }
+  };
+  visit(entry.schema.properties);
+  visit(entry.schema.definitions ?? {});
+  return values;
+}
+
+/**
+ * Every string that is not an enum value (the IDs), at any depth (a group's lists), names something in the seeded
+ * world, and every principal is of its declared kind. Booleans and a primary identifier the template may leave
+ * out (a name it chooses, generated when absent) name nothing.
+ */
 function expectSeededIds(entry: ResourceTypeEntry, model: ResourceProperties): void {
-  for (const [name, value] of Object.entries(model)) {
-    if (entry.schema.properties[name]?.enum !== undefined) continue;
-    expect({ [name]: WORLD_IDS.has(String(value)) }).toEqual({ [name]: true });
-  }
+  const kinds = enumValues(entry);
+  const freeNames = entry.primaryIdentifier
+    .map((pointer) => pointer.replace('/properties/', ''))
+    .filter((name) => !(entry.schema.required ?? []).includes(name));
+  const visit = (name: string, value: unknown): void => {
+    if (Array.isArray(value)) value.forEach((item, index) => visit(`${name}.${index}`, item));
+    else if (typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>;
+      for (const [key, child] of Object.entries(record)) visit(`${name}.${key}`, child);
+      if (record.PrincipalType !== undefined) {
+        const principals = record.PrincipalType === 'GROUP' ? DEFAULT_WORLD.groups : DEFAULT_WORLD.users;
+        expect(principals.map((principal) => principal.id)).toContain(record.PrincipalId);
+      }
+    } else if (typeof value === 'string' && !kinds.has(value)) {
+      expect({ [name]: WORLD_IDS.has(value) }).toEqual({ [name]: true });
+    }
+  };
+  for (const [name, value] of Object.entries(model)) if (!freeNames.includes(name)) visit(name, value);
   if (model.PrincipalType !== undefined) {
     const principals = model.PrincipalType === 'GROUP' ? DEFAULT_WORLD.groups : DEFAULT_WORLD.users;
     expect(principals.map((principal) => principal.id)).toContain(model.PrincipalId);
@@ -64,17 +100,25 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))('%s projec
     expectSeededIds(entry, model);
   });
 
-  test('sam-tests holds TestEvents for CREATE, READ, DELETE and LIST with seeded IDs', () => {
+  test('sam-tests holds TestEvents for CREATE, READ, DELETE and LIST (and UPDATE, with an update handler) with seeded IDs', () => {
     const files = readdirSync(entry.samTestsDir).filter((file) => file.endsWith('.json'));
     const events = files.map((file) => readJson(path.join(entry.samTestsDir, file)));
     expect(events.map((event) => detectEventFormat(event))).toEqual(files.map(() => 'test-event'));
     const parsed = events.map((event) => parseTestEvent(event));
-    expect(parsed.map((event) => event.action).sort()).toEqual(['CREATE', 'DELETE', 'LIST', 'READ']);
+    expect(parsed.map((event) => event.action).sort()).toEqual(
+      [...['CREATE', 'DELETE', 'LIST', 'READ'], ...(entry.updatable ? ['UPDATE'] : [])].sort(),
+    );
     for (const event of parsed) {
       if (event.action !== 'LIST') {
         expect(validate(event.request.desiredResourceState) ? [] : validate.errors).toEqual([]);
       }
       expectSeededIds(entry, event.request.desiredResourceState);
+      const previous = event.request.previousResourceState;
+      if (event.action === 'UPDATE') {
+        expect(previous).toBeDefined();
+        expect(validate(previous) ? [] : validate.errors).toEqual([]);
+        if (previous) expectSeededIds(entry, previous);
+      }
     }
   });
 });

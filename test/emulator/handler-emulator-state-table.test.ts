@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { DEFAULT_WORLD } from '../../dev/emulator';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { STATE_TABLE } from '../../dev/types';
 import { useHandlerEmulator } from '../support/emulator';
 
 const emulator = useHandlerEmulator({ stateTable: true });

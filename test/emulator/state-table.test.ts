@@ -20,7 +20,7 @@ import {
   type RunningStateTable,
 } from '../../dev/emulator';
 import { REPOSITORY_ROOT } from '../../dev/types';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { STATE_TABLE } from '../../dev/types';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' };
 

@@ -13,7 +13,7 @@ function compiled(name: string): CompiledValidator {
   return value as CompiledValidator;
 }
 
-const validator = new SchemaValidator('Test::SSO::AssignmentGroup', {
+const validator = new SchemaValidator('Test::Generator::NestedLists', {
   model: compiled('validateModel'),
   identifier: compiled('validateIdentifier'),
   list: compiled('validateList'),
@@ -88,7 +88,7 @@ test.each([
 ])('%j is rejected: %s', (change, expected) => {
   const message = messageOf({ ...VALID, ...change });
   expect(message).toContain(expected);
-  expect(message).toContain('Invalid Test::SSO::AssignmentGroup properties');
+  expect(message).toContain('Invalid Test::Generator::NestedLists properties');
 });
 
 test('every broken nested rule is reported in one message', () => {

@@ -7,11 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildHandlerRequest, createLambdaContext, type CredentialsPayload } from '../../dev/driver';
-import { DEFAULT_WORLD, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import {
+  DEFAULT_WORLD,
+  type LocalServices,
+  startLocalServices,
+  type RunningEmulator,
+} from '../../dev/emulator';
 import { bundleHandlers, type BundleResult } from '../../dev/package/bundle';
 import { runNode } from '../../dev/package/run-bundle';
 import { withOrganization } from '../../dev/package/type-name';
-import { RESOURCE_TYPES } from '../../dev/types';
+import { RESOURCE_TYPES, seedResource } from '../../dev/types';
 import { startFakeAws, type FakeAws } from './fake-aws';
 
 jest.setTimeout(120_000);
@@ -75,14 +80,17 @@ interface WarmReport {
 describe.each(RESOURCE_TYPES)('the $packageName bundle, warm', (entry) => {
   const workDir = mkdtempSync(path.join(tmpdir(), `bridge-warm-test-${entry.key}-`));
   let bundle: BundleResult;
+  let services: LocalServices;
   let emulator: RunningEmulator;
   let fake: FakeAws;
   let report: WarmReport;
 
   beforeAll(async () => {
     bundle = await bundleHandlers(entry.key, workDir);
-    emulator = await startEmulator({ requestsPerSecond: Infinity });
-    entry.emulator.seed(emulator, entry.demoModel(DEFAULT_WORLD));
+    // With the state table (and the resource's record in it) for a type that keeps state.
+    services = await startLocalServices({ requestsPerSecond: Infinity, stateTable: entry.stateTable });
+    emulator = services.emulator;
+    await seedResource(entry, emulator, entry.demoModel(DEFAULT_WORLD), services.stateTableEndpoint);
     fake = await startFakeAws();
     const request = buildHandlerRequest(
       { typeName: withOrganization(entry.typeName, 'Org'), providerLogGroupName: LOG_GROUP },
@@ -99,7 +107,7 @@ describe.each(RESOURCE_TYPES)('the $packageName bundle, warm', (entry) => {
       // Every service the handler calls (SSO Admin, Identity Store) is the emulator, but for the three the
       // runtime lib delivers to: nothing leaves the machine.
       AWS_ENDPOINT_URL: emulator.endpoint,
-      AWS_ENDPOINT_URL_SSO_ADMIN: emulator.endpoint,
+      ...services.environment,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH: fake.endpoint,
       AWS_ENDPOINT_URL_S3: fake.endpoint,
@@ -116,7 +124,7 @@ describe.each(RESOURCE_TYPES)('the $packageName bundle, warm', (entry) => {
 
   afterAll(async () => {
     await fake?.close();
-    await emulator?.close();
+    await services?.close();
     rmSync(workDir, { recursive: true, force: true });
   });
 

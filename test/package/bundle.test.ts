@@ -4,28 +4,50 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildHandlerRequest, type HandlerRequestPayload } from '../../dev/driver';
-import { DEFAULT_WORLD, startEmulator, type RunningEmulator, endpointEnvironment } from '../../dev/emulator';
+import {
+  clearStateTable,
+  DEFAULT_WORLD,
+  type LocalServices,
+  startLocalServices,
+  type RunningEmulator,
+} from '../../dev/emulator';
 import { bundleHandlers, isSdkV2Input, type BundleResult } from '../../dev/package/bundle';
 import { runBundle } from '../../dev/package/run-bundle';
-import { resourceType, TYPE_KEYS, type TypeKey } from '../../dev/types';
+import {
+  needsStateTable,
+  RESOURCE_TYPES,
+  resourceType,
+  seedResource,
+  TYPE_KEYS,
+  type TypeKey,
+} from '../../dev/types';
 
 jest.setTimeout(60_000);
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'bundle-test-'));
 const bundles = new Map<TypeKey, BundleResult>();
+let services: LocalServices;
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
   for (const type of TYPE_KEYS) bundles.set(type, await bundleHandlers(type, workDir));
-  emulator = await startEmulator({ requestsPerSecond: Infinity });
+  // With the state table when a type keeps state.
+  services = await startLocalServices({
+    requestsPerSecond: Infinity,
+    stateTable: needsStateTable(RESOURCE_TYPES),
+  });
+  emulator = services.emulator;
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await services?.close();
   rmSync(workDir, { recursive: true, force: true });
 });
 
-beforeEach(() => emulator.reset());
+beforeEach(async () => {
+  emulator.reset();
+  if (services.stateTableEndpoint !== undefined) await clearStateTable(services.stateTableEndpoint);
+});
 
 function bundleOf(type: TypeKey): BundleResult {
   const bundle = bundles.get(type);
@@ -37,7 +59,7 @@ function run(type: TypeKey, request: HandlerRequestPayload) {
   return runBundle({
     bundleFile: bundleOf(type).file,
     request,
-    env: { AWS_REGION: DEFAULT_WORLD.region, ...endpointEnvironment(emulator.endpoint) },
+    env: { AWS_REGION: DEFAULT_WORLD.region, ...services.environment },
   });
 }
 
@@ -69,12 +91,21 @@ describe.each(TYPE_KEYS)('the %s bundle', (type) => {
 
   it('answers a READ in a new node process with the resource from the emulator', async () => {
     const model = entry.demoModel(DEFAULT_WORLD);
-    entry.emulator.seed(emulator, model);
+    await seedResource(entry, emulator, model, services.stateTableEndpoint);
     const result = await run(
       type,
       buildHandlerRequest({ typeName: entry.typeName }, { action: 'READ', properties: model }),
     );
-    expect(result.response).toEqual(expect.objectContaining({ status: 'SUCCESS', resourceModel: model }));
+    // The model read back: the seeded one, plus the read-only properties a type answers (a group's counts).
+    const readOnly = (entry.schema.readOnlyProperties ?? []).map((pointer) =>
+      pointer.replace('/properties/', ''),
+    );
+    const withReadOnly = expect.objectContaining(model) as unknown;
+    expect(result.response).toEqual(
+      expect.objectContaining({ status: 'SUCCESS', resourceModel: withReadOnly }),
+    );
+    const answered = (result.response as { resourceModel?: Record<string, unknown> }).resourceModel ?? {};
+    expect(Object.keys(answered).filter((name) => !(name in model) && !readOnly.includes(name))).toEqual([]);
     expect(emulator.calls().length).toBeGreaterThan(0);
     expect(emulator.calls().every((call) => call.outcome === 'ok')).toBe(true);
   });

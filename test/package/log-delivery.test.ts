@@ -10,11 +10,16 @@ import {
   type CredentialsPayload,
   type HandlerRequestPayload,
 } from '../../dev/driver';
-import { DEFAULT_WORLD, startEmulator, type RunningEmulator, endpointEnvironment } from '../../dev/emulator';
+import {
+  DEFAULT_WORLD,
+  type LocalServices,
+  startLocalServices,
+  type RunningEmulator,
+} from '../../dev/emulator';
 import { bundleHandlers, type BundleResult } from '../../dev/package/bundle';
 import { runBundle } from '../../dev/package/run-bundle';
 import { withOrganization } from '../../dev/package/type-name';
-import { RESOURCE_TYPES } from '../../dev/types';
+import { RESOURCE_TYPES, seedResource } from '../../dev/types';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from './fake-aws';
 
 jest.setTimeout(60_000);
@@ -31,16 +36,19 @@ describe.each(RESOURCE_TYPES)('the $packageName bundle delivering provider logs'
 
   const workDir = mkdtempSync(path.join(tmpdir(), `log-delivery-test-${entry.key}-`));
   let bundle: BundleResult;
+  let services: LocalServices;
   let emulator: RunningEmulator;
 
   beforeAll(async () => {
     bundle = await bundleHandlers(entry.key, workDir);
-    emulator = await startEmulator({ requestsPerSecond: Infinity });
-    entry.emulator.seed(emulator, entry.demoModel(DEFAULT_WORLD));
+    // With the state table (and the resource's record) for a type that keeps state.
+    services = await startLocalServices({ requestsPerSecond: Infinity, stateTable: entry.stateTable });
+    emulator = services.emulator;
+    await seedResource(entry, emulator, entry.demoModel(DEFAULT_WORLD), services.stateTableEndpoint);
   });
 
   afterAll(async () => {
-    await emulator?.close();
+    await services?.close();
     rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -62,7 +70,7 @@ describe.each(RESOURCE_TYPES)('the $packageName bundle delivering provider logs'
       request,
       env: {
         AWS_REGION: DEFAULT_WORLD.region,
-        ...endpointEnvironment(emulator.endpoint),
+        ...services.environment,
         AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
         AWS_ENDPOINT_URL_CLOUDWATCH: fake.endpoint,
         AWS_ENDPOINT_URL_S3: fake.endpoint,

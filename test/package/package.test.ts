@@ -97,7 +97,15 @@ describe.each(RESOURCE_TYPES)('build/$packageName.zip under the organisation Org
   it('has the layout of cfn submit --dry-run: settings, schema, inputs, role template, handler package', () => {
     const inputs = readdirSync(entry.inputsDir).map((name) => `inputs/${name}`);
     expect(Object.keys(entries).sort()).toEqual(
-      ['.rpdk-config', 'ResourceProvider.zip', 'resource-role.yaml', 'schema.json', ...inputs].sort(),
+      [
+        '.rpdk-config',
+        'ResourceProvider.zip',
+        'resource-role.yaml',
+        'schema.json',
+        ...inputs,
+        // cfn submit adds the type configuration's schema when the resource schema declares one.
+        ...(entry.schema.typeConfiguration === undefined ? [] : ['configuration-schema.json']),
+      ].sort(),
     );
     for (const input of inputs) {
       expect(text(entries[input])).toBe(

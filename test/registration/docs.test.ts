@@ -16,9 +16,23 @@ function propertySection(readme: string, name: string): string {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
+/** How the syntax blocks name a property's type: String, Boolean, List of String, List of <a…>Definition</a>. */
+function typeLabel(property: RegistrySchema['properties'][string]): string {
+  if (property.$ref !== undefined) {
+    const name = property.$ref.replace('#/definitions/', '');
+    return `<a href="#${name.toLowerCase()}" title="${name}">${name}</a>`;
+  }
+  if (property.type === 'array' && property.items) return `List of ${typeLabel(property.items)}`;
+  const labels: Record<string, string> = { string: 'String', boolean: 'Boolean', integer: 'Integer' };
+  return labels[String(property.type)] ?? String(property.type);
+}
+
 describe.each(RESOURCE_TYPES)('docs/README.md for $schemaFile', ({ schemaFile }) => {
   const schema = JSON.parse(readFileSync(path.join(ROOT, schemaFile), 'utf8')) as RegistrySchema;
   const readme = readFileSync(path.join(ROOT, path.dirname(schemaFile), 'docs', 'README.md'), 'utf8');
+  const readOnly = (schema.readOnlyProperties ?? []).map((pointer) => pointer.replace('/properties/', ''));
+  /** What a template declares: every property but the read-only ones (those are Fn::GetAtt attributes). */
+  const writable = Object.entries(schema.properties).filter(([name]) => !readOnly.includes(name));
 
   // The name users register and declare: the example organisation in place of the reserved AWS.
   const registeredName = [EXAMPLE_ORGANIZATION, ...schema.typeName.split('::').slice(1)].join('::');
@@ -28,18 +42,18 @@ describe.each(RESOURCE_TYPES)('docs/README.md for $schemaFile', ({ schemaFile })
     expect(readme).toContain(`# ${registeredName}\n`);
     expect(readme).toContain(`"Type" : "${registeredName}"`);
     expect(readme).toContain(`Type: ${registeredName}\n`);
-    for (const name of Object.keys(schema.properties)) {
+    for (const [name, property] of writable) {
       expect(readme).toContain(
-        `"<a href="#${name.toLowerCase()}" title="${name}">${name}</a>" : <i>String</i>`,
+        `"<a href="#${name.toLowerCase()}" title="${name}">${name}</a>" : <i>${typeLabel(property)}</i>`,
       );
       expect(readme).toContain(
-        `    <a href="#${name.toLowerCase()}" title="${name}">${name}</a>: <i>String</i>`,
+        `    <a href="#${name.toLowerCase()}" title="${name}">${name}</a>: <i>${typeLabel(property)}</i>`,
       );
     }
   });
 
   test('documents every property with its description, constraints and update behaviour', () => {
-    for (const [name, property] of Object.entries(schema.properties)) {
+    for (const [name, property] of writable) {
       const section = propertySection(readme, name);
       if (property.description) expect(section).toContain(property.description);
       expect(section).toContain(`_Required_: ${schema.required?.includes(name) ? 'Yes' : 'No'}`);
@@ -73,8 +87,35 @@ describe.each(RESOURCE_TYPES)('docs/README.md for $schemaFile', ({ schemaFile })
 
   test('Ref returns the primary identifier values joined with |, in primaryIdentifier order', () => {
     const identifier = schema.primaryIdentifier.map((pointer) => `<${pointer.replace('/properties/', '')}>`);
-    expect(readme).toContain(`\`${identifier.join('|')}\``);
-    expect(readme).toContain('has no attributes for the `Fn::GetAtt`');
+    if (identifier.length > 1) expect(readme).toContain(`\`${identifier.join('|')}\``);
+    else expect(readme).toContain(`Ref returns the ${identifier[0].slice(1, -1)}.`);
+    if (readOnly.length === 0) expect(readme).toContain('has no attributes for the `Fn::GetAtt`');
+    // Read-only properties are the attributes, each with its description.
+    for (const name of readOnly) {
+      expect(readme.slice(readme.indexOf('### Fn::GetAtt'))).toContain(
+        `#### ${name}\n\n${schema.properties[name].description ?? ''}`,
+      );
+    }
+  });
+
+  test('nested definitions are documented as subproperties, and the type configuration has its section', () => {
+    for (const [definition, { properties = {}, required = [] }] of Object.entries(schema.definitions ?? {})) {
+      expect(readme).toContain(`### ${definition}\n`);
+      for (const [name, property] of Object.entries(properties)) {
+        const section = propertySection(readme, `${definition}.${name}`);
+        if (property.description) expect(section).toContain(property.description);
+        expect(section).toContain(`_Required_: ${required.includes(name) ? 'Yes' : 'No'}`);
+        if (property.pattern) expect(section).toContain(`_Pattern_: \`${property.pattern}\``);
+      }
+    }
+    const configuration = Object.entries(schema.typeConfiguration?.properties ?? {});
+    if (configuration.length === 0) expect(readme).not.toContain('## Type configuration');
+    for (const [name, property] of configuration) {
+      const section = readme.slice(readme.indexOf('## Type configuration'));
+      expect(section).toContain(`#### ${name}`);
+      if (property.default !== undefined)
+        expect(section).toContain(`_Default_: \`"${String(property.default)}"\``);
+    }
   });
 });
 

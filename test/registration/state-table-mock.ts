@@ -10,7 +10,7 @@ import {
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { RegistrySchema } from '../../dev/generate/registry-schema';
 import { REPOSITORY_ROOT, type ResourceTypeEntry } from '../../dev/types';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { STATE_TABLE } from '../../dev/types';
 
 /** DescribeTable answers an ACTIVE table with the state key; UpdateContinuousBackups succeeds. */
 export function stateTableIsReady(

@@ -27,18 +27,19 @@ describe.each(TYPES)('$typeName: the process dies before answering', (type) => {
     const first = firstRequest(setup.options, 'CREATE', type.model);
     expect(first.callbackContext).toBeUndefined();
     await invokeOnce(type, first); // lost
-    // A context-less invocation only pre-checks: it can never be the one that sent the write.
-    expect(
-      emulator()
-        .calls()
-        .map((call) => call.operation),
-    ).toEqual([type.readOperation]);
+    // A context-less invocation only pre-checks (one read, or one per principal of a group): it can never be
+    // the one that sent the write.
+    const operations = emulator()
+      .calls()
+      .map((call) => call.operation);
+    expect(operations.length).toBeGreaterThan(0);
+    expect(operations).toEqual(operations.map(() => type.readOperation));
 
     const resent = await runRequest(type.entrypoint, first, setup.options);
 
     expect(resent.final).toMatchObject({ status: 'SUCCESS', resourceModel: type.model });
     expect(errorCodes(resent)).toEqual([]);
-    expect(countCalls(emulator(), type.createOperation)).toBe(1);
+    expect(countCalls(emulator(), type.createOperation)).toBe(type.size());
     profile.expectExactlyOne(emulator(), type.model);
   });
 });

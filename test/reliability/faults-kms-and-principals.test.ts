@@ -3,7 +3,7 @@
 // identity store (SCIM deprovisioning) whose assignments stay listed and cannot be deleted.
 // docs/reliability.md lists them.
 import { countCalls, createdResource, driverFor, muteConsole, TYPES, useEmulator } from './support/harness';
-import { reliabilityProfile } from './support/profile';
+import { cellFor, reliabilityProfile } from './support/profile';
 
 const emulator = useEmulator();
 
@@ -71,12 +71,12 @@ describe.each(TYPES)('$typeName', (type) => {
   });
 
   describe('the principal deleted from the identity store (SCIM deprovisioning) after CREATE', () => {
-    const principal = () => ({
-      principalType: type.model.PrincipalType === 'USER' ? ('USER' as const) : ('GROUP' as const),
-      principalId: String(type.model.PrincipalId),
-    });
+    const principal = () => profile.principalOf(type.model);
+    const suite = 'faults-kms-and-principals';
+    const cell = (name: string) => cellFor(profile, suite, name);
 
-    test('READ FAILED NotFound: still listed, but it grants nothing', async () => {
+    const [readCell, readName] = cell('READ FAILED NotFound: still listed, but it grants nothing');
+    readCell(readName, async () => {
       const { driver, model } = await createdResource(type);
       expect(emulator().state.removePrincipal(principal().principalType, principal().principalId)).toBe(true);
       const result = await driver.read(model);
@@ -85,14 +85,17 @@ describe.each(TYPES)('$typeName', (type) => {
       expect(type.copies(emulator(), type.model)).toBe(1);
     });
 
-    test('DELETE SUCCESS although the service refuses to delete it: the stack is not wedged', async () => {
+    const [deleteCell, deleteName] = cell(
+      'DELETE SUCCESS although the service refuses to delete it: the stack is not wedged',
+    );
+    deleteCell(deleteName, async () => {
       const { driver, model } = await createdResource(type);
       emulator().state.removePrincipal(principal().principalType, principal().principalId);
       const result = await driver.del(model);
 
       expect(result.final.status).toBe('SUCCESS');
       // The delete was tried (and refused), so an assignment AWS would let go of is not left behind.
-      expect(countCalls(emulator(), type.deleteOperation)).toBe(1);
+      expect(countCalls(emulator(), type.deleteOperation)).toBe(type.size());
       profile.expectDeleteRefusedForMissingPrincipal(emulator(), principal());
       expect((await driver.read(model)).final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
     });

@@ -13,7 +13,7 @@ describe.each(RESOURCE_TYPES)('$typeName', (entry) => {
 
 describe('the profile check', () => {
   test('names every hook a module lacks or declares with the wrong kind', () => {
-    expect(missingHooks(undefined)).toHaveLength(7);
+    expect(missingHooks(undefined)).toHaveLength(11);
     const partial = { createLogLine: 'x', injectConflict: 'not a function', parallelModels: () => [] };
     expect(missingHooks(partial)).toEqual([
       'injectConflict (function)',
@@ -21,6 +21,10 @@ describe('the profile check', () => {
       'expectExactlyOne (function)',
       'expectNone (function)',
       'expectDeleteRefusedForMissingPrincipal (function)',
+      'principalOf (function)',
+      'expectReadAfterOutOfBandDelete (function)',
+      'expectDeleteAfterOutOfBandDelete (function)',
+      'knownHandlerBugs (object)',
     ]);
   });
 });

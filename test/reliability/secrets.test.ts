@@ -14,6 +14,7 @@ import {
 import { resourceType } from '../../dev/types';
 import { startFakeAws, type FakeAws } from '../package/fake-aws';
 import {
+  countCalls,
   driverFor,
   firstRequest,
   invokeOnce,
@@ -30,6 +31,8 @@ import { encodedForms, findLeak, OutputCapture, SecretLedger } from './support/s
 import { NO_RETRY_LAMBDA_TIMEOUT_MS, SDK_ATTEMPTS } from './support/transient-cells';
 
 const MARKER = 'reliability-secrets-capture-marker: console';
+/** The profile's knownHandlerBugs key for the crash re-send at the end of the representative run. */
+const RESEND_CELL = 'secrets: the re-send of a CREATE whose write finished answers SUCCESS';
 const STREAM_MARKER = 'reliability-secrets-capture-marker: stdout';
 const LOG_GROUP = 'reliability-secrets-logs';
 const DELIVERY_ENDPOINTS = [
@@ -89,14 +92,30 @@ async function representativeRun(type: TypeUnderTest) {
 
   // Failures: AlreadyExists, 5xx after retries, AccessDenied, Throttling (no SDK retry fits), UPDATE unsupported.
   expect((await run(driver.create(model))).final.errorCode).toBe('AlreadyExists');
-  emulator().faults.serverError({ count: SDK_ATTEMPTS, operation: type.readOperation });
+  // A READ may send its read more than once (a group: once per principal, in parallel): every one of them
+  // fails for as many attempts as the SDK makes; faults a failed READ left unused are cleared.
+  const readsBefore = countCalls(emulator(), type.readOperation);
+  expect((await run(driver.read(model))).final.status).toBe('SUCCESS');
+  const readsPerRead = countCalls(emulator(), type.readOperation) - readsBefore;
+  emulator().faults.serverError({ count: SDK_ATTEMPTS * readsPerRead, operation: type.readOperation });
   expect((await run(driver.read(model))).final.errorCode).toBe('ServiceInternalError');
-  emulator().faults.error({ errorName: 'AccessDeniedException', operation: type.readOperation, count: 1 });
+  emulator().faults.clear();
+  emulator().faults.error({
+    errorName: 'AccessDeniedException',
+    operation: type.readOperation,
+    count: readsPerRead,
+  });
   expect((await run(driver.read(model))).final.errorCode).toBe('AccessDenied');
-  emulator().faults.throttle({ count: 1, operation: type.readOperation });
+  emulator().faults.clear();
+  emulator().faults.throttle({ count: SDK_ATTEMPTS * readsPerRead, operation: type.readOperation });
   const throttled = driver.read(model, { lambdaTimeoutMs: NO_RETRY_LAMBDA_TIMEOUT_MS });
   expect((await run(throttled)).final.errorCode).toBe('Throttling');
-  expect((await run(driver.update(model, model))).final.status).toBe('FAILED');
+  emulator().faults.clear();
+  // UPDATE: unsupported (FAILED NotUpdatable) for a type without an update handler; a no-op one otherwise.
+  const updatable = resourceType(type.key).updatable;
+  expect((await run(driver.update(model, model))).final).toMatchObject(
+    updatable ? { status: 'SUCCESS' } : { status: 'FAILED', errorCode: 'NotUpdatable' },
+  );
 
   // The SAM / `cfn test` entrypoint with a TestEvent (credentials in the event).
   const testCredentials = ledger.credentials();
@@ -112,6 +131,9 @@ async function representativeRun(type: TypeUnderTest) {
   // A write the service rejects.
   const rejectedWith = profile.failNextCreate(emulator(), model);
   expect((await run(driver.create(model))).final.errorCode).toBe(rejectedWith);
+  // CloudFormation's rollback DELETE: removes what a partly done CREATE owns (a group), or finds nothing.
+  const rollback = (await run(driver.del(model))).final;
+  expect(rollback.status === 'SUCCESS' || rollback.errorCode === 'NotFound').toBe(true);
 
   // Invalid properties, and a request without a secret key (rejected before the runtime lib runs).
   const invalid = { ...model, PrincipalType: 'ROBOT' };
@@ -127,7 +149,10 @@ async function representativeRun(type: TypeUnderTest) {
   const marker = await invokeOnce(type, first);
   const withMarker = buildReinvocationRequest(first, marker);
   manualResponses.push(JSON.stringify(marker), JSON.stringify(await invokeOnce(type, withMarker)));
-  expect((await run(runRequest(type.entrypoint, withMarker, options))).final.status).toBe('SUCCESS');
+  const resent = (await run(runRequest(type.entrypoint, withMarker, options))).final;
+  if (profile.knownHandlerBugs[RESEND_CELL] === undefined) expect(resent.status).toBe('SUCCESS');
+  // The known bug, pinned as it is (so this turns red once it is fixed, and the entry must go).
+  else expect(resent).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
 }
 
 beforeAll(async () => {

@@ -35,6 +35,7 @@ describe.each(RESOURCE_TYPES)('resource schema $schemaFile', ({ schemaFile }) =>
     handlers: Record<string, { permissions: string[] }>;
     primaryIdentifier: string[];
     createOnlyProperties?: string[];
+    readOnlyProperties?: string[];
     required: string[];
   };
 
@@ -90,11 +91,13 @@ describe.each(RESOURCE_TYPES)('resource schema $schemaFile', ({ schemaFile }) =>
     }
   });
 
-  test('every primary identifier is required and createOnly', () => {
+  test('every primary identifier is createOnly, and required unless CREATE generates it (then writable, not read-only)', () => {
     for (const pointer of schema.primaryIdentifier) {
       const name = pointer.replace('/properties/', '');
-      expect(schema.required).toContain(name);
       expect(schema.createOnlyProperties ?? []).toContain(pointer);
+      // Optional: CREATE generates it when absent (as AWS types generate names), so it can be given but never
+      // changed, and is never read-only (a template may name it).
+      if (!schema.required.includes(name)) expect(schema.readOnlyProperties ?? []).not.toContain(pointer);
     }
   });
 });

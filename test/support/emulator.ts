@@ -10,7 +10,7 @@ import {
   type RunningEmulator,
   type RunningStateTable,
 } from '../../dev/emulator';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { STATE_TABLE } from '../../dev/types';
 
 export interface HandlerEmulatorOptions extends EmulatorOptions {
   /**

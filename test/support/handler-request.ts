@@ -13,6 +13,8 @@ export interface RequestOptions {
   /** resourceType: the schema's typeName, or a registered name such as Org::SSO::… */
   resourceType: string;
   callerCredentials?: Record<string, string> | undefined;
+  /** UPDATE: the previous properties (requestData.previousResourceProperties). */
+  previousProperties?: unknown;
   /** A LIST page's NextToken, where CloudFormation puts it (HandlerRequest.nextToken). */
   nextToken?: string;
 }
@@ -36,6 +38,9 @@ export function handlerRequest(
       callerCredentials: 'callerCredentials' in options ? options.callerCredentials : CALLER_CREDENTIALS,
       logicalResourceId: 'Assignment',
       resourceProperties,
+      ...(options.previousProperties === undefined
+        ? {}
+        : { previousResourceProperties: options.previousProperties }),
       systemTags: {},
       stackTags: {},
     },

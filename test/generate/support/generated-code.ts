@@ -3,7 +3,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import type { ModelSchema } from '../../../dev/generate/models';
 
-export const FIXTURE_FILE = path.join(__dirname, '..', 'fixtures', 'assignment-group.json');
+export const FIXTURE_FILE = path.join(__dirname, '..', 'fixtures', 'nested-lists.json');
 
 export function fixtureSchema(): ModelSchema & { required: string[] } {
   return JSON.parse(readFileSync(FIXTURE_FILE, 'utf8')) as ModelSchema & { required: string[] };

@@ -23,6 +23,7 @@ import {
 import { useHandlerEmulator } from '../../support/emulator';
 import { DEFAULT_WORLD, type EmulatorOptions, type RunningEmulator } from '../../../dev/emulator';
 import {
+  needsStateTable,
   RESOURCE_TYPES,
   resourceType,
   type HandlerModule,
@@ -51,7 +52,9 @@ export interface TypeUnderTest {
   readonly deleteOperation: string;
   /** The SSO Admin read a READ of the model sends. */
   readonly readOperation: string;
-  /** How many resources matching `model` exist in the emulator now. */
+  /** How many service resources (create writes) `model` stands for (1, or a group's assignment count). */
+  size(model?: ResourceProperties): number;
+  /** How many complete copies of `model`'s resource exist in the emulator now. */
   copies(emulator: RunningEmulator, model?: ResourceProperties): number;
   /** Deletes the model's resource behind the API's back; whether it existed. */
   removeOutOfBand(emulator: RunningEmulator, model?: ResourceProperties): boolean;
@@ -74,6 +77,7 @@ function typeUnderTest(entry: ResourceTypeEntry): TypeUnderTest {
     createOperation: binding.createOperation,
     deleteOperation: binding.deleteOperation,
     readOperation: binding.readOperation,
+    size: (other = model) => binding.size(other),
     copies: (emulator, other = model) => binding.count(emulator, other),
     removeOutOfBand: (emulator, other = model) => binding.remove(emulator, other),
     addOutOfBand: (emulator, other = model) => binding.seed(emulator, other),
@@ -109,9 +113,17 @@ export function sessionCredentials(): CredentialsPayload {
   };
 }
 
-/** The file's emulator (test/support/emulator.ts) at the reliability suite's provisioning time and no rate limit. */
+/**
+ * The file's emulator (test/support/emulator.ts) at the reliability suite's provisioning time and no rate limit,
+ * with the state table when a registered type keeps state.
+ */
 export function useEmulator(options: EmulatorOptions = {}): () => RunningEmulator {
-  return useHandlerEmulator({ provisioningMs: PROVISIONING_MS, requestsPerSecond: Infinity, ...options });
+  return useHandlerEmulator({
+    provisioningMs: PROVISIONING_MS,
+    requestsPerSecond: Infinity,
+    stateTable: needsStateTable(RESOURCE_TYPES),
+    ...options,
+  });
 }
 
 /** Silences the runtime lib's per-invocation console lines for the test (restored by restoreAllMocks). */

@@ -1,6 +1,7 @@
 // The handler-permission check every type runs (test/<key>/permissions.test.ts): each handler, driven down
-// every path its type lists against mocked SSO Admin and Identity Store clients, sends only commands its
-// schema's permissions allow, and uses every sso: and identitystore: permission it declares.
+// every path its type lists against mocked SSO Admin, Identity Store and DynamoDB (state table) clients, sends
+// only commands its schema's permissions allow, and uses every sso:, identitystore: and dynamodb: permission it
+// declares.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DescribeInstanceCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -9,6 +10,7 @@ import {
   DescribeUserCommand,
   IdentitystoreClient,
 } from '@aws-sdk/client-identitystore';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { REPOSITORY_ROOT, type ResourceTypeEntry } from '../../../dev/types';
 import { forgetIdentityStoreIds } from '../../../src/core/principals';
@@ -23,6 +25,8 @@ export const FORWARD_ACCESS = /^iam:/;
 
 export const sso = mockClient(SSOAdminClient);
 export const identityStore = mockClient(IdentitystoreClient);
+/** The state table's client (a type that keeps state resets and stubs it in its stubWorld). */
+export const dynamodb = mockClient(DynamoDBClient);
 
 export const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-72230b9a8e8e8b7a';
 export const GROUP_ID = 'e4b8a4f8-2031-70a5-6b7c-8d9e0f1a2b3c';
@@ -47,24 +51,39 @@ export function stubIdentityStore(): void {
   sso.on(DescribeInstanceCommand).resolves({ InstanceArn: INSTANCE_ARN, IdentityStoreId: IDENTITY_STORE_ID });
 }
 
-/** The IAM action for an SDK command: the service's prefix (`sso:`, `identitystore:`) plus the operation name. */
+/**
+ * The IAM action for an SDK command: the service's prefix (`sso:`, `identitystore:`, `dynamodb:`) plus the
+ * operation name.
+ */
 function actionsSent(): Set<string> {
   const action = (prefix: string, command: object): string =>
     `${prefix}:${command.constructor.name.replace(/Command$/, '')}`;
   return new Set([
     ...sso.calls().map((call) => action('sso', call.args[0])),
     ...identityStore.calls().map((call) => action('identitystore', call.args[0])),
+    ...dynamodb.calls().map((call) => action('dynamodb', call.args[0])),
   ]);
 }
 
-export type Step = { properties: object; context?: Record<string, unknown>; exists: boolean };
-export type Handler = 'create' | 'read' | 'delete' | 'list';
+export type Step = {
+  properties: object;
+  context?: Record<string, unknown>;
+  exists: boolean;
+  /** The request's bearer token (the operation's token), when the stubbed world must know it; default random. */
+  bearerToken?: string;
+  /** UPDATE: the previous properties. */
+  previous?: object;
+};
+export type Handler = 'create' | 'read' | 'update' | 'delete' | 'list';
 
 export interface PermissionPaths {
-  /** Resets the mocks to a world where the step's resource exists or not. */
-  readonly stubWorld: (exists: boolean) => void;
-  /** Every path of every handler, so that every command a handler can send is sent at least once. */
-  readonly paths: Record<Handler, Step[]>;
+  /** Resets the mocks to a world where the step's resource exists or not (the step, for its details). */
+  readonly stubWorld: (exists: boolean, step: Step) => void;
+  /**
+   * Every path of every handler, so that every command a handler can send is sent at least once; `update` for a
+   * type whose schema has an update handler.
+   */
+  readonly paths: Record<Exclude<Handler, 'update'>, Step[]> & { update?: Step[] };
 }
 
 /** Defines the handler-permission tests of one type. */
@@ -77,20 +96,28 @@ export function describeHandlerPermissions(
     jest.restoreAllMocks();
     sso.restore();
     identityStore.restore();
+    dynamodb.restore();
+  });
+
+  test('every handler the schema declares has its paths', () => {
+    expect(Object.keys(paths).sort()).toEqual(Object.keys(handlerPermissions(entry)).sort());
   });
 
   describe(entry.typeName, () => {
     test.each(Object.entries(paths))(
-      '%s sends only commands its permissions allow, and uses every sso: and identitystore: permission it declares',
+      '%s sends only commands its permissions allow, and uses every sso:, identitystore: and dynamodb: permission it declares',
       async (handler, steps) => {
         const { entrypoint } = await entry.loadHandlers();
         const sent = new Set<string>();
         for (const step of steps) {
-          stubWorld(step.exists);
-          const action = handler.toUpperCase() as 'CREATE' | 'READ' | 'DELETE' | 'LIST';
+          dynamodb.reset();
+          stubWorld(step.exists, step);
+          const action = handler.toUpperCase() as 'CREATE' | 'READ' | 'UPDATE' | 'DELETE' | 'LIST';
           const request = handlerRequest(action, step.properties, {
             callbackContext: step.context,
             resourceType: entry.typeName,
+            ...(step.bearerToken === undefined ? {} : { bearerToken: step.bearerToken }),
+            ...(step.previous === undefined ? {} : { previousProperties: step.previous }),
           });
           const response = asProgress(await entrypoint(request, LAMBDA_CONTEXT));
           expect(response.errorCode).not.toBe('InternalFailure');

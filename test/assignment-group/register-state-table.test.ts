@@ -34,8 +34,8 @@ import {
   type RegisterOptions,
 } from '../../dev/register/register';
 import { RESOURCE_TYPES } from '../../dev/types';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
-import { stateTableIsReady } from './state-table-mock';
+import { STATE_TABLE } from '../../dev/types';
+import { stateTableIsReady } from '../registration/state-table-mock';
 
 jest.mock('../../dev/types', () => {
   const actual = jest.requireActual<typeof import('../../dev/types')>('../../dev/types');

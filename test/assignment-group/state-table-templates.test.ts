@@ -10,14 +10,14 @@ import {
 } from '../../dev/generate/registration';
 import type { RegistrySchema } from '../../dev/generate/registry-schema';
 import { REPOSITORY_ROOT } from '../../dev/types';
-import { STATE_TABLE } from '../../src/assignment-group/state-table';
+import { STATE_TABLE } from '../../dev/types';
 import {
   parseTemplate,
   type CloudFormationTemplate,
   type TemplateNode,
   unresolvedReferences,
-} from './cloudformation-yaml';
-import { expectedExecutionStatements, STATE_TABLE_ARN } from './execution-policy';
+} from '../registration/cloudformation-yaml';
+import { expectedExecutionStatements, STATE_TABLE_ARN } from '../registration/execution-policy';
 
 const SCHEMA_FILE = 'assignment-group/aws-sso-assignmentgroup.json';
 const schema = JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, SCHEMA_FILE), 'utf8')) as RegistrySchema;
