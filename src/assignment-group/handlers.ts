@@ -14,9 +14,16 @@ import { failed, inProgress, succeeded } from '../core/progress';
 import { remainingWorkMs } from '../core/invocation';
 import { RETRY_POLICY } from '../core/retry-policy';
 import { existingAssignments, failureSummary, runStage, ssoPacer } from './assignments';
-import { expand, GroupProperties, tupleOfKey } from './declaration';
+import { expand, GroupProperties } from './declaration';
+import { deprovisionedPrincipals, principalsOf, withoutPrincipals } from './principals';
 import { plan } from './plan';
-import { dynamoDbClientFor, GroupState, OperationProgress, StateStore } from './state-store';
+import {
+  dynamoDbClientFor,
+  GroupState,
+  OperationProgress,
+  SettledOperation,
+  StateStore,
+} from './state-store';
 import { STATE_TABLE } from './state-table';
 import { ResourceModel, TypeConfigurationModel } from './models';
 import { validateIdentifier, validateList, validateModel } from './validators';
@@ -58,15 +65,6 @@ function nameFor(request: WriteRequest<ResourceModel>): string {
   const base = (request.logicalResourceId ?? 'AssignmentGroup').replace(/[^A-Za-z0-9._-]/g, '').slice(0, 100);
   const suffix = createHash('sha256').update(request.operationToken).digest('hex').slice(0, 12).toUpperCase();
   return `${/^[A-Za-z0-9]/.test(base) ? base : `G${base}`}-${suffix}`;
-}
-
-function principalsOf(keys: Iterable<string>) {
-  const principals = new Map<string, { principalType: 'USER' | 'GROUP'; principalId: string }>();
-  for (const key of keys) {
-    const { principalType, principalId } = tupleOfKey(key);
-    principals.set(`${principalType}:${principalId}`, { principalType, principalId });
-  }
-  return [...principals.values()];
 }
 
 /** For every assignment another group of the same instance declares: that group's Name. */
@@ -142,7 +140,7 @@ async function carryOn(
   store: StateStore,
   state: GroupState,
 ): Promise<Progress<ResourceModel>> {
-  const { operation: started, ...group } = state;
+  const { operation: started, settled: _previous, ...group } = state;
   if (!started) throw new Error('carryOn needs an operation under way');
   let operation = started;
   let version = state.version;
@@ -156,9 +154,13 @@ async function carryOn(
     }
     return next;
   };
-  const save = async (next: OperationProgress | undefined, withOwned: ReadonlySet<string> = owned) => {
+  const save = async (
+    next: OperationProgress | undefined,
+    withOwned: ReadonlySet<string> = owned,
+    settled?: SettledOperation,
+  ) => {
     const written = await store.put(
-      { ...group, owned: withOwned, ...(next ? { operation: next } : {}) },
+      { ...group, owned: withOwned, ...(next ? { operation: next } : {}), ...(settled ? { settled } : {}) },
       version,
     );
     version = written.version;
@@ -183,6 +185,13 @@ async function carryOn(
       operation,
     );
     owned = owning(operation.stage, run.confirmed);
+    const writeName = operation.stage === 'create' ? 'CreateAccountAssignment' : 'DeleteAccountAssignment';
+    const stageSize = (operation.stage === 'create' ? operation.create : operation.remove).length;
+    // Counts only: the log says how far the group got, never which principals it writes.
+    request.logger.log(
+      `${writeName}: ${run.progress.cursor - operation.cursor} sent, ${run.confirmed.length} confirmed in this ` +
+        `invocation; ${run.progress.cursor} of ${stageSize} sent, ${run.progress.inFlight.length} in flight`,
+    );
     operation = run.progress;
     if (run.interruptedBy !== undefined || !run.stageDone) {
       // Every confirmed write is recorded before the error is handled or CloudFormation calls back.
@@ -190,10 +199,25 @@ async function carryOn(
       if (run.interruptedBy !== undefined) throw run.interruptedBy;
       break;
     }
+    if (operation.stage === 'remove' && operation.failures.length > 0) {
+      // A deprovisioned principal's assignment cannot be deleted and grants nothing: it is gone, not a failure.
+      const failedKeys = operation.failures.map((failure) => failure.key);
+      const absent = await deprovisionedPrincipals(request.clients, instanceArn, failedKeys);
+      const stillFailed = withoutPrincipals(failedKeys, absent);
+      owned = owning(
+        'remove',
+        failedKeys.filter((key) => !stillFailed.has(key)),
+      );
+      operation = {
+        ...operation,
+        failures: operation.failures.filter((failure) => stillFailed.has(failure.key)),
+      };
+    }
     if (operation.failures.length > 0) {
       // What was created stays owned, so the rollback's DELETE removes it.
-      await save(undefined);
-      return failed(HandlerErrorCode.GeneralServiceException, failureSummary(operation.failures, total));
+      const failure = failureSummary(operation.failures, total);
+      await save(undefined, owned, { kind: operation.kind, token: operation.token, failure });
+      return failed(HandlerErrorCode.GeneralServiceException, failure);
     }
     if (operation.stage === 'create' && operation.remove.length > 0) {
       // Additions confirmed: only now the removals, so a principal moved between permission sets has no gap.
@@ -205,7 +229,7 @@ async function carryOn(
       await store.delete(group.name, version);
       return succeeded();
     }
-    await save(undefined);
+    await save(undefined, owned, { kind: operation.kind, token: operation.token });
     return succeeded(modelOf(group.declared));
   }
   const context: WriteProgress = {
@@ -243,6 +267,22 @@ function recorded(
   );
 }
 
+/**
+ * The answer an operation that has ended gave, for a re-send of one of its requests (CloudFormation re-sends when
+ * the answer was lost); undefined when `state` did not end the operation of this token.
+ */
+function settledAnswer(
+  request: WriteRequest<ResourceModel>,
+  state: GroupState,
+  kind: OperationProgress['kind'],
+): Progress<ResourceModel> | undefined {
+  const settled = state.settled;
+  if (state.operation || settled?.kind !== kind || settled.token !== request.operationToken) return undefined;
+  return settled.failure === undefined
+    ? succeeded(modelOf(state.declared))
+    : failed(HandlerErrorCode.GeneralServiceException, settled.failure);
+}
+
 /** A later invocation of an operation this token started; or undefined when the state shows another one. */
 async function resumed(request: WriteRequest<ResourceModel>, store: StateStore, name: string) {
   const state = await store.get(name);
@@ -263,7 +303,7 @@ async function create(request: WriteRequest<ResourceModel>) {
         ? recorded(request, state.declared, state.operation)
         : carryOn(request, store, state);
     }
-    return alreadyExists<ResourceModel>(TYPE_NAME, [name]);
+    return settledAnswer(request, state, 'create') ?? alreadyExists<ResourceModel>(TYPE_NAME, [name]);
   }
   if (request.progress.phase !== undefined) {
     return failed<ResourceModel>(HandlerErrorCode.NotFound, `the record of assignment group ${name} is gone`);
@@ -312,6 +352,8 @@ async function update(request: WriteRequest<ResourceModel>) {
   const state = await store.get(name);
   if (!state) return notFound<ResourceModel>(TYPE_NAME, [name]);
   if (state.operation?.token === request.operationToken) return carryOn(request, store, state);
+  const answered = settledAnswer(request, state, 'update');
+  if (answered) return answered;
   const declared = declaredOf(request.model, name);
   if (declared.InstanceArn !== state.declared.InstanceArn) {
     return failed<ResourceModel>(
@@ -341,7 +383,10 @@ async function update(request: WriteRequest<ResourceModel>) {
   for (const key of planned.remove) owned.add(key);
   if (planned.create.length === 0 && planned.remove.length === 0) {
     // Nothing to write to SSO Admin: an update that changes nothing makes no write there.
-    await store.put({ name, declared, owned }, state.version);
+    await store.put(
+      { name, declared, owned, settled: { kind: 'update', token: request.operationToken } },
+      state.version,
+    );
     return succeeded(modelOf(declared));
   }
   const operation: OperationProgress = {
@@ -411,13 +456,15 @@ const handlers = defineResourceType({
     const state = await storeFor(clients).get(key.name);
     if (!state) return undefined;
     const declared = state.declared;
-    const existing = await existingAssignments(
+    const listed = await existingAssignments(
       clients.ssoAdmin,
       ssoPacer(),
       declared.InstanceArn,
       principalsOf(expand(declared)),
     );
-    return { name: key.name, properties: readView(declared, existing) };
+    // Only principals with a listed assignment are asked about: the others' assignments are missing anyway.
+    const absent = await deprovisionedPrincipals(clients, declared.InstanceArn, listed);
+    return { name: key.name, properties: readView(declared, withoutPrincipals(listed, absent)) };
   },
   listing: (clients): Listing<string, GroupKey> => {
     const store = storeFor(clients);
@@ -431,7 +478,11 @@ const handlers = defineResourceType({
       },
       walk: async (from, budget) => {
         const answered = await budget.call(() =>
-          store.scan(from === undefined ? undefined : { [STATE_TABLE.partitionKey]: { S: from } }, 100),
+          // At most the page's model budget per Scan, so a small budget pages as it does for the other types.
+          store.scan(
+            from === undefined ? undefined : { [STATE_TABLE.partitionKey]: { S: from } },
+            budget.ssoPageSize,
+          ),
         );
         if (!answered) return { keys: [], ...(from === undefined ? {} : { next: from }) };
         const { states, next } = answered.value;

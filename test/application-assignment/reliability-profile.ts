@@ -45,7 +45,10 @@ export const profile: ReliabilityProfile = {
     principalType: model.PrincipalType === 'USER' ? 'USER' : 'GROUP',
     principalId: String(model.PrincipalId),
   }),
-  // The resource is its service resource: gone out of band, READ and DELETE answer NotFound.
+  // The resource is its service resource: granting nothing (principal deprovisioned) or gone out of band, READ
+  // and DELETE answer NotFound.
+  expectReadAfterPrincipalRemoved: (result) =>
+    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
   expectReadAfterOutOfBandDelete: (result) =>
     expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
   expectDeleteAfterOutOfBandDelete: (result) =>

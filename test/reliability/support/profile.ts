@@ -41,6 +41,15 @@ export interface ReliabilityProfile {
   /** The principal of `model` that the deprovisioning cells delete from the identity store. */
   principalOf(model: ResourceProperties): { principalType: PrincipalType; principalId: string };
   /**
+   * A READ after `principal` (principalOf) was deleted from the identity store: its assignments stay listed but
+   * grant nothing, so the READ must not report them as access.
+   */
+  expectReadAfterPrincipalRemoved(
+    result: RunResult,
+    model: ResourceProperties,
+    principal: { principalType: PrincipalType; principalId: string },
+  ): void;
+  /**
    * A READ after every service resource of `model` was deleted out of band: what it must answer (NotFound for a
    * type whose resource is its service resource; drift for one that keeps its own record).
    */
@@ -66,6 +75,7 @@ const HOOKS = {
   expectDeleteRefusedForMissingPrincipal: 'function',
   parallelModels: 'function',
   principalOf: 'function',
+  expectReadAfterPrincipalRemoved: 'function',
   expectReadAfterOutOfBandDelete: 'function',
   expectDeleteAfterOutOfBandDelete: 'function',
   knownHandlerBugs: 'object',
