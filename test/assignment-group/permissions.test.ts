@@ -14,6 +14,8 @@ import {
   DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
+  ListAccountAssignmentCreationStatusCommand,
+  ListAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsForPrincipalCommand,
 } from '@aws-sdk/client-sso-admin';
 import { resourceType } from '../../dev/types';
@@ -66,6 +68,30 @@ function operationOf(kind: 'create' | 'update', create: string[], remove: string
   return { kind, token: TOKEN, stage: 'create', create, remove, cursor: 0, inFlight: [], failures: [] };
 }
 
+/**
+ * An operation whose process died after reserving (and maybe sending) the stage's one write without recording a
+ * request: the next invocation looks for a request of that write still in progress before writing again.
+ */
+function crashedAfterReserving(
+  kind: 'create' | 'update' | 'delete',
+  stage: 'create' | 'remove',
+  create: string[],
+  remove: string[],
+) {
+  const reserved = stage === 'create' ? create : remove;
+  return {
+    kind,
+    token: TOKEN,
+    stage,
+    create,
+    remove,
+    cursor: reserved.length,
+    inFlight: [],
+    reserved,
+    failures: [],
+  };
+}
+
 /** The item a step finds: the operation it resumes, or the group at rest. */
 const ITEMS = new WeakMap<Step, Record<string, AttributeValue>>();
 
@@ -77,7 +103,9 @@ function stubGroup(exists: boolean, step: Step): void {
   dynamodb.on(PutItemCommand).resolves({});
   dynamodb.on(DeleteItemCommand).resolves({});
   dynamodb.on(ScanCommand).resolves({ Items: found ? [found] : [] });
-  sso.on(ListAccountAssignmentsForPrincipalCommand).resolves({
+  // Only the group principal holds an assignment (the user's is what a step creates).
+  sso.on(ListAccountAssignmentsForPrincipalCommand).resolves({ AccountAssignments: [] });
+  sso.on(ListAccountAssignmentsForPrincipalCommand, { PrincipalId: GROUP_ID }).resolves({
     AccountAssignments: exists
       ? [
           {
@@ -101,6 +129,12 @@ function stubGroup(exists: boolean, step: Step): void {
   sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
     AccountAssignmentDeletionStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
   });
+  sso.on(ListAccountAssignmentCreationStatusCommand).resolves({
+    AccountAssignmentsCreationStatus: [{ Status: 'IN_PROGRESS', RequestId: REQUEST_ID }],
+  });
+  sso.on(ListAccountAssignmentDeletionStatusCommand).resolves({
+    AccountAssignmentsDeletionStatus: [{ Status: 'IN_PROGRESS', RequestId: REQUEST_ID }],
+  });
 }
 
 /** A step resuming the operation `operation` records in the group's item (its token is the request's). */
@@ -123,6 +157,8 @@ const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[]
     { properties: MODEL, exists: true },
     // The recorded creation carried on: create, confirm, record.
     resuming(MODEL, [], operationOf('create', [GROUP_KEY], [])),
+    // After a crash, a reserved creation still absent: its request looked for among those in progress.
+    resuming(MOVED, [], crashedAfterReserving('create', 'create', [USER_KEY], [])),
   ],
   read: [
     { properties: { Name: MODEL.Name }, exists: true },
@@ -133,11 +169,16 @@ const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[]
     { properties: MOVED, previous: MODEL, exists: true },
     resuming(MOVED, [GROUP_KEY], operationOf('update', [USER_KEY], [GROUP_KEY]), MODEL),
     { properties: MOVED, previous: MODEL, exists: false },
+    // After a crash in either stage: the reserved write's request looked for among those in progress.
+    resuming(MOVED, [GROUP_KEY], crashedAfterReserving('update', 'create', [USER_KEY], [GROUP_KEY]), MODEL),
+    resuming(MOVED, [GROUP_KEY], crashedAfterReserving('update', 'remove', [USER_KEY], [GROUP_KEY]), MODEL),
   ],
   delete: [
     // The group's assignments deleted and confirmed, then its record.
     { properties: { Name: MODEL.Name }, exists: true },
     { properties: { Name: MODEL.Name }, exists: false },
+    // After a crash, a reserved deletion of an assignment still there: its request looked for first.
+    resuming({ Name: MODEL.Name }, [GROUP_KEY], crashedAfterReserving('delete', 'remove', [], [GROUP_KEY])),
   ],
   list: [{ properties: {}, exists: true }],
 };
