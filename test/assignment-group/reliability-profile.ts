@@ -57,7 +57,7 @@ function copiesOfEach(emulator: RunningEmulator, model: ResourceProperties): num
   );
 }
 
-/** Distinct one-assignment groups in the seeded world: active accounts x permission sets x principals (54). */
+/** Distinct one-assignment groups in the seeded world: active accounts x permission sets x principals. */
 function groupModels(count: number): ResourceProperties[] {
   const principals = [
     ...DEFAULT_WORLD.users.map((user) => ({ PrincipalId: user.id, PrincipalType: 'USER' })),

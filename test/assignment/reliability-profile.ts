@@ -13,7 +13,7 @@ function writeOperation(operation: string): AccountAssignmentWriteOperation {
   return operation;
 }
 
-/** Distinct account assignments in the seeded world: active accounts x permission sets x principals (54). */
+/** Distinct account assignments in the seeded world: active accounts x permission sets x principals. */
 function accountModels(count: number): ResourceProperties[] {
   const principals = [
     ...DEFAULT_WORLD.users.map((user) => ({ PrincipalId: user.id, PrincipalType: 'USER' })),
