@@ -189,8 +189,9 @@ async function carryOn(
     const stageSize = (operation.stage === 'create' ? operation.create : operation.remove).length;
     // Counts only: the log says how far the group got, never which principals it writes.
     request.logger.log(
-      `${writeName}: ${run.progress.cursor - operation.cursor} sent, ${run.confirmed.length} confirmed in this ` +
-        `invocation; ${run.progress.cursor} of ${stageSize} sent, ${run.progress.inFlight.length} in flight`,
+      `${writeName}: ${run.confirmed.length} confirmed in this invocation; ` +
+        `${run.progress.cursor - (run.progress.reserved?.length ?? 0)} of ${stageSize} sent, ` +
+        `${run.progress.inFlight.length} in flight`,
     );
     operation = run.progress;
     if (run.interruptedBy !== undefined || !run.stageDone) {
@@ -243,8 +244,15 @@ async function carryOn(
   request.onProgress(context);
   const writes = operation.stage === 'create' ? operation.create : operation.remove;
   const verb = operation.stage === 'create' ? 'creating' : 'deleting';
-  const message = `${verb} assignments: ${operation.cursor} of ${writes.length} sent, ${operation.inFlight.length} in flight`;
+  // Reserved writes are not sent yet: the cursor counts them.
+  const sent = operation.cursor - (operation.reserved?.length ?? 0);
+  const message = `${verb} assignments: ${sent} of ${writes.length} sent, ${operation.inFlight.length} in flight`;
   return inProgress(modelOf(group.declared), context, 1, message);
+}
+
+/** `1 assignment`, `2 assignments`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** The write-ahead answer: the operation is recorded, its writes start on the next invocation. */
@@ -263,7 +271,7 @@ function recorded(
     modelOf(declared),
     marker,
     0,
-    `recorded the ${operation.kind}: ${operation.create.length} assignments to create, ${operation.remove.length} to delete`,
+    `recorded the ${operation.kind}: ${counted(operation.create.length, 'assignment')} to create, ${operation.remove.length} to delete`,
   );
 }
 
