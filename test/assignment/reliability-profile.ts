@@ -3,7 +3,7 @@
 // (test/reliability/support/profile.ts).
 import type { ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD, FAILURE_REASONS, type AccountAssignmentWriteOperation } from '../../dev/emulator';
-import type { ReliabilityProfile } from '../reliability/support/profile';
+import { SERVICE_RESOURCE_ANSWERS, type ReliabilityProfile } from '../reliability/support/profile';
 import { ACCOUNT_ASSIGNMENT, tupleOf } from './under-test';
 
 function writeOperation(operation: string): AccountAssignmentWriteOperation {
@@ -70,13 +70,6 @@ export const profile: ReliabilityProfile = {
   },
   parallelModels: (_emulator, count) => accountModels(count),
   principalOf: (model) => tupleOf(model),
-  // The resource is its service resource: granting nothing (principal deprovisioned) or gone out of band, READ
-  // and DELETE answer NotFound.
-  expectReadAfterPrincipalRemoved: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
-  expectReadAfterOutOfBandDelete: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
-  expectDeleteAfterOutOfBandDelete: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
+  ...SERVICE_RESOURCE_ANSWERS,
   knownHandlerBugs: {},
 };
