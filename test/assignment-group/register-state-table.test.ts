@@ -1,6 +1,5 @@
-// npm run register for a type that keeps state in DynamoDB (the assignment group): the state table before the
-// type, the type configuration after it. The group is not in dev/types.ts until its handlers pass, so this file
-// adds it to the registry it sees.
+// npm run register for a type that keeps state in DynamoDB (the assignment group, as registered in dev/types.ts):
+// the state table before the type, the type configuration after it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,22 +35,6 @@ import {
 import { RESOURCE_TYPES } from '../../dev/types';
 import { STATE_TABLE } from '../../dev/types';
 import { stateTableIsReady } from '../registration/state-table-mock';
-
-jest.mock('../../dev/types', () => {
-  const actual = jest.requireActual<typeof import('../../dev/types')>('../../dev/types');
-  const group = {
-    ...actual.RESOURCE_TYPES[0],
-    packageName: 'assignment-group',
-    folder: 'assignment-group',
-    schemaFile: 'assignment-group/aws-sso-assignmentgroup.json',
-    typeName: 'SSOTypes::SSO::AssignmentGroup',
-  };
-  const registered = actual.RESOURCE_TYPES.some((entry) => entry.packageName === group.packageName);
-  return {
-    ...actual,
-    RESOURCE_TYPES: registered ? actual.RESOURCE_TYPES : [...actual.RESOURCE_TYPES, group],
-  };
-});
 
 const CREDENTIALS = { accessKeyId: 'AKIAREGISTERTEST0002', secretAccessKey: 'stateTableTestSecret/EXAMPLE' };
 const TYPE_NAME = 'Org::SSO::AssignmentGroup';
