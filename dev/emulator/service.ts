@@ -15,6 +15,7 @@ import {
   type KmsKeyProblem,
 } from './errors';
 import { FaultController, sameAssignment, type AssignmentTuple, type PrincipalType } from './faults';
+import { paginate } from './pages';
 import type { Clock } from './rate-limit';
 import {
   cloneWorld,
@@ -112,31 +113,8 @@ function instanceIdOf(arn: string): string | undefined {
 }
 
 /** AWS JSON 1.1 serialises timestamps as epoch seconds (Smithy "aws.protocols#awsJson1_1", timestampFormat). */
-function epochSeconds(ms: number): number {
+export function epochSeconds(ms: number): number {
   return ms / 1000;
-}
-
-interface PageToken {
-  operation: string;
-  offset: number;
-}
-
-function encodeToken(token: PageToken): string {
-  return Buffer.from(JSON.stringify({ o: token.operation, i: token.offset }), 'utf8').toString('base64url');
-}
-
-function decodeToken(operation: string, text: string): number {
-  const invalid = validationError(`Invalid NextToken: the token is not a pagination token for ${operation}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw invalid;
-  const { o, i } = parsed as Record<string, unknown>;
-  if (o !== operation || typeof i !== 'number' || !Number.isInteger(i) || i < 0) throw invalid;
-  return i;
 }
 
 function str(input: JsonObject, member: string): string {
@@ -454,14 +432,14 @@ export class SsoAdminService {
     items: readonly T[],
     input: JsonObject,
   ): { page: T[]; nextToken?: string } {
-    const maxResults =
-      typeof input.MaxResults === 'number' ? input.MaxResults : this.settings.defaultPageSize;
-    const tokenText = optionalStr(input, 'NextToken');
-    // An empty NextToken is what some callers send on the first page; treat it as absent.
-    const offset = tokenText ? decodeToken(operation, tokenText) : 0;
-    const page = items.slice(offset, offset + maxResults);
-    const next = offset + maxResults;
-    return next < items.length ? { page, nextToken: encodeToken({ operation, offset: next }) } : { page };
+    const nextToken = optionalStr(input, 'NextToken');
+    return paginate(items, {
+      operation,
+      pageSize: typeof input.MaxResults === 'number' ? input.MaxResults : this.settings.defaultPageSize,
+      ...(nextToken === undefined ? {} : { nextToken }),
+      invalidToken: () =>
+        validationError(`Invalid NextToken: the token is not a pagination token for ${operation}`),
+    });
   }
 
   private withToken(result: JsonObject, nextToken: string | undefined): JsonObject {
