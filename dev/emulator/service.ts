@@ -15,15 +15,9 @@ import {
   type KmsKeyProblem,
 } from './errors';
 import { FaultController, sameAssignment, type AssignmentTuple, type PrincipalType } from './faults';
-import { paginate } from './pages';
 import type { Clock } from './rate-limit';
-import {
-  cloneWorld,
-  type AccountStatus,
-  type World,
-  type WorldAccount,
-  type WorldApplication,
-} from './world';
+import { paginate } from './pages';
+import { cloneWorld, type World, type WorldApplication } from './world';
 
 export type StatusValue = 'IN_PROGRESS' | 'FAILED' | 'SUCCEEDED';
 export type JsonObject = Record<string, unknown>;
@@ -265,19 +259,6 @@ export class SsoAdminService {
     return this.applicationAssignments.length !== before;
   }
 
-  setAccountStatus(accountId: string, status: AccountStatus): void {
-    const account = this.world.accounts.find((candidate) => candidate.id === accountId);
-    if (!account) throw new Error(`Account ${accountId} is not in the emulated organisation`);
-    account.status = status;
-  }
-
-  addAccount(account: WorldAccount): void {
-    this.world.accounts = [
-      ...this.world.accounts.filter((existing) => existing.id !== account.id),
-      { ...account },
-    ];
-  }
-
   /**
    * Makes the instance's customer managed KMS key unusable (deleted, disabled, …), or usable again with
    * undefined. Every operation on the instance's data then fails with the matching `Reason`.
@@ -348,8 +329,9 @@ export class SsoAdminService {
     const { assignment } = operation;
     if (operation.forcedFailureReason !== undefined) return fail(operation.forcedFailureReason);
     if (operation.kind === 'create') {
+      // Only an ACTIVE member can be reached (a suspended, closing, closed or not yet activated one cannot).
       const account = this.world.accounts.find((candidate) => candidate.id === assignment.targetId);
-      if (!account || account.status !== 'ACTIVE')
+      if (!account || account.state !== 'ACTIVE')
         return fail(FAILURE_REASONS.accountUnreachable(assignment.targetId));
       if (!this.principalExists(assignment)) return fail(FAILURE_REASONS.principalMissing(assignment));
       // The permission set may have been deleted out of band while this was in progress.
