@@ -236,7 +236,9 @@ class Emulator implements RunningEmulator {
       seedWorld,
     );
     const world = (): World => this.service.currentWorld;
-    this.identityStore = new IdentityStoreService(world);
+    this.identityStore = new IdentityStoreService(world, {
+      defaultPageSize: options.defaultPageSize ?? DEFAULTS.defaultPageSize,
+    });
     this.organizations = new OrganizationsService(world, this.clock, this.faults, {
       pageSize: options.organizationsPageSize ?? DEFAULTS.organizationsPageSize,
     });

@@ -287,6 +287,14 @@ export class SsoAdminService {
     return principals.some((candidate) => candidate.id === principal.principalId);
   }
 
+  /** Renames a user (UserName) or group (DisplayName) in place. Returns whether it existed. */
+  renamePrincipal(principalType: PrincipalType, principalId: string, name: string): boolean {
+    const principals = principalType === 'USER' ? this.world.users : this.world.groups;
+    const principal = principals.find((candidate) => candidate.id === principalId);
+    if (principal) principal.name = name;
+    return principal !== undefined;
+  }
+
   addUser(user: { id: string; name: string }): void {
     this.world.users = [...this.world.users.filter((existing) => existing.id !== user.id), { ...user }];
   }

@@ -154,6 +154,14 @@ export class EmulatorState {
     return this.service.removePrincipal(principalType, principalId);
   }
 
+  /**
+   * Renames a user (its UserName) or group (its DisplayName) in the identity store, as an edit at the IdP does;
+   * its ID and assignments stay. Returns whether it existed.
+   */
+  renamePrincipal(principalType: PrincipalType, principalId: string, name: string): boolean {
+    return this.service.renamePrincipal(principalType, principalId, name);
+  }
+
   /** Makes the instance's customer managed KMS key unusable for the given reason; undefined restores it. */
   setInstanceKeyProblem(problem: KmsKeyProblem | undefined): void {
     this.service.setInstanceKeyProblem(problem);
@@ -188,6 +196,7 @@ export type StateMutation =
   | { action: 'moveAccount'; accountId: string; parentId: string }
   | { action: 'addAccount'; account: AccountSeed }
   | { action: 'addOrganizationalUnit'; unit: { name: string; parentId: string; id?: string } }
+  | { action: 'renamePrincipal'; principalType: PrincipalType; principalId: string; name: string }
   | { action: 'addApplicationAssignment'; assignment: ApplicationAssignmentRecord }
   | { action: 'removeApplicationAssignment'; assignment: ApplicationAssignmentRecord }
   | { action: 'removePrincipal'; principalType: PrincipalType; principalId: string }
@@ -295,6 +304,17 @@ export function parseStateMutation(value: unknown): StateMutation | string {
           }
         : 'addOrganizationalUnit needs unit {name, parentId, id?}';
     }
+    case 'renamePrincipal':
+      return (record.principalType === 'USER' || record.principalType === 'GROUP') &&
+        typeof record.principalId === 'string' &&
+        typeof record.name === 'string'
+        ? {
+            action: 'renamePrincipal',
+            principalType: record.principalType,
+            principalId: record.principalId,
+            name: record.name,
+          }
+        : 'renamePrincipal needs principalType USER|GROUP, principalId and name';
     case 'addApplicationAssignment':
     case 'removeApplicationAssignment': {
       const assignment = parseApplicationAssignment(record.assignment);
@@ -313,7 +333,7 @@ export function parseStateMutation(value: unknown): StateMutation | string {
       return (
         'action must be one of removeAccountAssignment, addAccountAssignment, removePermissionSet, suspendAccount, ' +
         'setAccountStatus, setAccountState, moveAccount, addAccount, addOrganizationalUnit, ' +
-        'addApplicationAssignment, removeApplicationAssignment, removePrincipal, ' +
+        'addApplicationAssignment, removeApplicationAssignment, removePrincipal, renamePrincipal, ' +
         'setInstanceKeyProblem'
       );
   }
@@ -347,6 +367,10 @@ export function applyStateMutation(
       return { changed: true, created: state.addAccount(mutation.account) };
     case 'addOrganizationalUnit':
       return { changed: true, created: state.addOrganizationalUnit(mutation.unit) };
+    case 'renamePrincipal':
+      return {
+        changed: state.renamePrincipal(mutation.principalType, mutation.principalId, mutation.name),
+      };
     case 'addApplicationAssignment':
       state.addApplicationAssignment(mutation.assignment);
       return { changed: true };
