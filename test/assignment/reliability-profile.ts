@@ -19,7 +19,7 @@ function accountModels(count: number): ResourceProperties[] {
     ...DEFAULT_WORLD.users.map((user) => ({ PrincipalId: user.id, PrincipalType: 'USER' })),
     ...DEFAULT_WORLD.groups.map((group) => ({ PrincipalId: group.id, PrincipalType: 'GROUP' })),
   ];
-  const accounts = DEFAULT_WORLD.accounts.filter((account) => account.status === 'ACTIVE');
+  const accounts = DEFAULT_WORLD.accounts.filter((account) => account.state === 'ACTIVE');
   const models = accounts.flatMap((account) =>
     DEFAULT_WORLD.permissionSets.flatMap((permissionSet) =>
       principals.map((principal) => ({
