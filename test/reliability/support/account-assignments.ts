@@ -36,7 +36,7 @@ export function seededAssignments(count: number): SeededAssignment[] {
     ...DEFAULT_WORLD.users.map((user) => ({ PrincipalId: user.id, PrincipalType: 'USER' })),
     ...DEFAULT_WORLD.groups.map((group) => ({ PrincipalId: group.id, PrincipalType: 'GROUP' })),
   ];
-  const accounts = DEFAULT_WORLD.accounts.filter((account) => account.status === 'ACTIVE');
+  const accounts = DEFAULT_WORLD.accounts.filter((account) => account.state === 'ACTIVE');
   const assignments = accounts.flatMap((account) =>
     DEFAULT_WORLD.permissionSets.flatMap((permissionSet) =>
       principals.map((principal) => ({
