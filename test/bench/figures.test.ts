@@ -30,6 +30,26 @@ describe('physicalLimit', () => {
     expect(limit.limitMs).toBe(120_000);
   });
 
+  test("a group's listing pages count once per operation, not per assignment", () => {
+    const inputs = {
+      assignments: 500,
+      maxOutstandingWrites: 15,
+      provisioningMs: 1_000,
+      requestsPerSecond: 20,
+      minCallsPerAssignment: 2,
+    };
+    // (500 x 2 + 5 - 20) / 20 = 49.25 s; without the listing, (1000 - 20) / 20 = 49 s.
+    expect(physicalLimit({ ...inputs, fixedCalls: 5 }).callsBoundMs).toBe(49_250);
+    expect(physicalLimit(inputs).callsBoundMs).toBe(49_000);
+    // A READ writes nothing: the listing alone.
+    expect(physicalLimit({ ...inputs, assignments: 0, fixedCalls: 100 })).toEqual({
+      writesBoundMs: 0,
+      callsBoundMs: 4_000,
+      limitMs: 4_000,
+      binding: 'calls',
+    });
+  });
+
   test('calls within the first second of burst cost nothing', () => {
     const limit = physicalLimit({
       assignments: 5,
