@@ -12,13 +12,19 @@ import {
   type ResourceProperties,
   type RunResult,
 } from '../../dev/driver';
-import { BENCHMARKED_TYPE, benchmarkedEntrypoint, loadBenchmarkedHandlers } from '../lib/benchmarked-type';
+import {
+  BENCHMARKED_TYPE,
+  benchmarkedEntrypoint,
+  GROUP_TYPE,
+  loadBenchmarkedHandlers,
+} from '../lib/benchmarked-type';
 import { physicalLimit } from '../lib/limits';
-import { CONVERGENCE, MODEL, SCALE } from '../lib/model';
+import { CONVERGENCE, GROUP_SCALE, MODEL, SCALE } from '../lib/model';
 import type { ConvergenceCase, OperationFigures, ScaleResult, ScaleRun, Strategy } from '../lib/results';
 import { median, percentile } from '../lib/stats';
 import type { VirtualRuntime } from '../lib/virtual-runtime';
 import { nativeLikeEntrypoint } from '../native/native-like';
+import { groupScaleRuns } from './group';
 import { emulatorOnVirtualTime, freshCredentials, settle, virtualDriver, type Progress } from './harness';
 
 export type { Progress } from './harness';
@@ -230,6 +236,7 @@ async function scaleRun(
     strategy,
     seed,
     assignments: assignments.length,
+    resources: assignments.length,
     succeeded: completionMs.length,
     failures: assignments.length - completionMs.length,
     failureCodes,
@@ -261,9 +268,13 @@ export async function runScale(runtime: VirtualRuntime, progress: Progress): Pro
       runs.push(await scaleRun(runtime, strategy, seed, limit.limitMs, progress));
     }
   }
+  const group = await groupScaleRuns(runtime, seeds, progress);
+  runs.push(...group.runs);
   return {
+    group: { typeName: GROUP_TYPE.typeName, shape: GROUP_SCALE.scale, limit: group.limit },
     limit: {
       ...limit,
+      minCalls: SCALE.assignments * SCALE.minCallsPerAssignment,
       definition:
         `max(ceil(N / W) x P, (N x M - R) / R) with N = ${SCALE.assignments} assignments, W = ${SCALE.maxOutstandingAsyncWrites} ` +
         `outstanding writes, P = ${SCALE.provisioningMs / 1000} s provisioning, R = ${SCALE.requestsPerSecond} requests/s ` +

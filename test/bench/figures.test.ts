@@ -1,6 +1,6 @@
 import { physicalLimit } from '../../bench/lib/limits';
 import { summarizeScale } from '../../bench/lib/report';
-import type { ScaleRun } from '../../bench/lib/results';
+import type { ScaleRun, ScaleStrategy } from '../../bench/lib/results';
 import { median, percentile, ratio } from '../../bench/lib/stats';
 import { formatDuration, formatRatio, markdownTable } from '../../bench/lib/table';
 import { fewestListCalls } from '../../bench/virtual/list-scale';
@@ -114,11 +114,12 @@ describe('table', () => {
 });
 
 describe('summarizeScale', () => {
-  const run = (strategy: 'ours' | 'native', seed: number, totalMs: number, failures = 0): ScaleRun => ({
+  const run = (strategy: ScaleStrategy, seed: number, totalMs: number, failures = 0): ScaleRun => ({
     strategy,
     seed,
     assignments: 500,
-    succeeded: 500 - failures,
+    resources: strategy === 'group' ? 1 : 500,
+    succeeded: (strategy === 'group' ? 1 : 500) - failures,
     failures,
     failureCodes: failures > 0 ? { Throttling: failures } : {},
     totalMs,
@@ -145,6 +146,17 @@ describe('summarizeScale', () => {
     expect([ours.minTotalMs, ours.maxTotalMs]).toEqual([113_000, 125_000]);
     expect([ours.failures, ours.operations, ours.runs]).toEqual([2, 1_500, 3]);
     expect(native.median.totalMs).toBe(309_000);
+  });
+
+  test('a group run counts as one CREATE, whatever the assignments it stands for', () => {
+    const [group] = summarizeScale([
+      run('group', 1, 90_000),
+      run('group', 2, 80_000, 1),
+      run('group', 3, 85_000),
+    ]);
+    expect(group.strategy).toBe('group');
+    expect([group.failures, group.operations, group.runs]).toEqual([1, 3, 3]);
+    expect(group.median.seed).toBe(3);
   });
 });
 
