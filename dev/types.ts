@@ -85,6 +85,8 @@ export interface EmulatorBinding {
   count(emulator: RunningEmulator, model: ResourceProperties): number;
   /** Whether the model's resource exists in the emulator now (every one of its service resources). */
   exists(emulator: RunningEmulator, model: ResourceProperties): boolean;
+  /** How many of the model's `size(model)` service resources exist in the emulator now (progress: n of N). */
+  present(emulator: RunningEmulator, model: ResourceProperties): number;
   /** Makes the model's service resources exist (already provisioned), behind the API's back. */
   seed(emulator: RunningEmulator, model: ResourceProperties): void;
   /** Deletes the model's service resources behind the API's back; whether every one of them existed. */
@@ -104,6 +106,29 @@ export interface StateBinding {
   record(endpoint: string, model: ResourceProperties): Promise<void>;
 }
 
+/**
+ * What `npm run demo` shows of a type beyond CREATE, READ, LIST, DELETE and READ after DELETE (dev/demo/lifecycle.ts):
+ * an UPDATE in place, an out-of-band delete that READ shows as drift, and the UPDATE that repairs it. For an
+ * updatable type; run only against the in-process emulator, whose seeded world the models name and whose state the
+ * out-of-band delete changes.
+ */
+export interface DemoScenario {
+  /** The model the demo creates (demoModel, which the shared suites use, may be smaller). */
+  model(world: World): ResourceProperties;
+  /** The UPDATE of `model(world)`: the new model, and the change in a few words. */
+  update(world: World): { model: ResourceProperties; change: string };
+  /** One service resource of the updated model, as a model of its own, deleted out of band; and in a few words. */
+  drift(world: World): { model: ResourceProperties; description: string };
+  /** The read-only properties READ answers for `model` when `missing` of its service resources are missing. */
+  readOnly(model: ResourceProperties, missing: number): ResourceProperties;
+  /**
+   * The demo's Lambda timeout for the type (the driver's default is 60 s). A type that works through many service
+   * resources per invocation and calls back when its work time is spent shows its progress over several callbacks
+   * only if the demo's few resources outlast one invocation's work time.
+   */
+  lambdaTimeoutMs?: number;
+}
+
 /** What a registry entry declares; everything else about the type follows from it. */
 interface TypeDeclaration<Key extends string> {
   /** The type's name in this repository: its src/<key>/ and dist/<key>/ folders and its package name. */
@@ -119,6 +144,8 @@ interface TypeDeclaration<Key extends string> {
   emulator: EmulatorBinding;
   /** Only for a type that keeps state in the state table (its schema's typeConfiguration has StateTable). */
   state?: StateBinding;
+  /** What the demo shows of the type beyond the lifecycle every type goes through. */
+  demo?: DemoScenario;
 }
 
 export interface ResourceTypeEntry<Key extends string = TypeKey> extends TypeDeclaration<Key> {
@@ -150,6 +177,11 @@ function registered<const Key extends string>(declaration: TypeDeclaration<Key>)
   if (keepsState !== (declaration.state !== undefined)) {
     throw new Error(
       `${schema.typeName}: a type declares \`state\` exactly when its schema's typeConfiguration has StateTable`,
+    );
+  }
+  if (declaration.demo !== undefined && schema.handlers?.update === undefined) {
+    throw new Error(
+      `${schema.typeName}: a demo scenario updates the resource, so the schema needs an update handler`,
     );
   }
   return {
@@ -203,8 +235,14 @@ function sameFields<T extends object>(candidate: T, wanted: T): boolean {
 }
 
 /** A binding for a type whose model stands for one service resource. */
-function withExists(binding: Omit<EmulatorBinding, 'exists' | 'size'>): EmulatorBinding {
-  return { ...binding, size: () => 1, exists: (emulator, model) => binding.count(emulator, model) > 0 };
+function withExists(binding: Omit<EmulatorBinding, 'exists' | 'size' | 'present'>): EmulatorBinding {
+  const exists = (emulator: RunningEmulator, model: ResourceProperties) => binding.count(emulator, model) > 0;
+  return {
+    ...binding,
+    size: () => 1,
+    exists,
+    present: (emulator, model) => (exists(emulator, model) ? 1 : 0),
+  };
 }
 
 function recordList(model: ResourceProperties, name: string): Record<string, unknown>[] {
@@ -246,6 +284,39 @@ function named<T extends { name: string }>(items: readonly T[], name: string, wh
   const item = items.find((candidate) => candidate.name === name);
   if (!item) throw new Error(`The emulator world has no ${what} named ${name}`);
   return item;
+}
+
+/**
+ * The demo's group: the groups Developers and Auditors and the given users get ReadOnlyAccess and BillingAccess in
+ * workload-dev, workload-prod and the given member accounts.
+ */
+function groupDemoModel(
+  world: World,
+  users: readonly string[],
+  accounts: readonly string[],
+): ResourceProperties {
+  return {
+    Name: 'platform-access',
+    InstanceArn: world.instanceArn,
+    Principals: [
+      ...['Developers', 'Auditors'].map((name) => ({
+        PrincipalType: 'GROUP',
+        PrincipalId: named(world.groups, name, 'group').id,
+      })),
+      ...users.map((name) => ({ PrincipalType: 'USER', PrincipalId: named(world.users, name, 'user').id })),
+    ],
+    PermissionSets: ['ReadOnlyAccess', 'BillingAccess'].map(
+      (name) => named(world.permissionSets, name, 'permission set').arn,
+    ),
+    Targets: [
+      {
+        TargetType: 'AWS_ACCOUNT',
+        TargetIds: ['workload-dev', 'workload-prod', ...accounts].map(
+          (name) => named(world.accounts, name, 'account').id,
+        ),
+      },
+    ],
+  };
 }
 
 const REGISTRY = [
@@ -349,6 +420,12 @@ const REGISTRY = [
           existing.some((candidate) => sameFields(candidate, wanted)),
         );
       },
+      present: (emulator, model) => {
+        const existing = emulator.state.accountAssignments();
+        return groupAssignmentsOf(model).filter((wanted) =>
+          existing.some((candidate) => sameFields(candidate, wanted)),
+        ).length;
+      },
       seed: (emulator, model) => {
         const existing = emulator.state.accountAssignments();
         for (const wanted of groupAssignmentsOf(model)) {
@@ -361,6 +438,36 @@ const REGISTRY = [
         groupAssignmentsOf(model)
           .map((wanted) => emulator.state.removeAccountAssignment(wanted))
           .every(Boolean),
+    },
+    // 3 principals x 2 permission sets x 4 member accounts (24 assignments; none in the management account, where
+    // access is rarely granted by template), then an UPDATE that swaps one principal for another and adds a fifth
+    // account, and drift on one assignment.
+    demo: {
+      model: (world) => groupDemoModel(world, ['alice'], ['workload-staging', 'shared-services']),
+      update: (world) => ({
+        model: groupDemoModel(world, ['bob'], ['workload-staging', 'shared-services', 'log-archive']),
+        change: 'user alice replaced by user bob, account log-archive added',
+      }),
+      drift: (world) => ({
+        model: {
+          InstanceArn: world.instanceArn,
+          Principals: [
+            { PrincipalType: 'GROUP', PrincipalId: named(world.groups, 'Developers', 'group').id },
+          ],
+          PermissionSets: [named(world.permissionSets, 'ReadOnlyAccess', 'permission set').arn],
+          Targets: [
+            { TargetType: 'AWS_ACCOUNT', TargetIds: [named(world.accounts, 'workload-prod', 'account').id] },
+          ],
+        },
+        description: "group Developers' ReadOnlyAccess in workload-prod",
+      }),
+      readOnly: (model, missing) => ({
+        AssignmentCount: groupAssignmentsOf(model).length,
+        MissingAssignmentCount: missing,
+      }),
+      // One second of work per invocation (the handler stops 5 s before the timeout): the demo's 24 assignments
+      // then take a few callbacks, as thousands do with a 60 s timeout, so the progress shows.
+      lambdaTimeoutMs: 6_000,
     },
     state: {
       record: async (endpoint, model) => {

@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the resource types' lifecycle (CREATE -> READ -> LIST -> DELETE -> READ) driven the way
  * CloudFormation drives it, against an SSO Admin emulator started in-process and seeded with an instance,
- * permission sets, users, groups, accounts and applications. With --endpoint (any SSO Admin endpoint) or
+ * permission sets, users, groups, accounts and applications. A type with a demo scenario (dev/types.ts) also goes
+ * through UPDATE, drift from an out-of-band delete, and its repair. With --endpoint (any SSO Admin endpoint) or
  * --live (real AWS, credentials from the default provider chain) nothing is seeded: pass the model.
  * Exit code 0 only if every step gives the expected result.
  */
@@ -25,7 +26,7 @@ import {
 import { captureConsole, type ConsoleCapture } from './console-capture';
 import { useEndpoint } from './endpoints';
 import { registeredNameOf } from './invoke-event';
-import { LIFECYCLE_STEPS, runLifecycle, type StepOutcome } from './lifecycle';
+import { runLifecycle, type StepOutcome } from './lifecycle';
 import { flagFor, modelFromFlags, nonNegativeNumber, propertyFlagOptions, UsageError } from './options';
 import { ScaledClock } from './scaled-clock';
 import { readFileSync } from 'node:fs';
@@ -36,6 +37,9 @@ const USAGE = `Usage: npm run demo -- [options]
 
 Runs CREATE -> READ -> LIST -> DELETE -> READ (expects NotFound) for each resource type, printing one
 line per handler invocation and a verdict per step. Exit code 0 only if every step is as expected.
+In the seeded run, a type that can be updated in place also goes CREATE -> READ -> LIST -> UPDATE ->
+DELETE out of band -> READ (drift) -> UPDATE (repair) -> READ -> DELETE -> READ, with its progress (n/N
+assignments) on each invocation's line.
 
 Where it runs (default: an SSO Admin emulator started in-process on 127.0.0.1, seeded; nothing else needed):
   --endpoint URL          an SSO Admin endpoint you run (e.g. npx tsx dev/emulator/main.ts); nothing is seeded.
@@ -131,7 +135,12 @@ function selectTypes(
   if (wanted.length === 0) {
     throw new UsageError(`The handlers of --type ${requested ?? 'all'} are not in this checkout yet`);
   }
-  if (seeded) return wanted.map((entry) => ({ entry, model: entry.demoModel(DEFAULT_WORLD) }));
+  if (seeded) {
+    return wanted.map((entry) => ({
+      entry,
+      model: entry.demo?.model(DEFAULT_WORLD) ?? entry.demoModel(DEFAULT_WORLD),
+    }));
+  }
 
   const models = wanted.map((entry) => ({ entry, result: modelFromFlags(entry, flags, base) }));
   const complete = models.flatMap(({ entry, result }) =>
@@ -169,12 +178,32 @@ function seededName(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A property value as lines: a list one element a line, an object its values side by side, with a nested list
+ * spread over lines (a group's Targets: `AWS_ACCOUNT <id>` per account), each line labelled with what its seeded
+ * IDs stand for.
+ */
+function valueLines(value: unknown, seeded: boolean): string[] {
+  const scalars = (items: unknown[]): string[] => items.map((item) => String(item));
+  const linesOf = (node: unknown): string[][] => {
+    if (Array.isArray(node)) return node.flatMap(linesOf);
+    if (typeof node !== 'object' || node === null) return [scalars([node])];
+    const fields = Object.values(node);
+    const flat = scalars(fields.filter((field) => typeof field !== 'object' || field === null));
+    const nested = fields.filter((field) => typeof field === 'object' && field !== null).flatMap(linesOf);
+    return nested.length === 0 ? [flat] : nested.map((line) => [...flat, ...line]);
+  };
+  return linesOf(value).map((parts) => {
+    const labels = seeded ? parts.flatMap((part) => seededName(part) ?? []) : [];
+    return `${parts.join(' ')}${labels.length === 0 ? '' : `  (${labels.join(', ')})`}`;
+  });
+}
+
 function describeModel(model: ResourceProperties, seeded: boolean): string[] {
   const width = Math.max(...Object.keys(model).map((name) => name.length));
-  return Object.entries(model).map(([name, value]) => {
-    const label = seeded ? seededName(value) : undefined;
-    return `  ${name.padEnd(width)}  ${String(value)}${label === undefined ? '' : `  (${label})`}`;
-  });
+  return Object.entries(model).flatMap(([name, value]) =>
+    valueLines(value, seeded).map((line, index) => `  ${(index === 0 ? name : '').padEnd(width)}  ${line}`),
+  );
 }
 
 function describeSeededWorld(): string[] {
@@ -290,10 +319,26 @@ async function main(argv: string[]): Promise<number> {
       // CloudFormation sends the name the type is registered under; AWS:: is reserved.
       const typeName = registeredNameOf(entry);
       write(`== ${typeName} (the ${entry.typeName} mirror, under an example registered name) ==`);
-      write('Model:');
+      const size = entry.emulator.size(model);
+      write(size > 1 ? `Model (${size} assignments):` : 'Model:');
       describeModel(model, seeded).forEach((line) => write(line));
+      // Only against the in-process emulator: a short timeout against AWS could cut a slow call short.
+      const lambdaTimeoutMs = target.emulator ? entry.demo?.lambdaTimeoutMs : undefined;
+      if (lambdaTimeoutMs !== undefined) {
+        write(
+          `Lambda timeout ${lambdaTimeoutMs / 1000} s here (60 s by default), so the work spreads over several callbacks.`,
+        );
+      }
       // Keeps the last response's message, so each driver line can say what an IN_PROGRESS is waiting for.
       let lastMessage = '';
+      // The model whose assignments the current step writes: each invocation's line says how many exist.
+      let writing: ResourceProperties | undefined;
+      const progress = (): string => {
+        const { emulator } = target;
+        if (emulator === undefined || writing === undefined) return '';
+        const total = entry.emulator.size(writing);
+        return total > 1 ? ` [${entry.emulator.present(emulator, writing)}/${total} assignments]` : '';
+      };
       const driver = new Driver({
         entrypoint: async (request, context) => {
           const response = await handlers.entrypoint(request, context);
@@ -311,22 +356,40 @@ async function main(argv: string[]): Promise<number> {
         // CloudFormation bounds an operation by time (the handler timeout, 120 minutes by default,
         // provider.definition.schema.v1.json timeoutInMinutes), not by a number of invocations.
         maxInvocations: Number.POSITIVE_INFINITY,
+        ...(lambdaTimeoutMs === undefined ? {} : { lambdaTimeoutMs }),
         logPrefix: '',
         log: (line) => {
           flushHandlerLogs();
           write(
-            `    ${line}${line.includes(' IN_PROGRESS ') && lastMessage !== '' ? `: ${lastMessage}` : ''}`,
+            `    ${line}${line.includes(' IN_PROGRESS ') && lastMessage !== '' ? `: ${lastMessage}` : ''}${progress()}`,
           );
         },
       });
-      const outcomes = await runLifecycle(entry, driver, model, {
-        onStepStart: (step, index) => write(`[${index + 1}/${LIFECYCLE_STEPS.length}] ${step}`),
-        onStepEnd: (outcome, index) => {
-          flushHandlerLogs();
-          if (outcome.skipped) write(`[${index + 1}/${LIFECYCLE_STEPS.length}] ${outcome.step}`);
-          write(`  ${outcome.ok ? 'PASS' : 'FAIL'} ${outcome.summary}`);
+      let total = 0;
+      const outcomes = await runLifecycle(
+        entry,
+        driver,
+        model,
+        {
+          onStepStart: (start) => {
+            total = start.total;
+            writing = start.writes;
+            write(
+              `[${start.index + 1}/${start.total}] ${start.step}${start.detail ? `: ${start.detail}` : ''}`,
+            );
+          },
+          onStepEnd: (outcome, index) => {
+            flushHandlerLogs();
+            writing = undefined;
+            if (outcome.skipped) write(`[${index + 1}/${total}] ${outcome.step}`);
+            write(`  ${outcome.ok ? 'PASS' : 'FAIL'} ${outcome.summary}`);
+          },
         },
-      });
+        {
+          ...(target.emulator ? { emulator: target.emulator } : {}),
+          nameOf: (value) => (seeded ? seededName(value) : undefined),
+        },
+      );
       results.push({ entry, outcomes });
     }
   } finally {

@@ -1,5 +1,7 @@
-// The demo's scenario for one resource type: CREATE -> READ -> LIST -> DELETE -> READ, each step judged
-// against what CloudFormation expects (the READ after DELETE must fail with NotFound).
+// The demo's scenario for one resource type, each step judged against what CloudFormation expects. Every type goes
+// CREATE -> READ -> LIST -> DELETE -> READ after DELETE (NotFound). A type with a demo scenario (dev/types.ts
+// DemoScenario) run against the in-process emulator also UPDATEs in place, has one of its service resources deleted
+// out of band, shows that as drift on READ, and is repaired by an UPDATE with the same model, before DELETE.
 import {
   ContractViolation,
   DriverError,
@@ -8,10 +10,41 @@ import {
   type ResourceProperties,
   type RunResult,
 } from '../driver';
+import type { RunningEmulator } from '../emulator';
 import { listFilterFor, primaryIdentifierOf, type ResourceTypeEntry } from '../types';
 
 export const LIFECYCLE_STEPS = ['CREATE', 'READ', 'LIST', 'DELETE', 'READ after DELETE'] as const;
-export type LifecycleStep = (typeof LIFECYCLE_STEPS)[number];
+
+/** The steps of a type with a demo scenario, against the in-process emulator. */
+export const SCENARIO_STEPS = [
+  'CREATE',
+  'READ',
+  'LIST',
+  'UPDATE',
+  'DELETE out of band',
+  'READ shows drift',
+  'UPDATE repairs',
+  'READ after repair',
+  'DELETE',
+  'READ after DELETE',
+] as const;
+
+export type LifecycleStep = (typeof SCENARIO_STEPS)[number];
+
+export interface LifecycleOptions {
+  /** The in-process emulator: the type's demo scenario runs, and the steps check the emulator's state. */
+  emulator?: RunningEmulator;
+  /** What a seeded ID stands for (e.g. 'group Developers'), for the summaries. */
+  nameOf?: (value: string) => string | undefined;
+}
+
+/** The steps runLifecycle runs for `entry` with these options. */
+export function lifecycleSteps(
+  entry: ResourceTypeEntry,
+  options: LifecycleOptions = {},
+): readonly LifecycleStep[] {
+  return entry.demo !== undefined && options.emulator !== undefined ? SCENARIO_STEPS : LIFECYCLE_STEPS;
+}
 
 export interface StepOutcome {
   step: LifecycleStep;
@@ -21,13 +54,24 @@ export interface StepOutcome {
   skipped: boolean;
   /** One readable sentence: what happened and why it is (not) what was expected. */
   summary: string;
-  /** The final event; absent when the driver threw or the step was skipped. */
+  /** The final event; absent when the driver threw, the step was skipped or sent no request. */
   final?: ProgressEventPayload;
+}
+
+export interface StepStart {
+  step: LifecycleStep;
+  index: number;
+  /** How many steps the run has. */
+  total: number;
+  /** What the step does, when the step's name does not say it all (e.g. what an UPDATE changes). */
+  detail?: string;
+  /** The model whose service resources the step writes, so a caller can show how many exist meanwhile. */
+  writes?: ResourceProperties;
 }
 
 export interface LifecycleHooks {
   /** Called before a step runs (the driver then logs one line per invocation). */
-  onStepStart?(step: LifecycleStep, index: number): void;
+  onStepStart?(start: StepStart): void;
   onStepEnd?(outcome: StepOutcome, index: number): void;
 }
 
@@ -64,6 +108,21 @@ function differingProperties(expected: ResourceProperties, actual: ResourcePrope
   );
 }
 
+/** Every string in a property value, at any depth (the IDs in a group's lists). */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+/** `Name 1, Other 0`: the properties as the model has them. */
+function propertiesText(model: ResourceProperties): string {
+  return Object.entries(model)
+    .map(([name, value]) => `${name} ${String(value)}`)
+    .join(', ');
+}
+
 type Judge = (result: RunResult) => { ok: boolean; summary: string };
 
 async function runStep(
@@ -95,18 +154,26 @@ function skipped(step: LifecycleStep, reason: string): StepOutcome {
 
 /**
  * Runs the lifecycle for `model` through `driver`. Steps after a failed CREATE are skipped; once CREATE
- * succeeded, DELETE always runs, so nothing the demo created is left behind.
+ * succeeded, every other step runs, DELETE included, so nothing the demo created is left behind.
  */
 export async function runLifecycle(
   entry: ResourceTypeEntry,
   driver: Driver,
   model: ResourceProperties,
   hooks: LifecycleHooks = {},
+  options: LifecycleOptions = {},
 ): Promise<StepOutcome[]> {
+  const { emulator } = options;
+  const steps = lifecycleSteps(entry, options);
+  const scenario = steps === SCENARIO_STEPS ? entry.demo : undefined;
+  const binding = entry.emulator;
   const outcomes: StepOutcome[] = [];
-  const record = async (step: LifecycleStep, run: () => Promise<StepOutcome>): Promise<StepOutcome> => {
+  const record = async (
+    start: Omit<StepStart, 'index' | 'total'>,
+    run: () => Promise<StepOutcome>,
+  ): Promise<StepOutcome> => {
     const index = outcomes.length;
-    hooks.onStepStart?.(step, index);
+    hooks.onStepStart?.({ ...start, index, total: steps.length });
     const outcome = await run();
     outcomes.push(outcome);
     hooks.onStepEnd?.(outcome, index);
@@ -118,39 +185,71 @@ export async function runLifecycle(
     hooks.onStepEnd?.(outcome, outcomes.length - 1);
   };
 
-  const created = await record('CREATE', () =>
+  /** ` (n/N assignments)`, for a model of several service resources in the in-process emulator. */
+  const countText = (of: ResourceProperties): string =>
+    emulator !== undefined && binding.size(of) > 1
+      ? ` (${binding.present(emulator, of)}/${binding.size(of)} assignments)`
+      : '';
+  /** Runs `operation` and counts the service-resource writes it makes in the emulator. */
+  const counting = async (operation: () => Promise<RunResult>) => {
+    const before = emulator?.calls().length ?? 0;
+    const result = await operation();
+    const calls = emulator?.calls().slice(before) ?? [];
+    const created = calls.filter((call) => call.operation === binding.createOperation).length;
+    const deleted = calls.filter((call) => call.operation === binding.deleteOperation).length;
+    return { result, writesText: emulator === undefined ? '' : `${created} created, ${deleted} deleted` };
+  };
+  /** A READ's verdict: the model read back is `declared`, with the read-only properties the scenario expects. */
+  const readJudge =
+    (declared: ResourceProperties): Judge =>
+    ({ final }) => {
+      if (final.status !== 'SUCCESS') return { ok: false, summary: `${eventText(final)} (expected SUCCESS)` };
+      const readOnly = scenario?.readOnly(declared, 0) ?? {};
+      const differing = differingProperties({ ...declared, ...readOnly }, final.resourceModel);
+      const counts = Object.keys(readOnly).length > 0 ? `, ${propertiesText(readOnly)}` : '';
+      return differing.length === 0
+        ? { ok: true, summary: `SUCCESS: the model read back equals the input${counts}` }
+        : { ok: false, summary: `SUCCESS, but ${differing.join(', ')} differ from the input` };
+    };
+  /** An UPDATE's verdict: SUCCESS with the new model, and every resource of it in the emulator. */
+  const updateJudge =
+    (declared: ResourceProperties, writes: () => string): Judge =>
+    ({ final }) => {
+      if (final.status !== 'SUCCESS') return { ok: false, summary: `${eventText(final)} (expected SUCCESS)` };
+      const differing = differingProperties(declared, final.resourceModel);
+      if (differing.length > 0) {
+        return { ok: false, summary: `SUCCESS, but ${differing.join(', ')} differ from the new model` };
+      }
+      if (emulator !== undefined && !binding.exists(emulator, declared)) {
+        return { ok: false, summary: `SUCCESS, but the emulator lacks some of it${countText(declared)}` };
+      }
+      return { ok: true, summary: `SUCCESS: ${writes() || 'updated'}${countText(declared)}` };
+    };
+
+  const created = await record({ step: 'CREATE', writes: model }, () =>
     runStep(
       'CREATE',
       () => driver.create(model),
-      ({ final }) =>
-        final.status === 'SUCCESS'
-          ? { ok: true, summary: 'SUCCESS: created' }
-          : { ok: false, summary: `${eventText(final)} (expected SUCCESS)` },
+      ({ final }) => {
+        if (final.status !== 'SUCCESS')
+          return { ok: false, summary: `${eventText(final)} (expected SUCCESS)` };
+        if (emulator !== undefined && !binding.exists(emulator, model)) {
+          return { ok: false, summary: `SUCCESS, but the emulator lacks some of it${countText(model)}` };
+        }
+        return { ok: true, summary: `SUCCESS: created${countText(model)}` };
+      },
     ),
   );
   const createdModel = created.final?.status === 'SUCCESS' ? created.final.resourceModel : undefined;
   if (!created.ok || createdModel === undefined) {
-    for (const step of LIFECYCLE_STEPS.slice(1)) recordSkipped(step, 'CREATE did not succeed');
+    for (const step of steps.slice(1)) recordSkipped(step, 'CREATE did not succeed');
     return outcomes;
   }
 
-  await record('READ', () =>
-    runStep(
-      'READ',
-      () => driver.read(createdModel),
-      ({ final }) => {
-        if (final.status !== 'SUCCESS')
-          return { ok: false, summary: `${eventText(final)} (expected SUCCESS)` };
-        const differing = differingProperties(model, final.resourceModel);
-        return differing.length === 0
-          ? { ok: true, summary: 'SUCCESS: the model read back equals the input' }
-          : { ok: false, summary: `SUCCESS, but ${differing.join(', ')} differ from the input` };
-      },
-    ),
-  );
+  await record({ step: 'READ' }, () => runStep('READ', () => driver.read(createdModel), readJudge(model)));
 
   const filter = listFilterFor(entry, createdModel);
-  await record('LIST', () =>
+  await record({ step: 'LIST' }, () =>
     runStep(
       'LIST',
       async () => {
@@ -164,29 +263,137 @@ export async function runLifecycle(
           return { ok: false, summary: `${eventText(final)} (expected SUCCESS)` };
         const models = final.resourceModels ?? [];
         const found = models.some((listed) => sameIdentifier(entry, listed, createdModel));
-        const filterText = Object.keys(filter).join(', ');
+        // A type whose LIST takes no filter lists everything.
+        const filterText = Object.keys(filter).length > 0 ? ` by ${Object.keys(filter).join(', ')}` : '';
         return found
-          ? { ok: true, summary: `SUCCESS: ${models.length} listed by ${filterText}, including this one` }
-          : { ok: false, summary: `SUCCESS, but the ${models.length} listed by ${filterText} miss this one` };
+          ? { ok: true, summary: `SUCCESS: ${models.length} listed${filterText}, including this one` }
+          : { ok: false, summary: `SUCCESS, but the ${models.length} listed${filterText} miss this one` };
       },
     ),
   );
 
-  await record('DELETE', () =>
+  // The model the resource is declared with now, and the identifier CloudFormation keeps for it.
+  let current = model;
+  let currentModel = createdModel;
+  if (scenario !== undefined && emulator !== undefined) {
+    const world = emulator.state.world();
+    const update = scenario.update(world);
+    const updated = update.model;
+    const previous = current;
+    let updateWrites = '';
+    const updateOutcome = await record({ step: 'UPDATE', detail: update.change, writes: updated }, () =>
+      runStep(
+        'UPDATE',
+        async () => {
+          const { result, writesText } = await counting(() => driver.update(updated, previous));
+          updateWrites = writesText;
+          return result;
+        },
+        updateJudge(updated, () => updateWrites),
+      ),
+    );
+    current = updated;
+    if (updateOutcome.final?.status === 'SUCCESS' && updateOutcome.final.resourceModel !== undefined) {
+      currentModel = updateOutcome.final.resourceModel;
+    }
+
+    const drift = scenario.drift(world);
+    await record({ step: 'DELETE out of band', detail: drift.description }, async () => {
+      // As a console user would: in SSO Admin directly, behind the handler's back.
+      const removed = binding.remove(emulator, drift.model);
+      return removed
+        ? {
+            step: 'DELETE out of band',
+            ok: true,
+            skipped: false,
+            summary: `removed ${drift.description} in the emulator, not through the handler${countText(current)}`,
+          }
+        : {
+            step: 'DELETE out of band',
+            ok: false,
+            skipped: false,
+            summary: `${drift.description} was not in the emulator to remove`,
+          };
+    });
+
+    const declared = current;
+    await record({ step: 'READ shows drift' }, () =>
+      runStep(
+        'READ shows drift',
+        () => driver.read(currentModel),
+        ({ final }) => {
+          if (final.status !== 'SUCCESS') {
+            return { ok: false, summary: `${eventText(final)} (expected SUCCESS, with drift)` };
+          }
+          const read = final.resourceModel ?? {};
+          const readOnly = scenario.readOnly(declared, binding.size(drift.model));
+          const wrongCounts = differingProperties(readOnly, read);
+          if (wrongCounts.length > 0) {
+            return {
+              ok: false,
+              summary: `SUCCESS, but ${propertiesText(Object.fromEntries(wrongCounts.map((name) => [name, read[name]])))} (expected ${propertiesText(readOnly)})`,
+            };
+          }
+          const drifted = differingProperties(declared, read);
+          if (drifted.length === 0) {
+            return {
+              ok: false,
+              summary: 'SUCCESS, but the model read back equals the input: no drift shown',
+            };
+          }
+          const lacking = drifted.map((name) => {
+            const kept = new Set(stringsIn(read[name]));
+            const lost = stringsIn(declared[name]).filter((value) => !kept.has(value));
+            const named = lost.flatMap((value) => options.nameOf?.(value) ?? []);
+            return `${name} lacks ${(named.length > 0 ? named : lost).join(', ') || 'an element'}`;
+          });
+          return { ok: true, summary: `SUCCESS, drift: ${lacking.join('; ')}; ${propertiesText(readOnly)}` };
+        },
+      ),
+    );
+
+    let repairWrites = '';
+    await record({ step: 'UPDATE repairs', detail: 'the same model again', writes: declared }, () =>
+      runStep(
+        'UPDATE repairs',
+        async () => {
+          const { result, writesText } = await counting(() => driver.update(declared, declared));
+          repairWrites = writesText;
+          return result;
+        },
+        updateJudge(declared, () => repairWrites),
+      ),
+    );
+
+    await record({ step: 'READ after repair' }, () =>
+      runStep('READ after repair', () => driver.read(currentModel), readJudge(declared)),
+    );
+  }
+
+  const deleted = current;
+  const deletedModel = currentModel;
+  await record({ step: 'DELETE', writes: deleted }, () =>
     runStep(
       'DELETE',
-      () => driver.del(createdModel),
-      ({ final }) =>
-        final.status === 'SUCCESS'
-          ? { ok: true, summary: 'SUCCESS: deleted' }
-          : { ok: false, summary: `${eventText(final)} (expected SUCCESS)` },
+      () => driver.del(deletedModel),
+      ({ final }) => {
+        if (final.status !== 'SUCCESS')
+          return { ok: false, summary: `${eventText(final)} (expected SUCCESS)` };
+        if (emulator !== undefined && binding.present(emulator, deleted) > 0) {
+          return {
+            ok: false,
+            summary: `SUCCESS, but some of it is still in the emulator${countText(deleted)}`,
+          };
+        }
+        return { ok: true, summary: `SUCCESS: deleted${countText(deleted)}` };
+      },
     ),
   );
 
-  await record('READ after DELETE', () =>
+  await record({ step: 'READ after DELETE' }, () =>
     runStep(
       'READ after DELETE',
-      () => driver.read(createdModel),
+      () => driver.read(deletedModel),
       ({ final }) =>
         final.status === 'FAILED' && final.errorCode === 'NotFound'
           ? { ok: true, summary: 'FAILED NotFound, as expected once deleted' }

@@ -94,11 +94,15 @@ export const DEFAULT_WORLD = deepFreeze({
     { id: 'e4b8a4f8-2031-70a5-6b7c-8d9e0f1a2b3c', name: 'Developers' },
     { id: 'f5c9b5a9-3142-70b6-7c8d-9e0f1a2b3c4d', name: 'Auditors' },
   ],
+  // The organisation's management account, then its members (test helpers find accounts by name).
   accounts: [
     { id: MANAGEMENT_ACCOUNT_ID, name: 'management', status: 'ACTIVE' },
     { id: '222233334444', name: 'workload-dev', status: 'ACTIVE' },
     { id: '333344445555', name: 'workload-prod', status: 'ACTIVE' },
     { id: '444455556666', name: 'closed-sandbox', status: 'SUSPENDED' },
+    { id: '555566667777', name: 'workload-staging', status: 'ACTIVE' },
+    { id: '666677778888', name: 'shared-services', status: 'ACTIVE' },
+    { id: '777788889999', name: 'log-archive', status: 'ACTIVE' },
   ],
   applications: [
     {

@@ -14,9 +14,16 @@ import { failed, inProgress, succeeded } from '../core/progress';
 import { remainingWorkMs } from '../core/invocation';
 import { RETRY_POLICY } from '../core/retry-policy';
 import { existingAssignments, failureSummary, runStage, ssoPacer } from './assignments';
-import { expand, GroupProperties, tupleOfKey } from './declaration';
+import { expand, GroupProperties } from './declaration';
+import { deprovisionedPrincipals, principalsOf, withoutPrincipals } from './principals';
 import { plan } from './plan';
-import { dynamoDbClientFor, GroupState, OperationProgress, StateStore } from './state-store';
+import {
+  dynamoDbClientFor,
+  GroupState,
+  OperationProgress,
+  SettledOperation,
+  StateStore,
+} from './state-store';
 import { STATE_TABLE } from './state-table';
 import { ResourceModel, TypeConfigurationModel } from './models';
 import { validateIdentifier, validateList, validateModel } from './validators';
@@ -58,15 +65,6 @@ function nameFor(request: WriteRequest<ResourceModel>): string {
   const base = (request.logicalResourceId ?? 'AssignmentGroup').replace(/[^A-Za-z0-9._-]/g, '').slice(0, 100);
   const suffix = createHash('sha256').update(request.operationToken).digest('hex').slice(0, 12).toUpperCase();
   return `${/^[A-Za-z0-9]/.test(base) ? base : `G${base}`}-${suffix}`;
-}
-
-function principalsOf(keys: Iterable<string>) {
-  const principals = new Map<string, { principalType: 'USER' | 'GROUP'; principalId: string }>();
-  for (const key of keys) {
-    const { principalType, principalId } = tupleOfKey(key);
-    principals.set(`${principalType}:${principalId}`, { principalType, principalId });
-  }
-  return [...principals.values()];
 }
 
 /** For every assignment another group of the same instance declares: that group's Name. */
@@ -142,7 +140,7 @@ async function carryOn(
   store: StateStore,
   state: GroupState,
 ): Promise<Progress<ResourceModel>> {
-  const { operation: started, ...group } = state;
+  const { operation: started, settled: _previous, ...group } = state;
   if (!started) throw new Error('carryOn needs an operation under way');
   let operation = started;
   let version = state.version;
@@ -156,9 +154,13 @@ async function carryOn(
     }
     return next;
   };
-  const save = async (next: OperationProgress | undefined, withOwned: ReadonlySet<string> = owned) => {
+  const save = async (
+    next: OperationProgress | undefined,
+    withOwned: ReadonlySet<string> = owned,
+    settled?: SettledOperation,
+  ) => {
     const written = await store.put(
-      { ...group, owned: withOwned, ...(next ? { operation: next } : {}) },
+      { ...group, owned: withOwned, ...(next ? { operation: next } : {}), ...(settled ? { settled } : {}) },
       version,
     );
     version = written.version;
@@ -183,6 +185,14 @@ async function carryOn(
       operation,
     );
     owned = owning(operation.stage, run.confirmed);
+    const writeName = operation.stage === 'create' ? 'CreateAccountAssignment' : 'DeleteAccountAssignment';
+    const stageSize = (operation.stage === 'create' ? operation.create : operation.remove).length;
+    // Counts only: the log says how far the group got, never which principals it writes.
+    request.logger.log(
+      `${writeName}: ${run.confirmed.length} confirmed in this invocation; ` +
+        `${run.progress.cursor - (run.progress.reserved?.length ?? 0)} of ${stageSize} sent, ` +
+        `${run.progress.inFlight.length} in flight`,
+    );
     operation = run.progress;
     if (run.interruptedBy !== undefined || !run.stageDone) {
       // Every confirmed write is recorded before the error is handled or CloudFormation calls back.
@@ -190,10 +200,25 @@ async function carryOn(
       if (run.interruptedBy !== undefined) throw run.interruptedBy;
       break;
     }
+    if (operation.stage === 'remove' && operation.failures.length > 0) {
+      // A deprovisioned principal's assignment cannot be deleted and grants nothing: it is gone, not a failure.
+      const failedKeys = operation.failures.map((failure) => failure.key);
+      const absent = await deprovisionedPrincipals(request.clients, instanceArn, failedKeys);
+      const stillFailed = withoutPrincipals(failedKeys, absent);
+      owned = owning(
+        'remove',
+        failedKeys.filter((key) => !stillFailed.has(key)),
+      );
+      operation = {
+        ...operation,
+        failures: operation.failures.filter((failure) => stillFailed.has(failure.key)),
+      };
+    }
     if (operation.failures.length > 0) {
       // What was created stays owned, so the rollback's DELETE removes it.
-      await save(undefined);
-      return failed(HandlerErrorCode.GeneralServiceException, failureSummary(operation.failures, total));
+      const failure = failureSummary(operation.failures, total);
+      await save(undefined, owned, { kind: operation.kind, token: operation.token, failure });
+      return failed(HandlerErrorCode.GeneralServiceException, failure);
     }
     if (operation.stage === 'create' && operation.remove.length > 0) {
       // Additions confirmed: only now the removals, so a principal moved between permission sets has no gap.
@@ -205,7 +230,7 @@ async function carryOn(
       await store.delete(group.name, version);
       return succeeded();
     }
-    await save(undefined);
+    await save(undefined, owned, { kind: operation.kind, token: operation.token });
     return succeeded(modelOf(group.declared));
   }
   const context: WriteProgress = {
@@ -219,8 +244,15 @@ async function carryOn(
   request.onProgress(context);
   const writes = operation.stage === 'create' ? operation.create : operation.remove;
   const verb = operation.stage === 'create' ? 'creating' : 'deleting';
-  const message = `${verb} assignments: ${operation.cursor} of ${writes.length} sent, ${operation.inFlight.length} in flight`;
+  // Reserved writes are not sent yet: the cursor counts them.
+  const sent = operation.cursor - (operation.reserved?.length ?? 0);
+  const message = `${verb} assignments: ${sent} of ${writes.length} sent, ${operation.inFlight.length} in flight`;
   return inProgress(modelOf(group.declared), context, 1, message);
+}
+
+/** `1 assignment`, `2 assignments`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** The write-ahead answer: the operation is recorded, its writes start on the next invocation. */
@@ -239,8 +271,24 @@ function recorded(
     modelOf(declared),
     marker,
     0,
-    `recorded the ${operation.kind}: ${operation.create.length} assignments to create, ${operation.remove.length} to delete`,
+    `recorded the ${operation.kind}: ${counted(operation.create.length, 'assignment')} to create, ${operation.remove.length} to delete`,
   );
+}
+
+/**
+ * The answer an operation that has ended gave, for a re-send of one of its requests (CloudFormation re-sends when
+ * the answer was lost); undefined when `state` did not end the operation of this token.
+ */
+function settledAnswer(
+  request: WriteRequest<ResourceModel>,
+  state: GroupState,
+  kind: OperationProgress['kind'],
+): Progress<ResourceModel> | undefined {
+  const settled = state.settled;
+  if (state.operation || settled?.kind !== kind || settled.token !== request.operationToken) return undefined;
+  return settled.failure === undefined
+    ? succeeded(modelOf(state.declared))
+    : failed(HandlerErrorCode.GeneralServiceException, settled.failure);
 }
 
 /** A later invocation of an operation this token started; or undefined when the state shows another one. */
@@ -263,7 +311,7 @@ async function create(request: WriteRequest<ResourceModel>) {
         ? recorded(request, state.declared, state.operation)
         : carryOn(request, store, state);
     }
-    return alreadyExists<ResourceModel>(TYPE_NAME, [name]);
+    return settledAnswer(request, state, 'create') ?? alreadyExists<ResourceModel>(TYPE_NAME, [name]);
   }
   if (request.progress.phase !== undefined) {
     return failed<ResourceModel>(HandlerErrorCode.NotFound, `the record of assignment group ${name} is gone`);
@@ -312,6 +360,8 @@ async function update(request: WriteRequest<ResourceModel>) {
   const state = await store.get(name);
   if (!state) return notFound<ResourceModel>(TYPE_NAME, [name]);
   if (state.operation?.token === request.operationToken) return carryOn(request, store, state);
+  const answered = settledAnswer(request, state, 'update');
+  if (answered) return answered;
   const declared = declaredOf(request.model, name);
   if (declared.InstanceArn !== state.declared.InstanceArn) {
     return failed<ResourceModel>(
@@ -341,7 +391,10 @@ async function update(request: WriteRequest<ResourceModel>) {
   for (const key of planned.remove) owned.add(key);
   if (planned.create.length === 0 && planned.remove.length === 0) {
     // Nothing to write to SSO Admin: an update that changes nothing makes no write there.
-    await store.put({ name, declared, owned }, state.version);
+    await store.put(
+      { name, declared, owned, settled: { kind: 'update', token: request.operationToken } },
+      state.version,
+    );
     return succeeded(modelOf(declared));
   }
   const operation: OperationProgress = {
@@ -411,13 +464,15 @@ const handlers = defineResourceType({
     const state = await storeFor(clients).get(key.name);
     if (!state) return undefined;
     const declared = state.declared;
-    const existing = await existingAssignments(
+    const listed = await existingAssignments(
       clients.ssoAdmin,
       ssoPacer(),
       declared.InstanceArn,
       principalsOf(expand(declared)),
     );
-    return { name: key.name, properties: readView(declared, existing) };
+    // Only principals with a listed assignment are asked about: the others' assignments are missing anyway.
+    const absent = await deprovisionedPrincipals(clients, declared.InstanceArn, listed);
+    return { name: key.name, properties: readView(declared, withoutPrincipals(listed, absent)) };
   },
   listing: (clients): Listing<string, GroupKey> => {
     const store = storeFor(clients);
@@ -431,7 +486,11 @@ const handlers = defineResourceType({
       },
       walk: async (from, budget) => {
         const answered = await budget.call(() =>
-          store.scan(from === undefined ? undefined : { [STATE_TABLE.partitionKey]: { S: from } }, 100),
+          // At most the page's model budget per Scan, so a small budget pages as it does for the other types.
+          store.scan(
+            from === undefined ? undefined : { [STATE_TABLE.partitionKey]: { S: from } },
+            budget.ssoPageSize,
+          ),
         );
         if (!answered) return { keys: [], ...(from === undefined ? {} : { next: from }) };
         const { states, next } = answered.value;

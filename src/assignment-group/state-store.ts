@@ -39,6 +39,17 @@ export interface OperationProgress {
   readonly failures: readonly { readonly key: string; readonly reason: string }[];
 }
 
+/**
+ * How the group's last operation ended: a re-sent request of that operation (its answer lost on the way to
+ * CloudFormation) gets the same answer instead of AlreadyExists or a second plan.
+ */
+export interface SettledOperation {
+  readonly kind: OperationProgress['kind'];
+  readonly token: string;
+  /** The FAILED answer's message; absent when the operation succeeded. */
+  readonly failure?: string;
+}
+
 /** One group's item in the state table. */
 export interface GroupState {
   readonly name: string;
@@ -49,6 +60,8 @@ export interface GroupState {
   readonly owned: ReadonlySet<string>;
   /** The operation under way, if any. */
   readonly operation?: OperationProgress;
+  /** The last operation that ended, if any (absent while one is under way). */
+  readonly settled?: SettledOperation;
 }
 
 /** Another writer changed the group's item since it was read (the conditional write was refused). */
@@ -80,6 +93,7 @@ function itemOf(state: GroupState): Record<string, AttributeValue> {
     Declared: { S: JSON.stringify(state.declared) },
     Owned: { B: packed([...state.owned].sort()) },
     ...(state.operation ? { Operation: { B: packed(state.operation) } } : {}),
+    ...(state.settled ? { Settled: { S: JSON.stringify(state.settled) } } : {}),
     UpdatedAt: { S: new Date().toISOString() },
   };
 }
@@ -92,12 +106,14 @@ function stateOf(item: Record<string, AttributeValue>): GroupState {
     throw new Error(`the state table holds an item that is not a group's state (${name ?? 'no name'})`);
   }
   const operation = unpacked<OperationProgress | undefined>(item.Operation, undefined);
+  const settled = item.Settled?.S;
   return {
     name,
     version,
     declared: JSON.parse(declared) as GroupProperties,
     owned: new Set(unpacked<string[]>(item.Owned, [])),
     ...(operation ? { operation } : {}),
+    ...(settled ? { settled: JSON.parse(settled) as SettledOperation } : {}),
   };
 }
 

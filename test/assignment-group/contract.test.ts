@@ -3,21 +3,11 @@ import { callsOf, resourceType } from '../../dev/types';
 import { describeContract } from '../contract/contract-suite';
 import { firstTupleOf, tuplesOf } from './under-test';
 
-/** Why the LIST cells fail for the group (written down in issue 12's note). */
-const LIST_PAGE_BUG =
-  'handler bug, see issue 12 note: LIST scans 100 groups per call whatever the page model budget ' +
-  '(SSO_LIST_PAGE_MAX_MODELS=1 still answers every group on one page)';
-
 describeContract({
   key: 'assignment-group',
   // The group polls its batch inside one invocation while its work time lasts (40 s, or the Lambda's time
   // left minus 5 s): an 8 s Lambda answers IN_PROGRESS every 3 s or so.
   heldWriteLambdaTimeoutMs: 8_000,
-  knownHandlerBugs: {
-    'create -> list: LIST of the created model contains it (paged: every page until nextToken is null)':
-      LIST_PAGE_BUG,
-    'delete -> list: LIST no longer contains it (paged)': LIST_PAGE_BUG,
-  },
   // The group's writes are account-assignment writes: every assignment of the model is kept IN_PROGRESS, so
   // the handler polls the statuses of its whole batch until they are released.
   holdWrite: (emulator, model, action) => {

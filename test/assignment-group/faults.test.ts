@@ -68,6 +68,46 @@ test('some creations FAILED → FAILED with how many and the first reasons; what
   expect(await store().get('faults')).toBeUndefined();
 });
 
+test('a request re-sent after its operation ended (the answer lost on the way) gets the same answer, with no write', async () => {
+  const failing = {
+    principalType: 'USER' as const,
+    principalId: alice.PrincipalId,
+    permissionSetArn: readOnly,
+    targetId: accounts[0],
+  };
+  const reason = FAILURE_REASONS.accountUnreachable(accounts[0]);
+  emulator().faults.failNextWrite({ assignment: failing, reason, operation: 'CreateAccountAssignment' });
+  const failed = await driver().create(GROUP);
+  expect(failed.final).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
+  const writes = () =>
+    emulator()
+      .calls()
+      .filter((call) => call.operation === 'CreateAccountAssignment').length;
+  const sent = writes();
+  // CloudFormation re-sends the last request of the operation, and then its first one: same token.
+  const last = failed.invocations.at(-1)?.request;
+  const bearerToken = last?.bearerToken ?? '';
+  const lastAgain = await driver().create(GROUP, { bearerToken, callbackContext: last?.callbackContext });
+  expect(lastAgain.final).toEqual(failed.final);
+  const firstAgain = await driver().create(GROUP, { bearerToken });
+  expect(firstAgain.final).toEqual(failed.final);
+  expect(writes()).toBe(sent);
+  await driver().del({ Name: GROUP.Name });
+
+  const created = await driver().create(GROUP);
+  expect(created.final.status).toBe('SUCCESS');
+  const resent = await driver().create(GROUP, {
+    bearerToken: created.invocations[0]?.request.bearerToken ?? '',
+  });
+  expect(resent.final).toEqual(created.final);
+  // Another operation (another token) creating a group of this Name is refused.
+  expect((await driver().create(GROUP)).final).toMatchObject({
+    status: 'FAILED',
+    errorCode: 'AlreadyExists',
+  });
+  await driver().del({ Name: GROUP.Name });
+});
+
 test('a throttle storm on CreateAccountAssignment (more than the SDK retries) still converges: SUCCESS, every assignment', async () => {
   emulator().faults.throttle({ count: 12, operation: 'CreateAccountAssignment' });
   const created = await driver().create(GROUP);

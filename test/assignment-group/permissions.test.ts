@@ -14,6 +14,8 @@ import {
   DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
+  ListAccountAssignmentCreationStatusCommand,
+  ListAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsForPrincipalCommand,
 } from '@aws-sdk/client-sso-admin';
 import { resourceType } from '../../dev/types';
@@ -51,44 +53,69 @@ function packed(value: unknown): Uint8Array {
 }
 
 /** The group's item as the state store writes it; `operation` is the operation under way. */
-function item(owned: string[], operation?: object): Record<string, AttributeValue> {
+function item(declared: object, owned: string[], operation?: object): Record<string, AttributeValue> {
   return {
     [STATE_TABLE.partitionKey]: { S: MODEL.Name },
     Version: { N: '3' },
     InstanceArn: { S: INSTANCE_ARN },
-    Declared: { S: JSON.stringify(MODEL) },
+    Declared: { S: JSON.stringify(declared) },
     Owned: { B: packed(owned) },
     ...(operation ? { Operation: { B: packed(operation) } } : {}),
   };
 }
 
-function operationOf(kind: 'create' | 'update', create: string[], remove: string[]) {
-  return { kind, token: TOKEN, stage: 'create', create, remove, cursor: 0, inFlight: [], failures: [] };
+interface OperationShape {
+  readonly kind: 'create' | 'update' | 'delete';
+  readonly create?: string[];
+  readonly remove?: string[];
+  /** Reserved before a crash and never recorded as sent: looked up with ListAccountAssignment*Status. */
+  readonly reserved?: string[];
 }
 
-/** The item a step finds: the operation it resumes, or the group at rest. */
-const ITEMS = new WeakMap<Step, Record<string, AttributeValue>>();
+function operationOf({ kind, create = [], remove = [], reserved }: OperationShape) {
+  return {
+    kind,
+    token: TOKEN,
+    stage: create.length > 0 ? 'create' : 'remove',
+    create,
+    remove,
+    cursor: reserved ? reserved.length : 0,
+    inFlight: [],
+    ...(reserved ? { reserved } : {}),
+    failures: [],
+  };
+}
+
+/** What a step's world holds besides whether the group exists. */
+interface StepWorld {
+  /** The group's item (default: MODEL owning GROUP_KEY). */
+  readonly item?: Record<string, AttributeValue>;
+  /** The assignments SSO Admin lists (default: GROUP_KEY when the group exists). */
+  readonly existing?: string[];
+  /** Every deletion ends FAILED (the principal deprovisioned meanwhile), so the identity store is asked. */
+  readonly deletionsFail?: boolean;
+}
+
+const WORLDS = new WeakMap<Step, StepWorld>();
 
 function stubGroup(exists: boolean, step: Step): void {
   sso.reset();
   stubIdentityStore();
-  const found = exists ? (ITEMS.get(step) ?? item([GROUP_KEY])) : undefined;
+  const world = WORLDS.get(step) ?? {};
+  const found = exists ? (world.item ?? item(MODEL, [GROUP_KEY])) : undefined;
+  const existing = world.existing ?? (exists ? [GROUP_KEY] : []);
   dynamodb.on(GetItemCommand).resolves(found ? { Item: found } : {});
   dynamodb.on(PutItemCommand).resolves({});
   dynamodb.on(DeleteItemCommand).resolves({});
   dynamodb.on(ScanCommand).resolves({ Items: found ? [found] : [] });
-  sso.on(ListAccountAssignmentsForPrincipalCommand).resolves({
-    AccountAssignments: exists
-      ? [
-          {
-            AccountId: ACCOUNT,
-            PermissionSetArn: PERMISSION_SET,
-            PrincipalId: GROUP_ID,
-            PrincipalType: 'GROUP',
-          },
-        ]
-      : [],
-  });
+  sso.on(ListAccountAssignmentsForPrincipalCommand).callsFake((input: { PrincipalId?: string }) => ({
+    AccountAssignments: existing
+      .filter((key) => key.includes(`:${input.PrincipalId ?? ''}|`))
+      .map(() => ({ AccountId: ACCOUNT, PermissionSetArn: PERMISSION_SET })),
+  }));
+  // After a crash nothing of the reserved writes is under way: they are sent again.
+  sso.on(ListAccountAssignmentCreationStatusCommand).resolves({ AccountAssignmentsCreationStatus: [] });
+  sso.on(ListAccountAssignmentDeletionStatusCommand).resolves({ AccountAssignmentsDeletionStatus: [] });
   sso.on(CreateAccountAssignmentCommand).resolves({
     AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
   });
@@ -99,21 +126,37 @@ function stubGroup(exists: boolean, step: Step): void {
     AccountAssignmentDeletionStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
   });
   sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
-    AccountAssignmentDeletionStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
+    AccountAssignmentDeletionStatus: world.deletionsFail
+      ? { Status: 'FAILED', RequestId: REQUEST_ID, FailureReason: 'assignee not found in directory' }
+      : { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
   });
 }
 
-/** A step resuming the operation `operation` records in the group's item (its token is the request's). */
-function resuming(properties: object, owned: string[], operation: object, previous?: object): Step {
-  const step: Step = {
-    properties,
-    exists: true,
-    bearerToken: TOKEN,
-    context: { version: 1, phase: 'submit', startedAt: Date.now() },
-    ...(previous ? { previous } : {}),
-  };
-  ITEMS.set(step, item(owned, operation));
-  return step;
+/** A step in the world `world` (the group exists). */
+function inWorld(step: Omit<Step, 'exists'>, world: StepWorld): Step {
+  const inIt: Step = { ...step, exists: true };
+  WORLDS.set(inIt, world);
+  return inIt;
+}
+
+/** A step resuming an operation the group's item records (its token is the request's). */
+function resuming(
+  properties: object,
+  declared: object,
+  owned: string[],
+  operation: OperationShape,
+  world: Omit<StepWorld, 'item'> = {},
+  previous?: object,
+): Step {
+  return inWorld(
+    {
+      properties,
+      bearerToken: TOKEN,
+      context: { version: 1, phase: 'submit', startedAt: Date.now() },
+      ...(previous ? { previous } : {}),
+    },
+    { ...world, item: item(declared, owned, operationOf(operation)) },
+  );
 }
 
 const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[] } = {
@@ -122,21 +165,72 @@ const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[]
     { properties: MODEL, exists: false },
     { properties: MODEL, exists: true },
     // The recorded creation carried on: create, confirm, record.
-    resuming(MODEL, [], operationOf('create', [GROUP_KEY], [])),
+    resuming(MODEL, MODEL, [], { kind: 'create', create: [GROUP_KEY] }, { existing: [] }),
+    // After a crash with the creation reserved: the creation requests under way are looked up first.
+    resuming(
+      MODEL,
+      MODEL,
+      [],
+      { kind: 'create', create: [GROUP_KEY], reserved: [GROUP_KEY] },
+      { existing: [] },
+    ),
   ],
   read: [
+    // Listed assignments are checked against the identity store (a deprovisioned principal's grant nothing).
     { properties: { Name: MODEL.Name }, exists: true },
+    inWorld({ properties: { Name: MODEL.Name } }, { item: item(MOVED, [USER_KEY]), existing: [USER_KEY] }),
     { properties: { Name: MODEL.Name }, exists: false },
   ],
   update: [
     // Planned and recorded; then carried on: the addition confirmed, then the removal.
     { properties: MOVED, previous: MODEL, exists: true },
-    resuming(MOVED, [GROUP_KEY], operationOf('update', [USER_KEY], [GROUP_KEY]), MODEL),
+    resuming(
+      MOVED,
+      MOVED,
+      [GROUP_KEY],
+      { kind: 'update', create: [USER_KEY], remove: [GROUP_KEY] },
+      {},
+      MODEL,
+    ),
+    // After a crash with the addition (then the removal) reserved; removals refused for a deprovisioned principal
+    // (group, then user).
+    resuming(
+      MOVED,
+      MOVED,
+      [GROUP_KEY],
+      { kind: 'update', create: [USER_KEY], remove: [GROUP_KEY], reserved: [USER_KEY] },
+      { deletionsFail: true },
+      MODEL,
+    ),
+    resuming(
+      MODEL,
+      MODEL,
+      [USER_KEY],
+      { kind: 'update', remove: [USER_KEY], reserved: [USER_KEY] },
+      { existing: [USER_KEY], deletionsFail: true },
+      MOVED,
+    ),
     { properties: MOVED, previous: MODEL, exists: false },
   ],
   delete: [
     // The group's assignments deleted and confirmed, then its record.
     { properties: { Name: MODEL.Name }, exists: true },
+    // After a crash with the deletion reserved (the deletion requests under way looked up), refused for a
+    // deprovisioned group principal; and a user principal's refused deletion.
+    resuming(
+      { Name: MODEL.Name },
+      MODEL,
+      [GROUP_KEY],
+      { kind: 'delete', remove: [GROUP_KEY], reserved: [GROUP_KEY] },
+      { deletionsFail: true },
+    ),
+    resuming(
+      { Name: MODEL.Name },
+      MOVED,
+      [USER_KEY],
+      { kind: 'delete', remove: [USER_KEY] },
+      { existing: [USER_KEY], deletionsFail: true },
+    ),
     { properties: { Name: MODEL.Name }, exists: false },
   ],
   list: [{ properties: {}, exists: true }],

@@ -162,4 +162,47 @@ describe('readView', () => {
       MissingAssignmentCount: 1,
     });
   });
+
+  test('a principal (or permission set, or account) with every assignment missing is dropped alone', () => {
+    const withoutUser2 = new Set(expand(declared).filter((candidate) => !candidate.includes('u-2|')));
+    expect(readView(declared, withoutUser2)).toEqual({
+      ...declared,
+      Principals: [USER(1)],
+      AssignmentCount: 8,
+      MissingAssignmentCount: 4,
+    });
+    const wide = group([1, 2], [1, 2], [[1, 2, 3]]);
+    const withoutAccount3 = new Set(expand(wide).filter((candidate) => !candidate.endsWith(ACCOUNT(3))));
+    expect(readView(wide, withoutAccount3)).toEqual({
+      ...wide,
+      Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT(1), ACCOUNT(2)] }],
+      AssignmentCount: 12,
+      MissingAssignmentCount: 4,
+    });
+  });
+
+  test('a whole principal missing and one more assignment elsewhere: both show', () => {
+    const existing = new Set(
+      expand(declared).filter((candidate) => !candidate.includes('u-2|') && candidate !== key(1, 2, 1)),
+    );
+    expect(readView(declared, existing)).toEqual({
+      ...declared,
+      Principals: [],
+      PermissionSets: [PS(1)],
+      Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT(2)] }],
+      AssignmentCount: 8,
+      MissingAssignmentCount: 5,
+    });
+  });
+
+  test('nothing there: every list is empty', () => {
+    expect(readView(declared, new Set())).toEqual({
+      ...declared,
+      Principals: [],
+      PermissionSets: [],
+      Targets: [],
+      AssignmentCount: 8,
+      MissingAssignmentCount: 8,
+    });
+  });
 });

@@ -1,10 +1,8 @@
 // How the every-type reliability suites inject faults into an assignment group and read its state back
 // (test/reliability/support/profile.ts). A group's service resources are the account assignments it stands
 // for (Principals x PermissionSets x accounts); what each hook means for it:
-// - createLogLine: the line the group should log once its creates are sent, in the words the single-assignment
-//   type uses for the same write. The group's handlers log no line of their own yet (handler gap, see issue 12
-//   note); in the secrets suite's shared capture the single-assignment type's identical line satisfies it, so
-//   that check proves nothing for the group until it logs its own.
+// - createLogLine: the group's own line once a stage's creates are sent (counts of sent, confirmed and in flight;
+//   never a principal).
 // - injectConflict: ConflictException on the next `count` calls of the write for the group's first assignment
 //   (one assignment of the batch; the others go through).
 // - failNextCreate: the creation of the group's first assignment turns FAILED with a lasting reason (the
@@ -15,16 +13,20 @@
 // - expectNone: no assignment of the group exists (not one of them), and no write is left in flight.
 // - expectDeleteRefusedForMissingPrincipal: after a DELETE of a group one of whose principals was deleted
 //   from the identity store: the deletions of that principal's assignments were sent and FAILED with the
-//   service's "assignee … not found in directory" reason; the others SUCCEEDED.
+//   service's "assignee … not found in directory" reason; the others SUCCEEDED (and the DELETE succeeds: such an
+//   assignment grants nothing).
 // - parallelModels: `count` distinct groups of one assignment each (one principal, one permission set, one
 //   ACTIVE account), so 30 groups make 30 assignments, as 30 single-assignment resources would.
 // - principalOf: the group's first principal.
 // - expectReadAfterOutOfBandDelete: the group keeps its own record, so it is not gone: READ answers SUCCESS
 //   with drift (every list emptied of what is missing, MissingAssignmentCount = every assignment).
 // - expectDeleteAfterOutOfBandDelete: DELETE of the group succeeds (its record goes; nothing left to delete).
-// - knownHandlerBugs: the cells the group fails by a handler bug (issue 12 note).
+// - expectReadAfterPrincipalRemoved: the group keeps its record, so READ answers it, the deprovisioned
+//   principal dropped from Principals and its assignments counted missing.
+// - knownHandlerBugs: the one cell that does not apply to the group (skipped, with why).
 import type { ResourceProperties } from '../../dev/driver';
 import { cloneJson } from '../../dev/driver';
+import { isRecord } from '../../src/core';
 import {
   DEFAULT_WORLD,
   FAILURE_REASONS,
@@ -55,7 +57,7 @@ function copiesOfEach(emulator: RunningEmulator, model: ResourceProperties): num
   );
 }
 
-/** Distinct one-assignment groups in the seeded world: active accounts x permission sets x principals (54). */
+/** Distinct one-assignment groups in the seeded world: active accounts x permission sets x principals. */
 function groupModels(count: number): ResourceProperties[] {
   const principals = [
     ...DEFAULT_WORLD.users.map((user) => ({ PrincipalId: user.id, PrincipalType: 'USER' })),
@@ -77,7 +79,7 @@ function groupModels(count: number): ResourceProperties[] {
 }
 
 export const profile: ReliabilityProfile = {
-  createLogLine: 'CreateAccountAssignment accepted, RequestId',
+  createLogLine: 'confirmed in this invocation',
   injectConflict: (emulator, model, operation, count) =>
     emulator.faults.conflict({
       assignment: firstTupleOf(model),
@@ -124,6 +126,27 @@ export const profile: ReliabilityProfile = {
     const { principalType, principalId } = firstTupleOf(model);
     return { principalType, principalId };
   },
+  // The group keeps its record: READ answers it, with the deprovisioned principal's assignments counted missing
+  // (the principal dropped from Principals), since they grant nothing.
+  expectReadAfterPrincipalRemoved: (result, model, principal) => {
+    const declared = cloneJson(model);
+    const principals = Array.isArray(declared.Principals) ? declared.Principals : [];
+    const isRemoved = (candidate: unknown) =>
+      isRecord(candidate) &&
+      candidate.PrincipalType === principal.principalType &&
+      candidate.PrincipalId === principal.principalId;
+    const missing = tuplesOf(model).filter((tuple) => tuple.principalId === principal.principalId).length;
+    expect(missing).toBeGreaterThan(0);
+    expect(result.final).toMatchObject({
+      status: 'SUCCESS',
+      resourceModel: {
+        ...declared,
+        Principals: principals.filter((candidate) => !isRemoved(candidate)),
+        AssignmentCount: tuplesOf(model).length,
+        MissingAssignmentCount: missing,
+      },
+    });
+  },
   expectReadAfterOutOfBandDelete: (result, model) => {
     expect(result.final).toMatchObject({
       status: 'SUCCESS',
@@ -143,15 +166,5 @@ export const profile: ReliabilityProfile = {
       'skip: not a bug, a difference: the group resumes the DELETE it recorded and sends its deletes without a ' +
       'new pre-check (harmless: the requests of vanished assignments FAIL and count as deleted), so "no delete ' +
       'accepted" does not hold for it',
-    'secrets: the re-send of a CREATE whose write finished answers SUCCESS':
-      'handler bug, see issue 12 note: once an invocation has finished the creation, the group drops its ' +
-      "operation's token, so CloudFormation's re-send of that invocation's request (its response lost) " +
-      'answers FAILED AlreadyExists for the group it created itself',
-    'faults-kms-and-principals: READ FAILED NotFound: still listed, but it grants nothing':
-      'skip: handler bug, see issue 12 note: the group READ does not ask the identity store, so a deprovisioned ' +
-      "principal's assignments (which grant nothing) show no drift; NotFound is not the group's answer either",
-    'faults-kms-and-principals: DELETE SUCCESS although the service refuses to delete it: the stack is not wedged':
-      "handler bug, see issue 12 note: the deletions of a deprovisioned principal's assignments FAIL " +
-      '("assignee … not found in directory") and the group DELETE answers FAILED GeneralServiceException: wedged',
   },
 };

@@ -3,7 +3,7 @@
 // (test/reliability/support/profile.ts).
 import type { ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD, FAILURE_REASONS, type AccountAssignmentWriteOperation } from '../../dev/emulator';
-import type { ReliabilityProfile } from '../reliability/support/profile';
+import { SERVICE_RESOURCE_ANSWERS, type ReliabilityProfile } from '../reliability/support/profile';
 import { ACCOUNT_ASSIGNMENT, tupleOf } from './under-test';
 
 function writeOperation(operation: string): AccountAssignmentWriteOperation {
@@ -13,7 +13,7 @@ function writeOperation(operation: string): AccountAssignmentWriteOperation {
   return operation;
 }
 
-/** Distinct account assignments in the seeded world: active accounts x permission sets x principals (54). */
+/** Distinct account assignments in the seeded world: active accounts x permission sets x principals. */
 function accountModels(count: number): ResourceProperties[] {
   const principals = [
     ...DEFAULT_WORLD.users.map((user) => ({ PrincipalId: user.id, PrincipalType: 'USER' })),
@@ -70,10 +70,6 @@ export const profile: ReliabilityProfile = {
   },
   parallelModels: (_emulator, count) => accountModels(count),
   principalOf: (model) => tupleOf(model),
-  // The resource is its service resource: gone out of band, READ and DELETE answer NotFound.
-  expectReadAfterOutOfBandDelete: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
-  expectDeleteAfterOutOfBandDelete: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
+  ...SERVICE_RESOURCE_ANSWERS,
   knownHandlerBugs: {},
 };

@@ -1,5 +1,6 @@
 // `npm run demo`: the lifecycle it runs (dev/demo/lifecycle.ts) in-process, and the script itself as a user
-// runs it (a child process), with short waits.
+// runs it (a child process), with short waits. A type's own demo scenario (UPDATE, drift, repair) is checked
+// here through its registry entry, and in detail in test/<key>/ (what its steps leave in the emulator).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CALLER_CREDENTIALS, Driver } from '../../dev/driver';
@@ -11,7 +12,7 @@ import {
   type RunningEmulator,
   startLocalServices,
 } from '../../dev/emulator';
-import { LIFECYCLE_STEPS, runLifecycle } from '../../dev/demo/lifecycle';
+import { LIFECYCLE_STEPS, lifecycleSteps, runLifecycle, SCENARIO_STEPS } from '../../dev/demo/lifecycle';
 import {
   availableResourceTypes,
   callsOf,
@@ -23,7 +24,10 @@ import {
 } from '../../dev/types';
 import { runScript } from './support/scripts';
 
-const runDemo = (args: string[], env: Record<string, string> = {}) => runScript('demo', args, env);
+/** A whole demo run: every type, a demo scenario's ten steps among them, paced to SSO Admin's quotas. */
+const DEMO_RUN_MS = 80_000;
+const runDemo = (args: string[], env: Record<string, string> = {}) =>
+  runScript('demo', args, env, DEMO_RUN_MS);
 
 /** The verdict lines (PASS/FAIL per step) of a demo run's output. */
 function verdictsOf(stdout: string): string[] {
@@ -58,6 +62,13 @@ beforeEach(async () => {
 afterEach(() => jest.restoreAllMocks());
 
 const types = availableResourceTypes();
+/** Types with a demo scenario (dev/types.ts DemoScenario): UPDATE, drift and repair in the seeded run. */
+const scenarioTypes = types.flatMap((entry) => (entry.demo ? [{ entry, scenario: entry.demo }] : []));
+/** The model a seeded demo run creates for a type. */
+const seededModel = (entry: ResourceTypeEntry) => (entry.demo?.model ?? entry.demoModel)(DEFAULT_WORLD);
+/** How many verdicts a seeded run of these types prints. */
+const seededSteps = (entries: readonly ResourceTypeEntry[]) =>
+  entries.reduce((total, entry) => total + lifecycleSteps(entry, { emulator }).length, 0);
 
 async function driverFor(entry: ResourceTypeEntry): Promise<Driver> {
   const handlers = await entry.loadHandlers();
@@ -106,32 +117,184 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))('%s lifecy
     expect(outcomes[0]?.final).toMatchObject({ status: 'FAILED', errorCode: 'AlreadyExists' });
     expect(entry.emulator.exists(emulator, model)).toBe(true);
   });
+
+  test("given the emulator, the seeded run's steps (the demo scenario's, for a type with one) all pass and leave nothing", async () => {
+    const created = seededModel(entry);
+    const outcomes = await runLifecycle(entry, await driverFor(entry), created, {}, { emulator });
+    expect(outcomes.map(({ step, ok, skipped }) => ({ step, ok, skipped }))).toEqual(
+      lifecycleSteps(entry, { emulator }).map((step) => ({ step, ok: true, skipped: false })),
+    );
+    const models = [created, ...(entry.demo ? [entry.demo.update(DEFAULT_WORLD).model] : [])];
+    expect(models.map((each) => entry.emulator.present(emulator, each))).toEqual(models.map(() => 0));
+  });
 });
 
-describe('the demo script', () => {
-  test('with no options: its own emulator, every type, every step PASS, exit code 0', async () => {
-    const run = await runDemo(['--time-scale', '0.05', '--provisioning-ms', '200']);
-    expect(run.code).toBe(0);
-    const verdicts = verdictsOf(run.stdout);
-    expect(verdicts).toHaveLength(types.length * LIFECYCLE_STEPS.length);
-    expect(verdicts.filter((line) => line.startsWith('  FAIL'))).toEqual([]);
-    // Each type under the example registered name (AWS:: is reserved), as CloudFormation would name it.
-    for (const entry of types) {
-      const [, service, resource] = entry.typeName.split('::');
-      expect(run.stdout).toContain(`== Org::${service}::${resource} (the ${entry.typeName} mirror`);
-    }
-    // The runtime lib's own log lines are held back without --verbose; credentials never appear.
-    expect(run.stdout).not.toContain('START RequestId');
-    expect(run.stdout + run.stderr).not.toContain(DEFAULT_CALLER_CREDENTIALS.secretAccessKey);
-  });
+describe.each(scenarioTypes.map(({ entry, scenario }) => [entry.typeName, entry, scenario] as const))(
+  '%s demo scenario',
+  (_name, entry, scenario) => {
+    const binding = entry.emulator;
+    const created = scenario.model(DEFAULT_WORLD);
+    const { model: updated } = scenario.update(DEFAULT_WORLD);
+    const { model: drift } = scenario.drift(DEFAULT_WORLD);
 
-  test('--provisioning-ms 5000 --time-scale 0: every step PASS (the waits count in full on the emulator clock)', async () => {
-    const run = await runDemo(['--provisioning-ms', '5000', '--time-scale', '0']);
-    expect(run.code).toBe(0);
-    const verdicts = verdictsOf(run.stdout);
-    expect(verdicts).toHaveLength(types.length * LIFECYCLE_STEPS.length);
-    expect(verdicts.filter((line) => line.startsWith('  FAIL'))).toEqual([]);
-  });
+    test('each step answers and leaves in the emulator what it should: the drift READ shows the missing one', async () => {
+      /** Per step: the writes it made, and how many of the created and updated models' resources exist after it. */
+      const seen = new Map<
+        string,
+        { created: number; deleted: number; ofCreated: number; ofUpdated: number }
+      >();
+      let callsBefore = 0;
+      const outcomes = await runLifecycle(
+        entry,
+        await driverFor(entry),
+        created,
+        {
+          onStepStart: () => {
+            callsBefore = emulator.calls().length;
+          },
+          onStepEnd: (outcome) => {
+            const calls = emulator.calls().slice(callsBefore);
+            seen.set(outcome.step, {
+              created: calls.filter((call) => call.operation === binding.createOperation).length,
+              deleted: calls.filter((call) => call.operation === binding.deleteOperation).length,
+              ofCreated: binding.present(emulator, created),
+              ofUpdated: binding.present(emulator, updated),
+            });
+          },
+        },
+        { emulator },
+      );
+      expect(outcomes.map(({ step, ok }) => ({ step, ok }))).toEqual(
+        SCENARIO_STEPS.map((step) => ({ step, ok: true })),
+      );
+      const full = binding.size(updated);
+      const atCreate = seen.get('CREATE');
+      expect(atCreate).toMatchObject({
+        created: binding.size(created),
+        deleted: 0,
+        ofCreated: binding.size(created),
+      });
+      // READ and LIST write nothing.
+      for (const step of ['READ', 'LIST'] as const) {
+        expect(seen.get(step)).toEqual({ ...atCreate, created: 0 });
+      }
+      // The UPDATE creates what the new model adds (what of it did not exist) and deletes what it drops.
+      const atUpdate = seen.get('UPDATE');
+      expect(atUpdate).toEqual({
+        created: full - (atCreate?.ofUpdated ?? NaN),
+        deleted: binding.size(created) - (atUpdate?.ofCreated ?? NaN),
+        ofCreated: atUpdate?.ofCreated,
+        ofUpdated: full,
+      });
+      expect(atUpdate?.created).toBeGreaterThan(0);
+      expect(atUpdate?.deleted).toBeGreaterThan(0);
+      // The out-of-band delete takes one resource away, READ shows it without writing, the repair puts it back.
+      const drifted = full - binding.size(drift);
+      expect(seen.get('DELETE out of band')).toMatchObject({ created: 0, deleted: 0, ofUpdated: drifted });
+      expect(seen.get('READ shows drift')).toMatchObject({ created: 0, deleted: 0, ofUpdated: drifted });
+      expect(seen.get('UPDATE repairs')).toMatchObject({
+        created: binding.size(drift),
+        deleted: 0,
+        ofUpdated: full,
+      });
+      expect(seen.get('READ after repair')).toMatchObject({ created: 0, deleted: 0, ofUpdated: full });
+      expect(seen.get('DELETE')).toEqual({ created: 0, deleted: full, ofCreated: 0, ofUpdated: 0 });
+
+      const byStep = new Map(outcomes.map((outcome) => [outcome.step, outcome.final]));
+      expect(byStep.get('READ')?.resourceModel).toEqual({ ...created, ...scenario.readOnly(created, 0) });
+      expect(byStep.get('UPDATE')?.resourceModel).toEqual({ ...updated, ...scenario.readOnly(updated, 0) });
+      const driftRead = byStep.get('READ shows drift')?.resourceModel;
+      expect(driftRead).toMatchObject(scenario.readOnly(updated, binding.size(drift)));
+      expect(
+        Object.keys(updated).some(
+          (name) => JSON.stringify(driftRead?.[name]) !== JSON.stringify(updated[name]),
+        ),
+      ).toBe(true);
+      expect(byStep.get('READ after repair')?.resourceModel).toEqual({
+        ...updated,
+        ...scenario.readOnly(updated, 0),
+      });
+      expect(byStep.get('READ after DELETE')).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+    });
+
+    test('the scenario names only the seeded world, updates the created resource in place, and drifts one of its resources', () => {
+      expect(primaryIdentifierOf(entry, updated)).toEqual(primaryIdentifierOf(entry, created));
+      expect(updated).not.toEqual(created);
+      expect(binding.size(drift)).toBe(1);
+    });
+  },
+);
+
+/** The lines of one type's part of a demo run's output, from its `== <name> (the <type> mirror` heading on. */
+function sectionOf(stdout: string, entry: ResourceTypeEntry): string[] {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex(
+    (line) => line.startsWith('== ') && line.includes(`(the ${entry.typeName} mirror`),
+  );
+  const end = lines.findIndex(
+    (line, index) => index > start && (line.startsWith('== ') || line.startsWith('All steps')),
+  );
+  return start < 0 ? [] : lines.slice(start, end < 0 ? undefined : end);
+}
+
+/** Every type's steps, their numbered headings and verdicts, as a seeded run prints them. */
+function expectSeededRun(stdout: string): void {
+  const verdicts = verdictsOf(stdout);
+  expect(verdicts).toHaveLength(seededSteps(types));
+  expect(verdicts.filter((line) => line.startsWith('  FAIL'))).toEqual([]);
+  for (const entry of types) {
+    const section = sectionOf(stdout, entry);
+    const steps = lifecycleSteps(entry, { emulator });
+    const headings = section.filter((line) => /^\[\d+\/\d+\] /.test(line));
+    expect(headings.map((line) => line.replace(/: .*$/, ''))).toEqual(
+      steps.map((step, index) => `[${index + 1}/${steps.length}] ${step}`),
+    );
+    // A model of several assignments: each invocation of a write says how many of them exist after it.
+    const writes = section.filter((line) => /^ {4}(CREATE|UPDATE|DELETE) #\d+ /.test(line));
+    const counted = writes.filter((line) => /\[\d+\/\d+ assignments\]$/.test(line));
+    expect(counted).toHaveLength(entry.emulator.size(seededModel(entry)) > 1 ? writes.length : 0);
+  }
+  for (const { entry, scenario } of scenarioTypes) {
+    const section = sectionOf(stdout, entry);
+    expect(section).toContain(
+      `[4/${SCENARIO_STEPS.length}] UPDATE: ${scenario.update(DEFAULT_WORLD).change}`,
+    );
+    expect(section).toContain(
+      `[5/${SCENARIO_STEPS.length}] DELETE out of band: ${scenario.drift(DEFAULT_WORLD).description}`,
+    );
+  }
+  const total = seededSteps(types);
+  expect(stdout).toMatch(new RegExp(`^All steps as expected: ${total}/${total} \\(`, 'm'));
+}
+
+describe('the demo script', () => {
+  test(
+    'with no options: its own emulator, every type, every step PASS, exit code 0',
+    async () => {
+      const run = await runDemo(['--time-scale', '0.05', '--provisioning-ms', '200']);
+      expect(run.code).toBe(0);
+      expectSeededRun(run.stdout);
+      // Each type under the example registered name (AWS:: is reserved), as CloudFormation would name it.
+      for (const entry of types) {
+        const [, service, resource] = entry.typeName.split('::');
+        expect(run.stdout).toContain(`== Org::${service}::${resource} (the ${entry.typeName} mirror`);
+      }
+      // The runtime lib's own log lines are held back without --verbose; credentials never appear.
+      expect(run.stdout).not.toContain('START RequestId');
+      expect(run.stdout + run.stderr).not.toContain(DEFAULT_CALLER_CREDENTIALS.secretAccessKey);
+    },
+    DEMO_RUN_MS,
+  );
+
+  test(
+    '--provisioning-ms 5000 --time-scale 0: every step PASS (the waits count in full on the emulator clock)',
+    async () => {
+      const run = await runDemo(['--provisioning-ms', '5000', '--time-scale', '0']);
+      expect(run.code).toBe(0);
+      expectSeededRun(run.stdout);
+    },
+    DEMO_RUN_MS,
+  );
 });
 
 describe.each(types.map((entry) => [entry.typeName, entry] as const))(
@@ -147,16 +310,22 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))(
       JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, createInput), 'utf8')) as Record<string, unknown>,
     );
 
-    test('the NotFound line of READ after DELETE shows the identifier whole, under the registered name', async () => {
-      const run = await runDemo(['--type', entry.key, '--time-scale', '0', '--provisioning-ms', '200']);
-      expect(run.code).toBe(0);
-      const identifier = primaryIdentifierOf(entry, entry.demoModel(DEFAULT_WORLD)).join('|');
-      const notFoundLines = run.stdout.split('\n').filter((line) => line.includes('READ #1 FAILED NotFound'));
-      expect(notFoundLines).toHaveLength(1);
-      expect(notFoundLines[0]).toContain(
-        `Resource of type '${registeredName}' with identifier '${identifier}'`,
-      );
-    });
+    test(
+      'the NotFound line of READ after DELETE shows the identifier whole, under the registered name',
+      async () => {
+        const run = await runDemo(['--type', entry.key, '--time-scale', '0', '--provisioning-ms', '200']);
+        expect(run.code).toBe(0);
+        const identifier = primaryIdentifierOf(entry, seededModel(entry)).join('|');
+        const notFoundLines = run.stdout
+          .split('\n')
+          .filter((line) => line.includes('READ #1 FAILED NotFound'));
+        expect(notFoundLines).toHaveLength(1);
+        expect(notFoundLines[0]).toContain(
+          `Resource of type '${registeredName}' with identifier '${identifier}'`,
+        );
+      },
+      DEMO_RUN_MS,
+    );
 
     test('--endpoint seeds nothing and needs the model: without it, a usage error (exit code 2)', async () => {
       const run = await runDemo(['--endpoint', emulator.endpoint, '--type', entry.key]);

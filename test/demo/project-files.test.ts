@@ -100,6 +100,21 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))('%s projec
     expectSeededIds(entry, model);
   });
 
+  test("a demo scenario's models (created, updated, the drifted resource) are valid and use the seeded world", () => {
+    const scenario = entry.demo;
+    const models = scenario
+      ? [
+          scenario.model(DEFAULT_WORLD),
+          scenario.update(DEFAULT_WORLD).model,
+          scenario.drift(DEFAULT_WORLD).model,
+        ]
+      : [];
+    for (const model of models) {
+      expect(validate(model) ? [] : validate.errors).toEqual([]);
+      expectSeededIds(entry, model);
+    }
+  });
+
   test('sam-tests holds TestEvents for CREATE, READ, DELETE and LIST (and UPDATE, with an update handler) with seeded IDs', () => {
     const files = readdirSync(entry.samTestsDir).filter((file) => file.endsWith('.json'));
     const events = files.map((file) => readJson(path.join(entry.samTestsDir, file)));

@@ -69,9 +69,16 @@ export const [ADMIN_PS, READONLY_PS, BILLING_PS] = DEFAULT_WORLD.permissionSets.
 );
 export const [ALICE, BOB, CAROL] = DEFAULT_WORLD.users.map((user) => user.id);
 export const [ADMINS_GROUP, DEVELOPERS_GROUP] = DEFAULT_WORLD.groups.map((group) => group.id);
-export const [MANAGEMENT_ACCOUNT, DEV_ACCOUNT, PROD_ACCOUNT, SUSPENDED_ACCOUNT] = DEFAULT_WORLD.accounts.map(
-  (account) => account.id,
-);
+/** A seeded account's ID by name (not by position: the world's account list grows). */
+function accountId(name: string): string {
+  const account = DEFAULT_WORLD.accounts.find((candidate) => candidate.name === name);
+  if (!account) throw new Error(`The seeded world has no account named ${name}`);
+  return account.id;
+}
+export const MANAGEMENT_ACCOUNT = accountId('management');
+export const DEV_ACCOUNT = accountId('workload-dev');
+export const PROD_ACCOUNT = accountId('workload-prod');
+export const SUSPENDED_ACCOUNT = accountId('closed-sandbox');
 export const [GRAFANA_APP, CRM_APP] = DEFAULT_WORLD.applications.map((application) => application.arn);
 
 export function tuple(overrides: Partial<AssignmentTuple> = {}): AssignmentTuple {

@@ -13,7 +13,7 @@ describe.each(RESOURCE_TYPES)('$typeName', (entry) => {
 
 describe('the profile check', () => {
   test('names every hook a module lacks or declares with the wrong kind', () => {
-    expect(missingHooks(undefined)).toHaveLength(11);
+    expect(missingHooks(undefined)).toHaveLength(12);
     const partial = { createLogLine: 'x', injectConflict: 'not a function', parallelModels: () => [] };
     expect(missingHooks(partial)).toEqual([
       'injectConflict (function)',
@@ -22,6 +22,7 @@ describe('the profile check', () => {
       'expectNone (function)',
       'expectDeleteRefusedForMissingPrincipal (function)',
       'principalOf (function)',
+      'expectReadAfterPrincipalRemoved (function)',
       'expectReadAfterOutOfBandDelete (function)',
       'expectDeleteAfterOutOfBandDelete (function)',
       'knownHandlerBugs (object)',

@@ -21,16 +21,20 @@ export interface Destination {
   path?: string;
 }
 
+/** How long a script may run before it is killed, unless the caller gives longer (a whole demo run). */
+export const SCRIPT_TIMEOUT_MS = 25_000;
+
 /** `env` overrides the test's environment; a variable set to undefined is removed. */
 export function runScript(
   script: 'demo' | 'invoke',
   args: readonly string[],
   env: Record<string, string | undefined> = {},
+  timeoutMs: number = SCRIPT_TIMEOUT_MS,
 ): Promise<ScriptRun> {
   const merged = Object.entries({ ...process.env, ...env }).filter(
     (entry): entry is [string, string] => entry[1] !== undefined,
   );
-  const options = { cwd: REPOSITORY_ROOT, timeout: 25_000, env: Object.fromEntries(merged) };
+  const options = { cwd: REPOSITORY_ROOT, timeout: timeoutMs, env: Object.fromEntries(merged) };
   return new Promise((resolve) => {
     execFile(TSX, [path.join('dev', 'demo', `${script}.ts`), ...args], options, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;

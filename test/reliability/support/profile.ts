@@ -41,6 +41,15 @@ export interface ReliabilityProfile {
   /** The principal of `model` that the deprovisioning cells delete from the identity store. */
   principalOf(model: ResourceProperties): { principalType: PrincipalType; principalId: string };
   /**
+   * A READ after `principal` (principalOf) was deleted from the identity store: its assignments stay listed but
+   * grant nothing, so the READ must not report them as access.
+   */
+  expectReadAfterPrincipalRemoved(
+    result: RunResult,
+    model: ResourceProperties,
+    principal: { principalType: PrincipalType; principalId: string },
+  ): void;
+  /**
    * A READ after every service resource of `model` was deleted out of band: what it must answer (NotFound for a
    * type whose resource is its service resource; drift for one that keeps its own record).
    */
@@ -57,6 +66,20 @@ export interface ReliabilityProfile {
   readonly knownHandlerBugs: Readonly<Record<string, string>>;
 }
 
+/**
+ * The answers of a type whose resource is its one service resource: one that grants nothing (its principal
+ * deprovisioned) or is gone out of band is NotFound to READ and DELETE alike.
+ */
+export const SERVICE_RESOURCE_ANSWERS = {
+  expectReadAfterPrincipalRemoved: expectNotFound,
+  expectReadAfterOutOfBandDelete: expectNotFound,
+  expectDeleteAfterOutOfBandDelete: expectNotFound,
+} satisfies Partial<ReliabilityProfile>;
+
+function expectNotFound(result: RunResult): void {
+  expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+}
+
 const HOOKS = {
   createLogLine: 'string',
   injectConflict: 'function',
@@ -66,6 +89,7 @@ const HOOKS = {
   expectDeleteRefusedForMissingPrincipal: 'function',
   parallelModels: 'function',
   principalOf: 'function',
+  expectReadAfterPrincipalRemoved: 'function',
   expectReadAfterOutOfBandDelete: 'function',
   expectDeleteAfterOutOfBandDelete: 'function',
   knownHandlerBugs: 'object',
