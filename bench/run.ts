@@ -14,7 +14,7 @@ import { measurePackages } from '../dev/package/measure';
 import { RESOURCE_TYPES, TYPE_KEYS } from '../dev/types';
 import { readFile } from 'node:fs/promises';
 import { COLD_START, CONVERGENCE, GROUP_SCALE, LIST_SCALE, MODEL, OVERHEAD, SCALE } from './lib/model';
-import { groupScaleProblems, listScaleProblems } from './lib/problems';
+import { groupScaleProblems } from './lib/problems';
 import { progressBoard } from './lib/progress';
 import { renderMarkdown } from './lib/report';
 import type {
@@ -62,6 +62,24 @@ function measuredCommit(): string {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The contract's limit for one LIST answer (resource-type-test-contract.md: "within 30 seconds"). */
+const LIST_ANSWER_LIMIT_MS = 30_000;
+
+/** What in a LIST result is a handler bug: a failed page, a repeated or missing assignment, a page over 30 s. */
+function listScaleProblems(list: ListScaleResult): string[] {
+  const problems: string[] = [];
+  if (list.failure) problems.push(`LIST at scale failed at ${list.failure}`);
+  if (list.duplicates > 0 || list.missing > 0) {
+    problems.push(
+      `LIST at scale listed ${list.duplicates} duplicates and missed ${list.missing} assignments`,
+    );
+  }
+  if (list.slowestPageMs >= LIST_ANSWER_LIMIT_MS) {
+    problems.push(`a LIST page took ${list.slowestPageMs} ms, beyond the contract's 30 s`);
+  }
+  return problems.map((problem) => `${problem}: a handler bug to fix.`);
 }
 
 type GroupMode = GroupScaleResult['mode'];
