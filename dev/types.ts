@@ -44,8 +44,11 @@ export interface ResourceSchemaDocument {
   readOnlyProperties?: readonly string[];
   /** Set per account and Region with SetTypeConfiguration; a `StateTable` property means the type keeps state. */
   typeConfiguration?: { properties?: Record<string, unknown> };
+  /** timeoutInMinutes: CloudFormation's timeout for the handler's whole operation (120 when absent). */
   handlers?: {
-    update?: unknown;
+    create?: { timeoutInMinutes?: number };
+    update?: { timeoutInMinutes?: number };
+    delete?: { timeoutInMinutes?: number };
     list?: {
       permissions?: readonly string[];
       handlerSchema?: { properties?: Record<string, unknown>; required?: readonly string[] };

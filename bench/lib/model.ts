@@ -39,6 +39,36 @@ export const SCALE = {
   runs: 3,
 } as const;
 
+/**
+ * The group rows: ours as ONE resource standing for Principals x PermissionSets x accounts, against the same
+ * emulator quotas and provisioning time as SCALE (SCALE.requestsPerSecond, maxOutstandingAsyncWrites,
+ * provisioningMs) and the same seeds.
+ */
+export const GROUP_SCALE = {
+  /** Section 4's row, next to SCALE's 500 separate resources: 5 x 2 x 50 = 500. */
+  scale: { principals: 5, permissionSets: 2, accounts: 50 },
+  /**
+   * Section 8: 10 x 5 x 200 = 10,000 (the most one group may stand for); its UPDATE replaces 2 of the 10
+   * principals, so 2 x 5 x 200 = 2,000 assignments are created and 2,000 deleted.
+   */
+  large: { principals: 10, permissionSets: 5, accounts: 200, replacedPrincipals: 2 },
+  /** `npm run bench -- --quick`: the same section on a 2,000-assignment group (10 x 5 x 40), a quick look. */
+  quick: { principals: 10, permissionSets: 5, accounts: 40, replacedPrincipals: 2 },
+  /**
+   * The fewest SSO Admin calls per assignment a group writes: the write and one status read that sees it finished.
+   * A group needs no per-assignment pre-check: its listing (below) reads 100 assignments a call.
+   */
+  minCallsPerWrite: 2,
+  /** ListAccountAssignmentsForPrincipal's largest page: what exists is read 100 assignments a call, per principal. */
+  listPageSize: 100,
+} as const;
+
+/**
+ * The group's performance goals (tracked, not yet met): time ÷ physical limit for 500 and for 10,000 assignments in
+ * one group, peak memory within the Lambda's, a READ of the large group in one invocation within 10 s.
+ */
+export const GROUP_GOALS = { ratioToLimit: 1.1, readMs: 10_000, readInvocations: 1 } as const;
+
 export const LIST_SCALE = {
   /** One assignment per account and permission set pair (25,000): every pair is provisioned, so listed. */
   accounts: 500,
@@ -65,3 +95,6 @@ export const OVERHEAD = {
 
 /** The Lambda memory size the SAM template declares (template.yml Globals.Function.MemorySize). */
 export const LAMBDA_MEMORY_MB = 256;
+
+/** DynamoDB's largest item, 400 KB (DynamoDB developer guide, "Service, account, and table quotas"). */
+export const DYNAMODB_ITEM_LIMIT_BYTES = 400 * 1024;

@@ -1,12 +1,14 @@
 /** Renders bench results as the Markdown the run prints and writes to bench/results/latest.md. */
-import { MODEL, SCALE } from './model';
+import { GROUP_GOALS, GROUP_SCALE, MODEL, SCALE } from './model';
 import type {
   BenchResults,
   ConvergenceCase,
+  GroupScaleResult,
   ListScaleResult,
   OperationFigures,
+  ScaleResult,
   ScaleRun,
-  Strategy,
+  ScaleStrategy,
 } from './results';
 import { formatBytes, formatDuration, formatRatio, markdownTable } from './table';
 
@@ -57,7 +59,7 @@ function convergenceTable(cases: readonly ConvergenceCase[]): string {
 }
 
 export interface ScaleSummary {
-  strategy: Strategy;
+  strategy: ScaleStrategy;
   /** The run with the median total time. */
   median: ScaleRun;
   runs: number;
@@ -78,7 +80,7 @@ export function summarizeScale(runs: readonly ScaleRun[]): ScaleSummary[] {
       median: byTotal[(byTotal.length - 1) >> 1],
       runs: mine.length,
       failures: mine.reduce((sum, run) => sum + run.failures, 0),
-      operations: mine.reduce((sum, run) => sum + run.assignments, 0),
+      operations: mine.reduce((sum, run) => sum + run.resources, 0),
       minTotalMs: byTotal[0].totalMs,
       maxTotalMs: byTotal[byTotal.length - 1].totalMs,
     };
@@ -116,6 +118,24 @@ function gapsTable(results: BenchResults): string | undefined {
       ours: scale.median.totalMs,
       limit: results.scale.limit.limitMs,
       limitLabel: "the quotas' physical limit",
+    });
+  }
+  const group = summarizeScale(results.scale?.runs ?? []).find((summary) => summary.strategy === 'group');
+  if (results.scale?.group && group) {
+    gaps.push({
+      measure: `one group of ${group.median.assignments}, CREATE (median run)`,
+      ours: group.median.totalMs,
+      limit: results.scale.group.limit.limitMs,
+      limitLabel: "the quotas' physical limit",
+    });
+  }
+  for (const operation of results.groupScale?.operations ?? []) {
+    if (!operation.succeeded) continue;
+    gaps.push({
+      measure: `one group of ${results.groupScale?.assignments ?? 0}, ${operation.operation}`,
+      ours: operation.totalMs,
+      limit: operation.limit.limitMs,
+      limitLabel: operation.writes === 0 ? 'the call rate limit' : "the quotas' physical limit",
     });
   }
   const list = results.listScale;
@@ -166,6 +186,228 @@ function fixedWaitEffect(cases: readonly ConvergenceCase[]): string {
     ],
     rows,
   );
+}
+
+const met = (ok: boolean): string => (ok ? 'met' : '**not met**');
+
+const STRATEGY_LABELS: Record<ScaleStrategy, string> = {
+  ours: 'ours',
+  native: 'native-like',
+  group: 'ours, one group',
+};
+
+/** Section 4: each strategy's median run, then the physical limits they are divided by. */
+export function scaleSection(scale: ScaleResult): string[] {
+  const out: string[] = [];
+  const { limit, group } = scale;
+  const shape = group
+    ? `${group.shape.principals} x ${group.shape.permissionSets} x ${group.shape.accounts}`
+    : '';
+  out.push(
+    `Emulator at ${SCALE.requestsPerSecond} requests/s and ${SCALE.maxOutstandingAsyncWrites} outstanding writes, ` +
+      `provisioning ${formatDuration(SCALE.provisioningMs)}. ${SCALE.assignments} separate resources (ours, ` +
+      'native-like), each its own CREATE, all at once' +
+      (group
+        ? `; and ours as one ${group.typeName} of ${SCALE.assignments} (${shape}: principals x permission sets x ` +
+          'accounts), one CREATE'
+        : '') +
+      '.',
+  );
+  out.push('');
+  const limitRow = (what: string, figures: ScaleResult['limit']): string[] => [
+    'physical limit',
+    what,
+    '',
+    formatDuration(figures.limitMs),
+    formatDuration(figures.limitMs),
+    formatRatio(1),
+    '',
+    '',
+    String(figures.minCalls),
+    '',
+    '',
+    '',
+  ];
+  out.push(
+    markdownTable(
+      [
+        'strategy',
+        'resources',
+        'failed CREATEs',
+        'total time (range)',
+        'limit',
+        '÷ limit',
+        'p50 done',
+        'p95 done',
+        'SSO calls',
+        'throttled',
+        'invocations',
+        'wall time',
+      ],
+      [
+        ...summarizeScale(scale.runs).map((summary) => {
+          const run = summary.median;
+          const failures = `${summary.failures} of ${summary.operations}`;
+          const oneGroup = summary.strategy === 'group';
+          const runLimit = oneGroup && group ? group.limit : limit;
+          return [
+            STRATEGY_LABELS[summary.strategy],
+            oneGroup ? `1 (${shape})` : String(run.resources),
+            summary.failures === 0 ? failures : `**${failures}**`,
+            `${formatDuration(run.totalMs)} (${formatDuration(summary.minTotalMs)}-${formatDuration(summary.maxTotalMs)})`,
+            formatDuration(runLimit.limitMs),
+            formatRatio(run.totalMs / runLimit.limitMs),
+            // One resource: its completion is the total.
+            oneGroup ? '-' : formatDuration(run.p50Ms),
+            oneGroup ? '-' : formatDuration(run.p95Ms),
+            String(run.apiCalls),
+            `${run.throttles} (${((run.throttles / run.apiCalls) * 100).toFixed(0)}%)`,
+            String(run.invocations),
+            formatDuration(run.wallMs),
+          ];
+        }),
+        limitRow(`${SCALE.assignments} resources`, limit),
+        ...(group ? [limitRow(`1 group (${shape})`, group.limit)] : []),
+      ],
+      ['left', 'left'],
+    ),
+  );
+  out.push('');
+  out.push(
+    `${scale.runs.filter((run) => run.strategy === 'ours').length} runs per strategy with the same seeds; ` +
+      'the row is the median run (failures: all runs). ' +
+      "Throttles are counted from the emulator's call log (outcome ThrottlingException). Each strategy runs in one " +
+      `process: ours shares one SDK client (and its retry quota) across the ${SCALE.assignments} concurrent ` +
+      'operations, where Lambda would spread them over instances.',
+  );
+  out.push('');
+  out.push(
+    `Physical limit of the separate resources: ${formatDuration(limit.limitMs)} (${limit.binding} bound; writes ` +
+      `bound ${formatDuration(limit.writesBoundMs)}, calls bound ${formatDuration(limit.callsBoundMs)}): ` +
+      `${limit.definition}.`,
+  );
+  const groupRun = summarizeScale(scale.runs).find((summary) => summary.strategy === 'group');
+  if (group) {
+    out.push('');
+    out.push(
+      `Physical limit of the group: ${formatDuration(group.limit.limitMs)} (${group.limit.binding} bound; writes ` +
+        `bound ${formatDuration(group.limit.writesBoundMs)}, calls bound ` +
+        `${formatDuration(group.limit.callsBoundMs)}): ${group.limit.definition}. The group needs no ` +
+        "per-assignment pre-check, so its limit is lower than the separate resources'; the writes bound is the " +
+        'floor for any strategy.' +
+        (groupRun
+          ? ` Goal: ÷ limit ≤ ${formatRatio(GROUP_GOALS.ratioToLimit)} (median run ` +
+            `${formatRatio(groupRun.median.totalMs / group.limit.limitMs)}, ` +
+            `${met(groupRun.median.totalMs <= GROUP_GOALS.ratioToLimit * group.limit.limitMs)}).`
+          : ''),
+    );
+  }
+  return out;
+}
+
+/** "69.8 KiB (0.17x)": a size and its ratio to a limit. */
+function againstLimit(text: string, value: number, limit: number): string {
+  return `${text} (${formatRatio(value / limit)})`;
+}
+
+/** The group's goals (GROUP_GOALS) against section 8's figures. */
+function goalsLine(group: GroupScaleResult): string {
+  const writing = group.operations.filter((operation) => operation.writes > 0);
+  const worstRatio = Math.max(...writing.map((operation) => operation.ratioToLimit));
+  const peakMb = Math.max(...group.operations.map((operation) => operation.peakRssMb));
+  const read = group.operations.find((operation) => operation.operation === 'READ');
+  const readOk =
+    read !== undefined &&
+    read.totalMs <= GROUP_GOALS.readMs &&
+    read.invocations <= GROUP_GOALS.readInvocations;
+  return (
+    `Goals: ÷ limit ≤ ${formatRatio(GROUP_GOALS.ratioToLimit)} (worst ${formatRatio(worstRatio)}, ` +
+    `${met(worstRatio <= GROUP_GOALS.ratioToLimit)}); peak RSS ≤ ${group.lambdaMemoryMb} MB (worst ` +
+    `${peakMb.toFixed(0)} MB, ${met(peakMb <= group.lambdaMemoryMb)}); READ in ${GROUP_GOALS.readInvocations} ` +
+    `invocation within ${formatDuration(GROUP_GOALS.readMs)} (` +
+    (read ? `${formatDuration(read.totalMs)}, ${read.invocations}` : 'not run') +
+    `, ${met(readOk)}).`
+  );
+}
+
+/** Section 8: the large group's operations, one after the other. */
+export function groupScaleSection(group: GroupScaleResult): string[] {
+  const out: string[] = [];
+  const { shape } = group;
+  const replaced = shape.replacedPrincipals * shape.permissionSets * shape.accounts;
+  out.push(
+    `One ${group.typeName} of ${shape.principals} principals x ${shape.permissionSets} permission sets x ` +
+      `${shape.accounts} accounts = ${group.assignments} assignments, against the emulator at section 4's quotas ` +
+      `(${SCALE.requestsPerSecond} requests/s, ${SCALE.maxOutstandingAsyncWrites} outstanding writes, provisioning ` +
+      `${formatDuration(SCALE.provisioningMs)}), its state in dynalite: CREATE; UPDATE replacing ` +
+      `${shape.replacedPrincipals} of the principals (${replaced} assignments deleted, ${replaced} created); READ ` +
+      '(from the Name alone); DELETE.' +
+      (group.mode === 'quick'
+        ? ' **Quick run** (`npm run bench`): a smaller group than the committed figures (`npm run bench -- --full`).'
+        : ''),
+  );
+  out.push('');
+  out.push(
+    markdownTable(
+      [
+        'operation',
+        'writes',
+        'failed',
+        'time',
+        'limit',
+        '÷ limit',
+        'SSO calls (fewest)',
+        'throttled',
+        'invocations',
+        'table calls',
+        'largest item (÷ 400 KB)',
+        `peak RSS (÷ ${group.lambdaMemoryMb} MB)`,
+        'wall time',
+      ],
+      group.operations.map((operation) => [
+        operation.operation,
+        String(operation.writes),
+        operation.succeeded ? '0' : '**1**',
+        formatDuration(operation.totalMs),
+        formatDuration(operation.limit.limitMs),
+        formatRatio(operation.ratioToLimit),
+        `${operation.apiCalls} (${operation.limit.minCalls})`,
+        String(operation.throttles),
+        String(operation.invocations),
+        String(operation.stateTable.calls),
+        operation.stateTable.largestItemBytes === 0
+          ? '-'
+          : againstLimit(
+              formatBytes(operation.stateTable.largestItemBytes),
+              operation.stateTable.largestItemBytes,
+              group.itemLimitBytes,
+            ),
+        againstLimit(`${operation.peakRssMb.toFixed(0)} MB`, operation.peakRssMb, group.lambdaMemoryMb),
+        formatDuration(operation.wallMs),
+      ]),
+      ['left'],
+    ),
+  );
+  out.push('');
+  out.push(goalsLine(group), '');
+  const failed = group.operations.filter((operation) => !operation.succeeded);
+  const clockMoved = group.operations.reduce((sum, operation) => sum + operation.stateTable.clockMoved, 0);
+  for (const operation of failed)
+    out.push(`**${operation.operation} failed:** ${operation.failure ?? ''}`, '');
+  out.push(
+    "Limit = max(ceil(N / W) x P, (N x 2 + F - R) / R) (lib/limits.ts) with N the operation's writes, W = " +
+      `${SCALE.maxOutstandingAsyncWrites}, P = ${formatDuration(SCALE.provisioningMs)}, R = ${SCALE.requestsPerSecond} ` +
+      'requests/s, 2 calls per write (the write, one status read) and F the ListAccountAssignmentsForPrincipal ' +
+      'pages that read what exists first (100 assignments a page, at least one per principal); READ is F alone. ' +
+      'Fewest calls = N x 2 + F; SSO calls counts every request to the emulator, the Identity Store included (the ' +
+      'group checks its principals). Table calls: the state table (DynamoDB, dynalite in a process of its own); ' +
+      (clockMoved === 0 ? 'none' : `**${clockMoved}**`) +
+      " saw virtual time move. Largest item: DynamoDB's size of the biggest item written (its limit is 400 KB). " +
+      'Peak RSS: the bench worker, sampled every 20 ms: the handler, the emulator holding the instance, and the ' +
+      `driver in one process, so an upper bound of the handler's (worker's maxRSS over its life: ` +
+      `${group.workerMaxRssMb.toFixed(0)} MB).`,
+  );
+  return out;
 }
 
 /** Section 7: the LIST walk of a large instance, page by page. */
@@ -241,7 +483,7 @@ export function renderMarkdown(results: BenchResults): string {
   out.push('');
   out.push(
     'Figures are ratios measured in one run: against `node -e 0` in the same run, against the provisioning time, ' +
-      "against the quotas' physical limit, or before/after. Sections 3, 4 and 7 run on virtual time (exact, " +
+      "against the quotas' physical limit, or before/after. Sections 3, 4, 7 and 8 run on virtual time (exact, " +
       'independent of the machine): the real handler code talks real HTTP to the emulator; only waits are virtual.',
   );
 
@@ -322,54 +564,7 @@ export function renderMarkdown(results: BenchResults): string {
   out.push(`## 4. Scale: ${SCALE.assignments} assignments created at once`);
   out.push('');
   if (results.scale) {
-    const { limit } = results.scale;
-    out.push(
-      `Emulator at ${SCALE.requestsPerSecond} requests/s and ${SCALE.maxOutstandingAsyncWrites} outstanding writes, ` +
-        `provisioning ${formatDuration(SCALE.provisioningMs)}. Physical limit = ${formatDuration(limit.limitMs)} ` +
-        `(${limit.binding} bound; writes bound ${formatDuration(limit.writesBoundMs)}, calls bound ` +
-        `${formatDuration(limit.callsBoundMs)}): ${limit.definition}.`,
-    );
-    out.push('');
-    out.push(
-      markdownTable(
-        [
-          'strategy',
-          'failed CREATEs',
-          'total time (range)',
-          '÷ limit',
-          'p50 done',
-          'p95 done',
-          'SSO calls',
-          'throttled',
-          'invocations',
-          'wall time',
-        ],
-        summarizeScale(results.scale.runs).map((summary) => {
-          const run = summary.median;
-          const failures = `${summary.failures} of ${summary.operations}`;
-          return [
-            summary.strategy === 'ours' ? 'ours' : 'native-like',
-            summary.failures === 0 ? failures : `**${failures}**`,
-            `${formatDuration(run.totalMs)} (${formatDuration(summary.minTotalMs)}-${formatDuration(summary.maxTotalMs)})`,
-            formatRatio(run.ratioToLimit),
-            formatDuration(run.p50Ms),
-            formatDuration(run.p95Ms),
-            String(run.apiCalls),
-            `${run.throttles} (${((run.throttles / run.apiCalls) * 100).toFixed(0)}%)`,
-            String(run.invocations),
-            formatDuration(run.wallMs),
-          ];
-        }),
-      ),
-    );
-    out.push('');
-    out.push(
-      `${results.scale.runs.filter((run) => run.strategy === 'ours').length} runs per strategy with different seeds; ` +
-        'the row is the median run (failures: all runs). ' +
-        "Throttles are counted from the emulator's call log (outcome ThrottlingException). Each strategy runs in one " +
-        'process: ours shares one SDK client (and its retry quota) across the 500 concurrent operations, where ' +
-        'Lambda would spread them over instances.',
-    );
+    out.push(...scaleSection(results.scale));
   } else {
     out.push('n/a (section failed)');
   }
@@ -454,6 +649,17 @@ export function renderMarkdown(results: BenchResults): string {
   out.push('');
   if (results.listScale) {
     out.push(...listScaleSection(results.listScale));
+  } else {
+    out.push('n/a (section failed)');
+  }
+
+  out.push('');
+  out.push(
+    `## 8. One group of ${results.groupScale?.assignments ?? GROUP_SCALE.large.principals * GROUP_SCALE.large.permissionSets * GROUP_SCALE.large.accounts} assignments`,
+  );
+  out.push('');
+  if (results.groupScale) {
+    out.push(...groupScaleSection(results.groupScale));
   } else {
     out.push('n/a (section failed)');
   }

@@ -2,6 +2,9 @@
 
 export type Strategy = 'ours' | 'native';
 
+/** A scale row: separate resources of our type or the native-like stand-in, or ours as one group. */
+export type ScaleStrategy = Strategy | 'group';
+
 export interface OperationFigures {
   /** Virtual time from the first invocation to the terminal answer (median over repetitions). */
   totalMs: number;
@@ -27,10 +30,13 @@ export interface ConvergenceCase {
 }
 
 export interface ScaleRun {
-  strategy: Strategy;
+  strategy: ScaleStrategy;
   /** Math.random seed of this run. */
   seed: number;
   assignments: number;
+  /** CREATE operations of the run: one per assignment, or 1 for the group. */
+  resources: number;
+  /** Of the resources. */
   succeeded: number;
   failures: number;
   /** Error codes (or driver error codes) of the failures, with counts. */
@@ -46,18 +52,89 @@ export interface ScaleRun {
   invocations: number;
   /** Assignments present in the emulator at the end. */
   assignmentsInEmulator: number;
+  /** The group's state table: its calls, how many of them saw virtual time move (must be 0), the largest item. */
+  stateTable?: StateTableFigures;
   wallMs: number;
 }
 
+/** A physical limit (lib/limits.ts) with the inputs it was computed from, in words. */
+export interface LimitFigures {
+  writesBoundMs: number;
+  callsBoundMs: number;
+  limitMs: number;
+  binding: string;
+  /** The fewest SSO Admin calls behind callsBoundMs. */
+  minCalls: number;
+  definition: string;
+}
+
 export interface ScaleResult {
-  limit: {
-    writesBoundMs: number;
-    callsBoundMs: number;
-    limitMs: number;
-    binding: string;
-    definition: string;
-  };
+  /** The limit of the separate resources' rows. */
+  limit: LimitFigures;
+  /** The limit of the group row, and the group's shape. */
+  group?: { typeName: string; shape: GroupShape; limit: LimitFigures };
   runs: ScaleRun[];
+}
+
+/** A group's Principals x PermissionSets x accounts. */
+export interface GroupShape {
+  principals: number;
+  permissionSets: number;
+  accounts: number;
+}
+
+/** What the state table process counted (bench/virtual/state-table-server.ts). */
+export interface TableStats {
+  calls: Record<string, number>;
+  /** DynamoDB's size of the largest item written (attribute names and values), bytes. */
+  largestItemBytes: number;
+}
+
+export interface StateTableFigures {
+  calls: number;
+  /** Table calls during which the virtual clock moved: must be 0, or durations are wrong. */
+  clockMoved: number;
+  largestItemBytes: number;
+}
+
+export type GroupOperation = 'CREATE' | 'UPDATE' | 'READ' | 'DELETE';
+
+/** One operation of section 8 on the large group. */
+export interface GroupOperationResult {
+  operation: GroupOperation;
+  /** Assignment writes the operation needs: creates plus deletes (0 for READ). */
+  writes: number;
+  succeeded: boolean;
+  /** Why it failed: the final status and message, a driver error, or a wrong end state. */
+  failure?: string;
+  /** Virtual time from the first invocation to the terminal answer. */
+  totalMs: number;
+  limit: LimitFigures;
+  ratioToLimit: number;
+  apiCalls: number;
+  throttles: number;
+  invocations: number;
+  stateTable: StateTableFigures;
+  /** Peak RSS of the worker during the operation (handler, emulator and driver in one process), MB. */
+  peakRssMb: number;
+  /** The group's assignments in the emulator at the end, and how many there should be. */
+  assignmentsInEmulator: number;
+  expectedInEmulator: number;
+  wallMs: number;
+}
+
+export interface GroupScaleResult {
+  typeName: string;
+  shape: GroupShape & { replacedPrincipals: number };
+  assignments: number;
+  /** 'full' (the committed figures) or 'quick' (a smaller group, npm run bench -- --quick). */
+  mode: 'full' | 'quick';
+  operations: GroupOperationResult[];
+  lambdaMemoryMb: number;
+  /** DynamoDB's item size limit, bytes. */
+  itemLimitBytes: number;
+  /** The worker's maxRSS over its whole life (getrusage), MB. */
+  workerMaxRssMb: number;
 }
 
 export interface ListScaleResult {
@@ -166,6 +243,7 @@ export interface BenchResults {
   convergence?: ConvergenceCase[];
   scale?: ScaleResult;
   listScale?: ListScaleResult;
+  groupScale?: GroupScaleResult;
   /** Per type; a single object in results written before every type was measured. */
   memory?: MemoryResult[] | MemoryResult;
   overhead?: OverheadResult;

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { Driver, type ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD, pointSdkAt, startEmulator } from '../../dev/emulator';
 import { LIST_PAGE } from '../../src/core/list-pages';
-import { BENCHMARKED_TYPE, benchmarkedEntrypoint } from '../lib/benchmarked-type';
+import { BENCHMARKED_TYPE, benchmarkedEntrypoint, loadBenchmarkedHandlers } from '../lib/benchmarked-type';
 import { LIST_SCALE, MODEL } from '../lib/model';
 import type { ListScaleResult } from '../lib/results';
 import { median } from '../lib/stats';
@@ -32,6 +32,7 @@ export async function runListScale(
     seed: false,
   });
   pointSdkAt(emulator.endpoint);
+  await loadBenchmarkedHandlers();
   try {
     const accounts = Array.from(
       { length: LIST_SCALE.accounts },

@@ -3,72 +3,48 @@
  * native-like stand-in drive the emulator over real HTTP; only time is virtual.
  */
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_WORLD, startEmulator, type RunningEmulator, pointSdkAt } from '../../dev/emulator';
+import { DEFAULT_WORLD, type RunningEmulator } from '../../dev/emulator';
 import {
-  Driver,
   DriverError,
   type CredentialsPayload,
+  type Driver,
   type Entrypoint,
   type ResourceProperties,
   type RunResult,
 } from '../../dev/driver';
-import { BENCHMARKED_TYPE, benchmarkedEntrypoint } from '../lib/benchmarked-type';
+import {
+  BENCHMARKED_TYPE,
+  benchmarkedEntrypoint,
+  GROUP_TYPE,
+  loadBenchmarkedHandlers,
+} from '../lib/benchmarked-type';
 import { physicalLimit } from '../lib/limits';
-import { CONVERGENCE, MODEL, SCALE } from '../lib/model';
+import { CONVERGENCE, GROUP_SCALE, MODEL, SCALE } from '../lib/model';
 import type { ConvergenceCase, OperationFigures, ScaleResult, ScaleRun, Strategy } from '../lib/results';
 import { median, percentile } from '../lib/stats';
 import type { VirtualRuntime } from '../lib/virtual-runtime';
 import { nativeLikeEntrypoint } from '../native/native-like';
+import { groupScaleRuns } from './group';
+import { emulatorOnVirtualTime, freshCredentials, settle, virtualDriver, type Progress } from './harness';
 
-export type Progress = (units: number) => void;
+export type { Progress } from './harness';
 
 const ENTRYPOINTS: Record<Strategy, Entrypoint> = {
   ours: benchmarkedEntrypoint,
   native: nativeLikeEntrypoint,
 };
 
-let credentialsSerial = 0;
-
-/**
- * Fresh caller credentials per emulator: the handlers cache one SDK client per identity, so a new identity makes
- * them build a client that reads the new emulator's AWS_ENDPOINT_URL_SSO_ADMIN. Fake, loopback only.
- */
-function freshCredentials(): CredentialsPayload {
-  credentialsSerial++;
-  return {
-    accessKeyId: `ASIABENCH${String(credentialsSerial).padStart(11, '0')}`,
-    secretAccessKey: 'benchSecretAccessKeyForLoopbackEmulatorOnly0',
-    sessionToken: 'benchSessionTokenForLoopbackEmulatorOnly',
-  };
-}
-
 function driverFor(
   strategy: Strategy,
   runtime: VirtualRuntime,
   callerCredentials: CredentialsPayload,
 ): Driver {
-  const { clock } = runtime;
-  return new Driver({
+  return virtualDriver({
     entrypoint: ENTRYPOINTS[strategy],
-    typeName: BENCHMARKED_TYPE.typeName,
-    primaryIdentifier: BENCHMARKED_TYPE.primaryIdentifier,
+    type: BENCHMARKED_TYPE,
+    runtime,
     callerCredentials,
-    lambdaTimeoutMs: MODEL.lambdaTimeoutMs,
-    maxInvocations: 1_000,
-    now: () => clock.now(),
-    // The callback delay, then CloudFormation's re-invocation overhead (the model constant).
-    sleep: (ms) => clock.sleep(ms + MODEL.reinvocationOverheadMs),
-    log: () => undefined,
   });
-}
-
-async function emulatorOnVirtualTime(
-  runtime: VirtualRuntime,
-  options: { provisioningMs: number; requestsPerSecond?: number; maxOutstandingAsyncWrites?: number },
-): Promise<RunningEmulator> {
-  const emulator = await startEmulator({ clock: runtime.clock, ...options });
-  pointSdkAt(emulator.endpoint);
-  return emulator;
 }
 
 function propertiesFor(
@@ -121,15 +97,6 @@ function figuresOf(samples: OperationSample[], provisioningMs: number): Operatio
   };
 }
 
-async function settle(run: Promise<RunResult>): Promise<RunResult | DriverError> {
-  try {
-    return await run;
-  } catch (error) {
-    if (error instanceof DriverError) return error;
-    throw error;
-  }
-}
-
 function defaultProperties(): ResourceProperties {
   const [permissionSet] = DEFAULT_WORLD.permissionSets;
   const [user] = DEFAULT_WORLD.users;
@@ -142,6 +109,7 @@ function defaultProperties(): ResourceProperties {
  */
 async function warmUp(runtime: VirtualRuntime): Promise<void> {
   const emulator = await emulatorOnVirtualTime(runtime, { provisioningMs: 1_000 });
+  await loadBenchmarkedHandlers();
   for (const strategy of ['ours', 'native'] as const) {
     const driver = driverFor(strategy, runtime, freshCredentials());
     await runtime.run(() => settle(driver.create(defaultProperties())));
@@ -268,6 +236,7 @@ async function scaleRun(
     strategy,
     seed,
     assignments: assignments.length,
+    resources: assignments.length,
     succeeded: completionMs.length,
     failures: assignments.length - completionMs.length,
     failureCodes,
@@ -292,15 +261,20 @@ export async function runScale(runtime: VirtualRuntime, progress: Progress): Pro
     minCallsPerAssignment: SCALE.minCallsPerAssignment,
   });
   await warmUp(runtime);
+  const seeds = Array.from({ length: SCALE.runs }, (_, run) => MODEL.seed + run);
   const runs: ScaleRun[] = [];
   for (const strategy of ['ours', 'native'] as const) {
-    for (let run = 0; run < SCALE.runs; run++) {
-      runs.push(await scaleRun(runtime, strategy, MODEL.seed + run, limit.limitMs, progress));
+    for (const seed of seeds) {
+      runs.push(await scaleRun(runtime, strategy, seed, limit.limitMs, progress));
     }
   }
+  const group = await groupScaleRuns(runtime, seeds, progress);
+  runs.push(...group.runs);
   return {
+    group: { typeName: GROUP_TYPE.typeName, shape: GROUP_SCALE.scale, limit: group.limit },
     limit: {
       ...limit,
+      minCalls: SCALE.assignments * SCALE.minCallsPerAssignment,
       definition:
         `max(ceil(N / W) x P, (N x M - R) / R) with N = ${SCALE.assignments} assignments, W = ${SCALE.maxOutstandingAsyncWrites} ` +
         `outstanding writes, P = ${SCALE.provisioningMs / 1000} s provisioning, R = ${SCALE.requestsPerSecond} requests/s ` +

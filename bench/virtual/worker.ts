@@ -1,11 +1,13 @@
 /**
- * Child process for the virtual-time sections (`convergence`, `scale` or `list`), forked by bench/run.ts with IPC.
+ * Child process for the virtual-time sections (`convergence`, `scale`, `list` or `group [full|quick]`), forked by
+ * bench/run.ts with IPC.
  * Messages to the parent: { kind: 'progress', units }, then { kind: 'result', data } or { kind: 'error', message }.
  */
 import { MODEL } from '../lib/model';
 import { installVirtualTime } from '../lib/virtual-runtime';
 import type { WorkerMessage } from '../lib/worker-process';
 import { runListScale } from './list-scale';
+import { runGroupScale } from './group';
 import { runConvergence, runScale } from './scenarios';
 
 function send(message: WorkerMessage): Promise<void> {
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
         ? await runScale(runtime, progress)
         : section === 'list'
           ? await runListScale(runtime, progress)
-          : undefined;
+          : section === 'group'
+            ? await runGroupScale(runtime, process.argv[3] === 'quick' ? 'quick' : 'full', progress)
+            : undefined;
   if (data === undefined) throw new Error(`unknown section ${String(section)}`);
   await send({ kind: 'result', data });
 }

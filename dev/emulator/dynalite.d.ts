@@ -19,3 +19,8 @@ declare module 'dynalite' {
   function dynalite(options?: DynaliteOptions): Server;
   export = dynalite;
 }
+
+// dynalite's item sizing (db/index.js), as it checks DynamoDB's 400 KB item limit: attribute names plus values.
+declare module 'dynalite/db' {
+  export function itemSize(item: Record<string, unknown>): number;
+}

@@ -3,6 +3,7 @@
  * protocol) plus the table the handlers expect, created through the SDK as `npm run register` creates it.
  * dynalite has no transactions and no UpdateContinuousBackups, so neither is used here.
  */
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   BatchWriteItemCommand,
@@ -25,6 +26,11 @@ export interface StateTableOptions {
    * wait for ACTIVE. dynalite's own default is 500 ms.
    */
   createTableMs?: number;
+  /**
+   * Sees every request once its body has arrived: the operation (X-Amz-Target after the dot, e.g. `PutItem`) and
+   * the JSON body, e.g. to count calls or size items. dynalite answers the request as usual.
+   */
+  observe?: (operation: string, body: Buffer) => void;
 }
 
 export interface RunningStateTable {
@@ -40,6 +46,18 @@ export async function startStateTable(options: StateTableOptions = {}): Promise<
   const createTableMs = options.createTableMs ?? 0;
   // Deletes and updates take as long as creation: the same one knob for "how long is a table busy".
   const server = dynalite({ createTableMs, deleteTableMs: createTableMs, updateTableMs: createTableMs });
+  const { observe } = options;
+  if (observe) {
+    server.on('request', (request: IncomingMessage) => {
+      // A second reader of the body next to dynalite's own: both see every chunk.
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const target = String(request.headers['x-amz-target'] ?? '');
+        observe(target.slice(target.lastIndexOf('.') + 1), Buffer.concat(chunks));
+      });
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {

@@ -1,6 +1,6 @@
 import { physicalLimit } from '../../bench/lib/limits';
 import { summarizeScale } from '../../bench/lib/report';
-import type { ScaleRun } from '../../bench/lib/results';
+import type { ScaleRun, ScaleStrategy } from '../../bench/lib/results';
 import { median, percentile, ratio } from '../../bench/lib/stats';
 import { formatDuration, formatRatio, markdownTable } from '../../bench/lib/table';
 import { fewestListCalls } from '../../bench/virtual/list-scale';
@@ -28,6 +28,26 @@ describe('physicalLimit', () => {
     });
     expect(limit.binding).toBe('writes');
     expect(limit.limitMs).toBe(120_000);
+  });
+
+  test("a group's listing pages count once per operation, not per assignment", () => {
+    const inputs = {
+      assignments: 500,
+      maxOutstandingWrites: 15,
+      provisioningMs: 1_000,
+      requestsPerSecond: 20,
+      minCallsPerAssignment: 2,
+    };
+    // (500 x 2 + 5 - 20) / 20 = 49.25 s; without the listing, (1000 - 20) / 20 = 49 s.
+    expect(physicalLimit({ ...inputs, fixedCalls: 5 }).callsBoundMs).toBe(49_250);
+    expect(physicalLimit(inputs).callsBoundMs).toBe(49_000);
+    // A READ writes nothing: the listing alone.
+    expect(physicalLimit({ ...inputs, assignments: 0, fixedCalls: 100 })).toEqual({
+      writesBoundMs: 0,
+      callsBoundMs: 4_000,
+      limitMs: 4_000,
+      binding: 'calls',
+    });
   });
 
   test('calls within the first second of burst cost nothing', () => {
@@ -94,11 +114,12 @@ describe('table', () => {
 });
 
 describe('summarizeScale', () => {
-  const run = (strategy: 'ours' | 'native', seed: number, totalMs: number, failures = 0): ScaleRun => ({
+  const run = (strategy: ScaleStrategy, seed: number, totalMs: number, failures = 0): ScaleRun => ({
     strategy,
     seed,
     assignments: 500,
-    succeeded: 500 - failures,
+    resources: strategy === 'group' ? 1 : 500,
+    succeeded: (strategy === 'group' ? 1 : 500) - failures,
     failures,
     failureCodes: failures > 0 ? { Throttling: failures } : {},
     totalMs,
@@ -125,6 +146,17 @@ describe('summarizeScale', () => {
     expect([ours.minTotalMs, ours.maxTotalMs]).toEqual([113_000, 125_000]);
     expect([ours.failures, ours.operations, ours.runs]).toEqual([2, 1_500, 3]);
     expect(native.median.totalMs).toBe(309_000);
+  });
+
+  test('a group run counts as one CREATE, whatever the assignments it stands for', () => {
+    const [group] = summarizeScale([
+      run('group', 1, 90_000),
+      run('group', 2, 80_000, 1),
+      run('group', 3, 85_000),
+    ]);
+    expect(group.strategy).toBe('group');
+    expect([group.failures, group.operations, group.runs]).toEqual([1, 3, 3]);
+    expect(group.median.seed).toBe(3);
   });
 });
 
