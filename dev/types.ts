@@ -469,7 +469,7 @@ const REGISTRY = [
     state: {
       record: async (endpoint, model) => {
         // Loaded on first use: most users of the registry never write a record.
-        const [{ StateStore }, { expand }, { stateTableClient }] = await Promise.all([
+        const [{ StateStore }, { expandDeclared }, { stateTableClient }] = await Promise.all([
           import('../src/assignment-group/state-store'),
           import('../src/assignment-group/declaration'),
           import('./emulator/state-table'),
@@ -478,9 +478,9 @@ const REGISTRY = [
         const { AssignmentCount: _count, MissingAssignmentCount: _missing, ...declared } = model;
         const client = stateTableClient(endpoint);
         try {
-          const groupProperties = declared as unknown as Parameters<typeof expand>[0];
+          const groupProperties = declared as unknown as Parameters<typeof expandDeclared>[0];
           await new StateStore(client).put(
-            { name, declared: groupProperties, owned: new Set(expand(groupProperties)) },
+            { name, declared: groupProperties, owned: new Set(expandDeclared(groupProperties)) },
             undefined,
           );
         } finally {
