@@ -5,6 +5,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 // Any SDK client a test has not pointed at a stand-in (AWS_ENDPOINT_URL_<SERVICE> or `endpoint`) is refused
-// on loopback instead of reaching AWS: nothing in the tests may leave the machine. Port 9 (discard) has no
-// listener here. A test that checks the SDK's own endpoint resolution deletes this first.
+// on loopback instead of reaching AWS: nothing in the tests may leave the machine. The global setting covers
+// every service, Organizations (a global service, organizations.us-east-1.amazonaws.com) included. Port 9
+// (discard) has no listener here. A test that checks the SDK's own endpoint resolution deletes this first.
 process.env.AWS_ENDPOINT_URL ??= 'http://127.0.0.1:9';

@@ -14,7 +14,7 @@ import {
   Driver,
   type ResourceProperties,
 } from '../driver';
-import { DEFAULT_WORLD, type RunningEmulator, startLocalServices } from '../emulator';
+import { DEFAULT_WORLD, type RunningEmulator, startLocalServices, type World } from '../emulator';
 import {
   availableResourceTypes,
   isTypeKey,
@@ -43,7 +43,7 @@ assignments) on each invocation's line.
 
 Where it runs (default: an SSO Admin emulator started in-process on 127.0.0.1, seeded; nothing else needed):
   --endpoint URL          an SSO Admin endpoint you run (e.g. npx tsx dev/emulator/main.ts); nothing is seeded.
-                          The handlers' Identity Store calls go there too
+                          The handlers' Identity Store and Organizations calls go there too
   --live                  real AWS with the credentials of the default provider chain (AWS_PROFILE, env, SSO,
                           ...); creates and deletes a real assignment; nothing is seeded
   --region REGION         region of --live/--endpoint runs (default: from the provider chain, or us-east-1)
@@ -206,6 +206,18 @@ function describeModel(model: ResourceProperties, seeded: boolean): string[] {
   );
 }
 
+/**
+ * The seeded organisation has about 60 accounts: the line names the first ones (the accounts tests and the demo
+ * models refer to by name; DEFAULT_WORLD lists them first) and counts the rest.
+ */
+function accountsLine(world: World): string {
+  const shown = 7;
+  const named = world.accounts.slice(0, shown).map((account) => `${account.name} (${account.id})`);
+  const more = world.accounts.length - named.length;
+  const units = world.organization.organizationalUnits.length;
+  return `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''} (in ${units} OUs under ${world.organization.rootId})`;
+}
+
 function describeSeededWorld(): string[] {
   const world = DEFAULT_WORLD;
   const names = (items: readonly { name: string }[]): string => items.map((item) => item.name).join(', ');
@@ -214,7 +226,7 @@ function describeSeededWorld(): string[] {
     `  permission sets ${names(world.permissionSets)}`,
     `  users           ${names(world.users)}`,
     `  groups          ${names(world.groups)}`,
-    `  accounts        ${world.accounts.map((account) => `${account.name} (${account.id})`).join(', ')}`,
+    `  accounts        ${accountsLine(world)}`,
     `  applications    ${names(world.applications)}`,
   ];
 }

@@ -5,10 +5,10 @@
 import { endpointEnvironment } from '../emulator';
 
 /**
- * Points the handlers' clients (SSO Admin and the Identity Store, which the emulator serves on one port) at
- * `endpoint`, and DynamoDB at `stateTable` when a type keeps state (the local dynalite). `everyService` also
- * sends any other AWS client in the process there (AWS_ENDPOINT_URL), so a local run cannot reach AWS through a
- * client it did not expect; a live run leaves the others alone.
+ * Points the handlers' clients (SSO Admin, the Identity Store and Organizations, which the emulator serves on one
+ * port) at `endpoint`, and DynamoDB at `stateTable` when a type keeps state (the local dynalite). `everyService`
+ * also sends any other AWS client in the process there (AWS_ENDPOINT_URL), so a local run cannot reach AWS
+ * through a client it did not expect; a live run leaves the others alone.
  */
 export function useEndpoint(
   endpoint: string,

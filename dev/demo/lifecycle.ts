@@ -225,6 +225,26 @@ export async function runLifecycle(
       }
       return { ok: true, summary: `SUCCESS: ${writes() || 'updated'}${countText(declared)}` };
     };
+  /** An UPDATE step from `previous` to `declared`, its verdict saying the writes it made. */
+  const updateStep = (
+    step: LifecycleStep,
+    detail: string,
+    declared: ResourceProperties,
+    previous: ResourceProperties,
+  ): Promise<StepOutcome> => {
+    let writes = '';
+    return record({ step, detail, writes: declared }, () =>
+      runStep(
+        step,
+        async () => {
+          const { result, writesText } = await counting(() => driver.update(declared, previous));
+          writes = writesText;
+          return result;
+        },
+        updateJudge(declared, () => writes),
+      ),
+    );
+  };
 
   const created = await record({ step: 'CREATE', writes: model }, () =>
     runStep(
@@ -279,19 +299,7 @@ export async function runLifecycle(
     const world = emulator.state.world();
     const update = scenario.update(world);
     const updated = update.model;
-    const previous = current;
-    let updateWrites = '';
-    const updateOutcome = await record({ step: 'UPDATE', detail: update.change, writes: updated }, () =>
-      runStep(
-        'UPDATE',
-        async () => {
-          const { result, writesText } = await counting(() => driver.update(updated, previous));
-          updateWrites = writesText;
-          return result;
-        },
-        updateJudge(updated, () => updateWrites),
-      ),
-    );
+    const updateOutcome = await updateStep('UPDATE', update.change, updated, current);
     current = updated;
     if (updateOutcome.final?.status === 'SUCCESS' && updateOutcome.final.resourceModel !== undefined) {
       currentModel = updateOutcome.final.resourceModel;
@@ -352,18 +360,7 @@ export async function runLifecycle(
       ),
     );
 
-    let repairWrites = '';
-    await record({ step: 'UPDATE repairs', detail: 'the same model again', writes: declared }, () =>
-      runStep(
-        'UPDATE repairs',
-        async () => {
-          const { result, writesText } = await counting(() => driver.update(declared, declared));
-          repairWrites = writesText;
-          return result;
-        },
-        updateJudge(declared, () => repairWrites),
-      ),
-    );
+    await updateStep('UPDATE repairs', 'the same model again', declared, declared);
 
     await record({ step: 'READ after repair' }, () =>
       runStep('READ after repair', () => driver.read(currentModel), readJudge(declared)),

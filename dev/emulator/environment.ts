@@ -5,6 +5,8 @@
 export const EMULATED_ENDPOINT_VARIABLES = [
   'AWS_ENDPOINT_URL_SSO_ADMIN',
   'AWS_ENDPOINT_URL_IDENTITYSTORE',
+  // The SDK's service ID is "Organizations" (organizations.service-2.json metadata.serviceId).
+  'AWS_ENDPOINT_URL_ORGANIZATIONS',
 ] as const;
 
 /**
@@ -24,6 +26,7 @@ export function endpointEnvironment(endpoint: string, stateTableEndpoint?: strin
   return {
     AWS_ENDPOINT_URL_SSO_ADMIN: endpoint,
     AWS_ENDPOINT_URL_IDENTITYSTORE: endpoint,
+    AWS_ENDPOINT_URL_ORGANIZATIONS: endpoint,
     ...(stateTableEndpoint === undefined ? {} : { [STATE_TABLE_ENDPOINT_VARIABLE]: stateTableEndpoint }),
   };
 }

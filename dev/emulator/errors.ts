@@ -18,13 +18,33 @@ export const MODELLED_ERRORS = [
 export type ModelledErrorName = (typeof MODELLED_ERRORS)[number];
 
 /**
+ * The errors the emulated Organizations operations declare (organizations.service-2.json, the union of their
+ * `errors`). Organizations names its own: TooManyRequestsException for throttling, InvalidInputException (with a
+ * Reason) for bad input, ServiceException for an internal fault.
+ */
+export const ORGANIZATIONS_ERRORS = [
+  'AWSOrganizationsNotInUseException',
+  'AccessDeniedException',
+  'AccountNotFoundException',
+  'ChildNotFoundException',
+  'ConcurrentModificationException',
+  'InvalidInputException',
+  'OrganizationalUnitNotFoundException',
+  'ParentNotFoundException',
+  'ServiceException',
+  'TooManyRequestsException',
+] as const;
+
+export type OrganizationsErrorName = (typeof ORGANIZATIONS_ERRORS)[number];
+
+/**
  * Errors the service framework answers before an operation runs; they are not in the SSO Admin model.
  * `ServiceUnavailable` is what a bare 503 from the front end looks like to the SDK.
  */
 export type FrameworkErrorName =
   'UnknownOperationException' | 'SerializationException' | 'ServiceUnavailable';
 
-export type ErrorName = ModelledErrorName | FrameworkErrorName;
+export type ErrorName = ModelledErrorName | OrganizationsErrorName | FrameworkErrorName;
 
 export class ServiceError extends Error {
   constructor(
@@ -46,6 +66,15 @@ export class ServiceError extends Error {
 
 export function isModelledErrorName(value: string): value is ModelledErrorName {
   return (MODELLED_ERRORS as readonly string[]).includes(value);
+}
+
+export function isOrganizationsErrorName(value: string): value is OrganizationsErrorName {
+  return (ORGANIZATIONS_ERRORS as readonly string[]).includes(value);
+}
+
+/** The model's server faults: HTTP 500 rather than 400. */
+export function isServerFault(name: ErrorName): boolean {
+  return name === 'InternalServerException' || name === 'ServiceException';
 }
 
 export function validationError(message: string): ServiceError {

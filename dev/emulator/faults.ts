@@ -1,5 +1,12 @@
 /** Fault injection: typed, in-process, and also reachable through the admin route (see server.ts). */
-import { isModelledErrorName, ServiceError, type ModelledErrorName } from './errors';
+import {
+  isModelledErrorName,
+  isOrganizationsErrorName,
+  isServerFault,
+  ServiceError,
+  type ModelledErrorName,
+  type OrganizationsErrorName,
+} from './errors';
 
 export type PrincipalType = 'USER' | 'GROUP';
 
@@ -30,8 +37,15 @@ export interface ServerErrorFault {
 export interface ErrorFault {
   count: number;
   operation?: string;
-  errorName: ModelledErrorName;
+  /** An SSO Admin error, or one of Organizations' (e.g. AWSOrganizationsNotInUseException). */
+  errorName: ModelledErrorName | OrganizationsErrorName;
   message?: string;
+}
+
+export interface EmptyPageFault {
+  /** How many pages of an Organizations List operation come back empty, with a NextToken to the same place. */
+  count: number;
+  operation?: string;
 }
 
 export interface ConflictFault {
@@ -56,6 +70,7 @@ export type FaultRequest =
   | ({ kind: 'serverError' } & ServerErrorFault)
   | ({ kind: 'error' } & ErrorFault)
   | { kind: 'latency'; ms: number }
+  | ({ kind: 'emptyPage' } & EmptyPageFault)
   | ({ kind: 'conflict' } & ConflictFault)
   | { kind: 'stuck'; assignment?: AssignmentTuple }
   | { kind: 'release'; assignment?: AssignmentTuple }
@@ -71,6 +86,7 @@ interface CountedRequestFault {
 export interface FaultSnapshot {
   requestFaults: { remaining: number; operation?: string; errorName: string }[];
   latencyMs: number;
+  emptyPages: EmptyPageFault[];
   conflicts: ConflictFault[];
   stuckAll: boolean;
   stuckAssignments: AssignmentTuple[];
@@ -89,6 +105,7 @@ export function sameAssignment(left: AssignmentTuple, right: AssignmentTuple): b
 export class FaultController {
   private requestFaults: (CountedRequestFault & { errorName: string })[] = [];
   private latency = 0;
+  private emptyPages: EmptyPageFault[] = [];
   private conflicts: ConflictFault[] = [];
   private stuckAll = false;
   private stuckAssignments: AssignmentTuple[] = [];
@@ -111,9 +128,12 @@ export class FaultController {
     );
   }
 
-  /** The next `count` requests get any modelled error (e.g. AccessDeniedException, ServiceQuotaExceededException). */
+  /**
+   * The next `count` requests get any modelled error (e.g. AccessDeniedException, ServiceQuotaExceededException,
+   * or Organizations' AWSOrganizationsNotInUseException).
+   */
   error(fault: ErrorFault): void {
-    const statusCode = fault.errorName === 'InternalServerException' ? 500 : 400;
+    const statusCode = isServerFault(fault.errorName) ? 500 : 400;
     const message = fault.message ?? `Injected ${fault.errorName}`;
     this.addRequestFault(fault.count, fault.operation, fault.errorName, () => {
       return new ServiceError(fault.errorName, message, statusCode);
@@ -127,6 +147,29 @@ export class FaultController {
 
   get latencyMs(): number {
     return this.latency;
+  }
+
+  /**
+   * The next `count` pages of an Organizations List operation (any, when none is named) are empty but carry a
+   * NextToken: the model's List* documentation warns that they "can occasionally return an empty set of results
+   * even when more results are available".
+   */
+  emptyPage(fault: EmptyPageFault): void {
+    if (!Number.isInteger(fault.count) || fault.count < 1)
+      throw new RangeError('A fault count must be a positive integer');
+    this.emptyPages.push({ ...fault });
+  }
+
+  /** Consumes one empty page for this operation, if one is pending. */
+  takeEmptyPage(operation: string): boolean {
+    const index = this.emptyPages.findIndex(
+      (fault) => fault.operation === undefined || fault.operation === operation,
+    );
+    const fault = this.emptyPages[index];
+    if (!fault) return false;
+    fault.count -= 1;
+    if (fault.count <= 0) this.emptyPages.splice(index, 1);
+    return true;
   }
 
   /** The next `count` writes of this assignment get ConflictException. */
@@ -159,6 +202,7 @@ export class FaultController {
   clear(): void {
     this.requestFaults = [];
     this.latency = 0;
+    this.emptyPages = [];
     this.conflicts = [];
     this.stuckAll = false;
     this.stuckAssignments = [];
@@ -173,6 +217,7 @@ export class FaultController {
         ...(operation === undefined ? {} : { operation }),
       })),
       latencyMs: this.latency,
+      emptyPages: this.emptyPages.map((fault) => ({ ...fault })),
       conflicts: this.conflicts.map((fault) => ({ ...fault, assignment: { ...fault.assignment } })),
       stuckAll: this.stuckAll,
       stuckAssignments: this.stuckAssignments.map((assignment) => ({ ...assignment })),
@@ -194,6 +239,8 @@ export class FaultController {
         return this.error(request);
       case 'latency':
         return this.setLatency(request.ms);
+      case 'emptyPage':
+        return this.emptyPage(request);
       case 'conflict':
         return this.conflict(request);
       case 'stuck':
@@ -305,7 +352,7 @@ export function parseFaultRequest(value: unknown): FaultRequest | string {
         !validCount ||
         !validOperation ||
         typeof errorName !== 'string' ||
-        !isModelledErrorName(errorName)
+        !(isModelledErrorName(errorName) || isOrganizationsErrorName(errorName))
       ) {
         return 'error needs a positive integer count and a modelled errorName';
       }
@@ -320,6 +367,10 @@ export function parseFaultRequest(value: unknown): FaultRequest | string {
     case 'latency':
       if (typeof record.ms !== 'number' || record.ms < 0) return 'latency needs ms >= 0';
       return { kind: 'latency', ms: record.ms };
+    case 'emptyPage':
+      if (!validCount || !validOperation)
+        return 'emptyPage needs a positive integer count and an optional operation';
+      return { kind: 'emptyPage', count, ...(operation === undefined ? {} : { operation }) };
     case 'conflict': {
       if (!validCount || typeof assignment === 'string') return `conflict needs a count and an assignment`;
       const writeOperation = parseWriteOperation(operation);
@@ -354,7 +405,7 @@ export function parseFaultRequest(value: unknown): FaultRequest | string {
     case 'clear':
       return { kind: 'clear' };
     default:
-      return 'kind must be one of throttle, serverError, error, latency, conflict, stuck, release, failNextWrite, clear';
+      return 'kind must be one of throttle, serverError, error, latency, emptyPage, conflict, stuck, release, failNextWrite, clear';
   }
 }
 

@@ -1,9 +1,9 @@
 /**
  * Starts every service the handlers call, for manual use:
- *   npx tsx dev/emulator/main.ts --port 4566 [--provisioning-ms 1000] [--rps 20] [--no-seed]
- *                                [--table-port 4567] [--no-table]
- * SSO Admin and the Identity Store on one port, and the assignment group's state table (dynalite, with the table
- * created under its default name) on another. It prints the SSO Admin endpoint, then the SDK's endpoint setting
+ *   npx tsx dev/emulator/main.ts --port 4566 [--provisioning-ms 1000] [--rps 20] [--organizations-rps 10]
+ *                                [--no-seed] [--table-port 4567] [--no-table]
+ * SSO Admin, the Identity Store and Organizations on one port, and the assignment group's state table (dynalite,
+ * with the table created under its default name) on another. It prints the SSO Admin endpoint, then the SDK's endpoint setting
  * for every service, e.g. `export AWS_ENDPOINT_URL_SSO_ADMIN=<endpoint>` and
  * `export AWS_ENDPOINT_URL_DYNAMODB=<table endpoint>` (the AWS CLI, the SDKs and the handlers honour them).
  */
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       'provisioning-ms': { type: 'string' },
       rps: { type: 'string' },
+      'organizations-rps': { type: 'string' },
       'max-outstanding': { type: 'string' },
       'no-seed': { type: 'boolean', default: false },
       'table-port': { type: 'string', default: '0' },
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   });
   const provisioningMs = numberOption('provisioning-ms', values['provisioning-ms']);
   const requestsPerSecond = numberOption('rps', values.rps);
+  const organizationsRequestsPerSecond = numberOption('organizations-rps', values['organizations-rps']);
   const maxOutstandingAsyncWrites = numberOption('max-outstanding', values['max-outstanding']);
   const tablePort = numberOption('table-port', values['table-port']) ?? 0;
   const emulator = await startEmulator({
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     seed: !values['no-seed'],
     ...(provisioningMs === undefined ? {} : { provisioningMs }),
     ...(requestsPerSecond === undefined ? {} : { requestsPerSecond }),
+    ...(organizationsRequestsPerSecond === undefined ? {} : { organizationsRequestsPerSecond }),
     ...(maxOutstandingAsyncWrites === undefined ? {} : { maxOutstandingAsyncWrites }),
   });
   const stateTable = values['no-table'] ? undefined : await startStateTable({ port: tablePort });

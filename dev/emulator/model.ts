@@ -1,7 +1,7 @@
 /**
- * The SSO Admin API model (botocore JSON, schema/aws-models/sso-admin.service-2.json) and a small validator
- * driven by its input shapes: required members, types, string lengths, patterns, enums, integer ranges, lists
- * and nested structures.
+ * The API models of the emulated services (botocore JSON, schema/aws-models/<service>.service-2.json) and a small
+ * validator driven by their input shapes: required members, types, string lengths, patterns, enums, integer
+ * ranges, lists, nested structures, unions and documents.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,10 @@ export interface ModelShape {
   max?: number;
   pattern?: string;
   enum?: string[];
+  /** A union: exactly one member is set (Smithy `@union`, e.g. Identity Store's AlternateIdentifier). */
+  union?: boolean;
+  /** A document: any JSON value (Smithy `document`, e.g. Identity Store's AttributeValue). */
+  document?: boolean;
 }
 
 export interface ModelOperation {
@@ -55,7 +59,7 @@ function isPaginatorModel(value: unknown): value is PaginatorModel {
 }
 
 /** The AWS services the emulator serves, by the file-name prefix of their botocore models. */
-export type EmulatedService = 'sso-admin' | 'identitystore';
+export type EmulatedService = 'sso-admin' | 'identitystore' | 'organizations';
 
 const cachedModels = new Map<EmulatedService, ServiceModel>();
 let cachedPaginators: PaginatorModel | undefined;
@@ -124,8 +128,24 @@ function describeValue(value: unknown): string {
   return `'${text.length > 100 ? `${text.slice(0, 100)}...` : text}'`;
 }
 
-function violation(path: string, value: unknown, constraint: string): string {
-  return `Value ${describeValue(value)} at '${path}' failed to satisfy constraint: ${constraint}`;
+/** Which kind of constraint a value broke (a service that reports a reason code maps it, e.g. Organizations). */
+export type ConstraintKind =
+  'required' | 'type' | 'enum' | 'minLength' | 'maxLength' | 'pattern' | 'minValue' | 'maxValue' | 'union';
+
+export interface Violation {
+  /** AWS's form: "Value … at '<member>' failed to satisfy constraint: …". */
+  message: string;
+  kind: ConstraintKind;
+  /** The member's path, e.g. `parentId` or `filter.accountId`. */
+  path: string;
+}
+
+function violation(path: string, value: unknown, kind: ConstraintKind, constraint: string): Violation {
+  return {
+    message: `Value ${describeValue(value)} at '${path}' failed to satisfy constraint: ${constraint}`,
+    kind,
+    path,
+  };
 }
 
 /**
@@ -145,14 +165,26 @@ export function validateShape(
   path = '',
   model: ServiceModel = serviceModel(),
 ): string[] {
+  return shapeViolations(shapeName, value, path, model).map((problem) => problem.message);
+}
+
+/** validateShape's violations with the kind of constraint each one broke. */
+export function shapeViolations(
+  shapeName: string,
+  value: unknown,
+  path = '',
+  model: ServiceModel = serviceModel(),
+): Violation[] {
   const shape = model.shapes[shapeName];
   if (!shape) throw new Error(`Unknown model shape ${shapeName}`);
-  const problems: string[] = [];
+  const problems: Violation[] = [];
+  // A document member takes any JSON value; what it must hold is the operation's business.
+  if (shape.document) return problems;
   const at = path || shapeName;
   switch (shape.type) {
     case 'structure': {
       if (!isRecord(value)) {
-        problems.push(violation(at, value, 'Member must be of type structure'));
+        problems.push(violation(at, value, 'type', 'Member must be of type structure'));
         break;
       }
       for (const required of shape.required ?? []) {
@@ -161,72 +193,91 @@ export function validateShape(
             violation(
               path ? `${path}.${memberPathName(required)}` : memberPathName(required),
               null,
+              'required',
               'Member must not be null',
             ),
           );
+        }
+      }
+      if (shape.union) {
+        const set = Object.keys(shape.members ?? {}).filter(
+          (member) => value[member] !== undefined && value[member] !== null,
+        );
+        if (set.length !== 1) {
+          problems.push(violation(at, value, 'union', 'Member must have exactly one of its members set'));
         }
       }
       for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
         const memberValue = value[memberName];
         if (memberValue === undefined || memberValue === null) continue;
         const memberPath = path ? `${path}.${memberPathName(memberName)}` : memberPathName(memberName);
-        problems.push(...validateShape(ref.shape, memberValue, memberPath, model));
+        problems.push(...shapeViolations(ref.shape, memberValue, memberPath, model));
       }
       break;
     }
     case 'list': {
       if (!Array.isArray(value)) {
-        problems.push(violation(at, value, 'Member must be of type list'));
+        problems.push(violation(at, value, 'type', 'Member must be of type list'));
         break;
       }
       if (shape.min !== undefined && value.length < shape.min) {
-        problems.push(violation(at, value, `Member must have length greater than or equal to ${shape.min}`));
+        problems.push(
+          violation(at, value, 'minLength', `Member must have length greater than or equal to ${shape.min}`),
+        );
       }
       if (shape.max !== undefined && value.length > shape.max) {
-        problems.push(violation(at, value, `Member must have length less than or equal to ${shape.max}`));
+        problems.push(
+          violation(at, value, 'maxLength', `Member must have length less than or equal to ${shape.max}`),
+        );
       }
       if (shape.member) {
         const memberShape = shape.member.shape;
         value.forEach((item: unknown, index) => {
-          problems.push(...validateShape(memberShape, item, `${at}.${index + 1}.member`, model));
+          problems.push(...shapeViolations(memberShape, item, `${at}.${index + 1}.member`, model));
         });
       }
       break;
     }
     case 'map': {
       if (!isRecord(value)) {
-        problems.push(violation(at, value, 'Member must be of type map'));
+        problems.push(violation(at, value, 'type', 'Member must be of type map'));
         break;
       }
       if (shape.key && shape.value) {
         const keyShape = shape.key.shape;
         const valueShape = shape.value.shape;
         for (const [key, item] of Object.entries(value)) {
-          problems.push(...validateShape(keyShape, key, `${at}.key`, model));
-          problems.push(...validateShape(valueShape, item, `${at}.${key}`, model));
+          problems.push(...shapeViolations(keyShape, key, `${at}.key`, model));
+          problems.push(...shapeViolations(valueShape, item, `${at}.${key}`, model));
         }
       }
       break;
     }
     case 'string': {
       if (typeof value !== 'string') {
-        problems.push(violation(at, value, 'Member must be of type string'));
+        problems.push(violation(at, value, 'type', 'Member must be of type string'));
         break;
       }
       if (shape.enum && !shape.enum.includes(value)) {
-        problems.push(violation(at, value, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`));
+        problems.push(
+          violation(at, value, 'enum', `Member must satisfy enum value set: [${shape.enum.join(', ')}]`),
+        );
       }
       // Lengths are in characters (code points), as Java's String.codePointCount counts them.
       const length = [...value].length;
       if (shape.min !== undefined && length < shape.min) {
-        problems.push(violation(at, value, `Member must have length greater than or equal to ${shape.min}`));
+        problems.push(
+          violation(at, value, 'minLength', `Member must have length greater than or equal to ${shape.min}`),
+        );
       }
       if (shape.max !== undefined && length > shape.max) {
-        problems.push(violation(at, value, `Member must have length less than or equal to ${shape.max}`));
+        problems.push(
+          violation(at, value, 'maxLength', `Member must have length less than or equal to ${shape.max}`),
+        );
       }
       if (shape.pattern !== undefined && !patternFor(shape.pattern).test(value)) {
         problems.push(
-          violation(at, value, `Member must satisfy regular expression pattern: ${shape.pattern}`),
+          violation(at, value, 'pattern', `Member must satisfy regular expression pattern: ${shape.pattern}`),
         );
       }
       break;
@@ -234,24 +285,29 @@ export function validateShape(
     case 'integer':
     case 'long': {
       if (typeof value !== 'number' || !Number.isInteger(value)) {
-        problems.push(violation(at, value, `Member must be of type ${shape.type}`));
+        problems.push(violation(at, value, 'type', `Member must be of type ${shape.type}`));
         break;
       }
       if (shape.min !== undefined && value < shape.min) {
-        problems.push(violation(at, value, `Member must have value greater than or equal to ${shape.min}`));
+        problems.push(
+          violation(at, value, 'minValue', `Member must have value greater than or equal to ${shape.min}`),
+        );
       }
       if (shape.max !== undefined && value > shape.max) {
-        problems.push(violation(at, value, `Member must have value less than or equal to ${shape.max}`));
+        problems.push(
+          violation(at, value, 'maxValue', `Member must have value less than or equal to ${shape.max}`),
+        );
       }
       break;
     }
     case 'boolean': {
-      if (typeof value !== 'boolean') problems.push(violation(at, value, 'Member must be of type boolean'));
+      if (typeof value !== 'boolean')
+        problems.push(violation(at, value, 'type', 'Member must be of type boolean'));
       break;
     }
     case 'timestamp': {
       if (typeof value !== 'number' && typeof value !== 'string') {
-        problems.push(violation(at, value, 'Member must be of type timestamp'));
+        problems.push(violation(at, value, 'type', 'Member must be of type timestamp'));
       }
       break;
     }
@@ -269,8 +325,8 @@ export function validationMessage(problems: readonly string[]): string {
 }
 
 /** Every pattern used by an operation's input, for a test that they all compile. */
-export function inputPatterns(operation: string): string[] {
-  const model = serviceModel();
+export function inputPatterns(operation: string, service: EmulatedService = 'sso-admin'): string[] {
+  const model = serviceModel(service);
   const inputShape = model.operations[operation]?.input?.shape;
   const patterns = new Set<string>();
   const seen = new Set<string>();

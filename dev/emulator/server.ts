@@ -9,7 +9,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ServiceError, throttled, validationError, type ErrorName } from './errors';
 import { FaultController, parseFaultRequest } from './faults';
 import { IdentityStoreService, isIdentityStoreOperation } from './identity-store';
-import { serviceModel, validateShape, validationMessage, type EmulatedService } from './model';
+import { serviceModel, shapeViolations, validationMessage, type EmulatedService } from './model';
+import {
+  asOrganizationsError,
+  invalidInput,
+  isOrganizationsOperation,
+  OrganizationsService,
+  tooManyRequests,
+} from './organizations';
 import { SYSTEM_CLOCK, TokenBucket, type Clock } from './rate-limit';
 import { SsoAdminService, type JsonObject } from './service';
 import { applyStateMutation, EmulatorState, parseStateMutation } from './state';
@@ -58,10 +65,20 @@ export interface EmulatorOptions {
   seed?: boolean;
   /** Page size of List operations when MaxResults is absent; default 20. */
   defaultPageSize?: number;
+  /** Organizations' own request rate (token bucket, one second of burst); default 10. Infinity or 0 disables it. */
+  organizationsRequestsPerSecond?: number;
+  /**
+   * The most one Organizations List page holds (MaxResults asks for at most 20); default 10, so a larger
+   * MaxResults gets fewer items and a NextToken, as Organizations may answer.
+   */
+  organizationsPageSize?: number;
 }
 
 export interface ApiCallRecord {
-  /** Which service was called: SSO Admin (`SWBExternalService.*`) or the Identity Store (`AWSIdentityStore.*`). */
+  /**
+   * Which service was called: SSO Admin (`SWBExternalService.*`), the Identity Store (`AWSIdentityStore.*`) or
+   * Organizations (`AWSOrganizationsV20161128.*`).
+   */
   service: EmulatedService;
   operation: string;
   /** The request body as parsed JSON (null when it was not JSON). Headers are never recorded. */
@@ -94,12 +111,19 @@ export const DEFAULTS = {
   maxOutstandingAsyncWrites: 15,
   // The model documents no default page size for these List operations; 20 keeps pagination visible.
   defaultPageSize: 20,
+  // Organizations has a request quota of its own, apart from SSO Admin's 20/s, but AWS publishes no figure for
+  // it (awsdocs/aws-organizations-docs#39 asked for one; none was given). 10 per second is the emulator's
+  // assumption: small, as Organizations throttles readily (TooManyRequestsException at a few callers).
+  organizationsRequestsPerSecond: 10,
+  // The model caps MaxResults at 20 and documents no default; 10 makes the seeded 60 accounts six pages.
+  organizationsPageSize: 10,
 } as const;
 
-/** The X-Amz-Target prefix of each service (the models' `metadata.targetPrefix`); one port serves both. */
+/** The X-Amz-Target prefix of each service (the models' `metadata.targetPrefix`); one port serves all three. */
 const TARGET_PREFIXES: readonly (readonly [EmulatedService, string])[] = [
   ['sso-admin', `${serviceModel('sso-admin').metadata.targetPrefix}.`],
   ['identitystore', `${serviceModel('identitystore').metadata.targetPrefix}.`],
+  ['organizations', `${serviceModel('organizations').metadata.targetPrefix}.`],
 ];
 
 function targetOf(header: string | string[] | undefined): { service: EmulatedService; operation: string } {
@@ -112,8 +136,17 @@ function targetOf(header: string | string[] | undefined): { service: EmulatedSer
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The instance, and an organisation of its root alone. */
 function emptyWorld(world: World): World {
-  return { ...world, permissionSets: [], users: [], groups: [], accounts: [], applications: [] };
+  return {
+    ...world,
+    permissionSets: [],
+    users: [],
+    groups: [],
+    accounts: [],
+    organization: { ...world.organization, organizationalUnits: [] },
+    applications: [],
+  };
 }
 
 function isEmulatedOperation(name: string): name is EmulatedOperation {
@@ -181,7 +214,9 @@ class Emulator implements RunningEmulator {
   readonly state: EmulatorState;
   private readonly service: SsoAdminService;
   private readonly identityStore: IdentityStoreService;
+  private readonly organizations: OrganizationsService;
   private readonly bucket: TokenBucket;
+  private readonly organizationsBucket: TokenBucket;
   private readonly clock: Clock;
   private records: ApiCallRecord[] = [];
   private readonly server: Server;
@@ -200,9 +235,19 @@ class Emulator implements RunningEmulator {
       },
       seedWorld,
     );
-    this.identityStore = new IdentityStoreService(() => this.service.currentWorld);
-    this.state = new EmulatorState(this.service);
+    const world = (): World => this.service.currentWorld;
+    this.identityStore = new IdentityStoreService(world, {
+      defaultPageSize: options.defaultPageSize ?? DEFAULTS.defaultPageSize,
+    });
+    this.organizations = new OrganizationsService(world, this.clock, this.faults, {
+      pageSize: options.organizationsPageSize ?? DEFAULTS.organizationsPageSize,
+    });
+    this.state = new EmulatorState(this.service, this.organizations);
     this.bucket = new TokenBucket(this.clock, options.requestsPerSecond ?? DEFAULTS.requestsPerSecond);
+    this.organizationsBucket = new TokenBucket(
+      this.clock,
+      options.organizationsRequestsPerSecond ?? DEFAULTS.organizationsRequestsPerSecond,
+    );
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         const serviceError =
@@ -241,6 +286,7 @@ class Emulator implements RunningEmulator {
     this.faults.clear();
     this.service.reset();
     this.bucket.reset();
+    this.organizationsBucket.reset();
     this.records = [];
   }
 
@@ -268,8 +314,10 @@ class Emulator implements RunningEmulator {
       }
       const output = await this.dispatch(request, service, operation, record.input);
       sendJson(response, 200, output);
-    } catch (error) {
-      if (!(error instanceof ServiceError)) throw error;
+    } catch (caught) {
+      if (!(caught instanceof ServiceError)) throw caught;
+      // Faults and framework checks name errors as SSO Admin does; Organizations' model names its own.
+      const error = service === 'organizations' ? asOrganizationsError(caught) : caught;
       record.outcome = error.errorName;
       sendError(response, error);
     }
@@ -281,8 +329,11 @@ class Emulator implements RunningEmulator {
     operation: string,
     input: unknown,
   ): Promise<JsonObject> {
-    const known =
-      service === 'identitystore' ? isIdentityStoreOperation(operation) : isEmulatedOperation(operation);
+    const known = {
+      'sso-admin': isEmulatedOperation,
+      identitystore: isIdentityStoreOperation,
+      organizations: isOrganizationsOperation,
+    }[service](operation);
     if (request.method !== 'POST' || !known) {
       // What AWS JSON services answer for a target they do not know.
       throw new ServiceError(
@@ -304,16 +355,24 @@ class Emulator implements RunningEmulator {
     if (this.faults.latencyMs > 0) await delay(this.faults.latencyMs);
     const injected = this.faults.takeRequestFault(operation);
     if (injected) throw injected;
-    // The 20 requests/s are SSO Admin's collective quota; the Identity Store has quotas of its own.
+    // The 20 requests/s are SSO Admin's collective quota; Organizations has its own bucket, and the Identity
+    // Store quotas of its own that the emulator does not model.
     if (service === 'sso-admin' && !this.bucket.tryTake()) throw throttled('Rate exceeded');
+    if (service === 'organizations' && !this.organizationsBucket.tryTake()) throw tooManyRequests();
     const model = serviceModel(service);
     const inputShape = model.operations[operation]?.input?.shape;
     if (inputShape) {
-      const problems = validateShape(inputShape, input, '', model);
-      if (problems.length > 0) throw validationError(validationMessage(problems));
+      const violations = shapeViolations(inputShape, input, '', model);
+      if (violations.length > 0) {
+        const message = validationMessage(violations.map((violation) => violation.message));
+        throw service === 'organizations' ? invalidInput(message, violations) : validationError(message);
+      }
     }
     if (service === 'identitystore' && isIdentityStoreOperation(operation)) {
       return this.identityStore.invoke(operation, input as JsonObject);
+    }
+    if (service === 'organizations' && isOrganizationsOperation(operation)) {
+      return this.organizations.invoke(operation, input as JsonObject);
     }
     return this.service.invoke(operation, input as JsonObject);
   }

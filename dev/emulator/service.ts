@@ -16,13 +16,8 @@ import {
 } from './errors';
 import { FaultController, sameAssignment, type AssignmentTuple, type PrincipalType } from './faults';
 import type { Clock } from './rate-limit';
-import {
-  cloneWorld,
-  type AccountStatus,
-  type World,
-  type WorldAccount,
-  type WorldApplication,
-} from './world';
+import { paginate } from './pages';
+import { cloneWorld, type World, type WorldApplication } from './world';
 
 export type StatusValue = 'IN_PROGRESS' | 'FAILED' | 'SUCCEEDED';
 export type JsonObject = Record<string, unknown>;
@@ -112,31 +107,8 @@ function instanceIdOf(arn: string): string | undefined {
 }
 
 /** AWS JSON 1.1 serialises timestamps as epoch seconds (Smithy "aws.protocols#awsJson1_1", timestampFormat). */
-function epochSeconds(ms: number): number {
+export function epochSeconds(ms: number): number {
   return ms / 1000;
-}
-
-interface PageToken {
-  operation: string;
-  offset: number;
-}
-
-function encodeToken(token: PageToken): string {
-  return Buffer.from(JSON.stringify({ o: token.operation, i: token.offset }), 'utf8').toString('base64url');
-}
-
-function decodeToken(operation: string, text: string): number {
-  const invalid = validationError(`Invalid NextToken: the token is not a pagination token for ${operation}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw invalid;
-  const { o, i } = parsed as Record<string, unknown>;
-  if (o !== operation || typeof i !== 'number' || !Number.isInteger(i) || i < 0) throw invalid;
-  return i;
 }
 
 function str(input: JsonObject, member: string): string {
@@ -287,19 +259,6 @@ export class SsoAdminService {
     return this.applicationAssignments.length !== before;
   }
 
-  setAccountStatus(accountId: string, status: AccountStatus): void {
-    const account = this.world.accounts.find((candidate) => candidate.id === accountId);
-    if (!account) throw new Error(`Account ${accountId} is not in the emulated organisation`);
-    account.status = status;
-  }
-
-  addAccount(account: WorldAccount): void {
-    this.world.accounts = [
-      ...this.world.accounts.filter((existing) => existing.id !== account.id),
-      { ...account },
-    ];
-  }
-
   /**
    * Makes the instance's customer managed KMS key unusable (deleted, disabled, …), or usable again with
    * undefined. Every operation on the instance's data then fails with the matching `Reason`.
@@ -326,6 +285,14 @@ export class SsoAdminService {
   private principalExists(principal: { principalType: PrincipalType; principalId: string }): boolean {
     const principals = principal.principalType === 'USER' ? this.world.users : this.world.groups;
     return principals.some((candidate) => candidate.id === principal.principalId);
+  }
+
+  /** Renames a user (UserName) or group (DisplayName) in place. Returns whether it existed. */
+  renamePrincipal(principalType: PrincipalType, principalId: string, name: string): boolean {
+    const principals = principalType === 'USER' ? this.world.users : this.world.groups;
+    const principal = principals.find((candidate) => candidate.id === principalId);
+    if (principal) principal.name = name;
+    return principal !== undefined;
   }
 
   addUser(user: { id: string; name: string }): void {
@@ -370,8 +337,9 @@ export class SsoAdminService {
     const { assignment } = operation;
     if (operation.forcedFailureReason !== undefined) return fail(operation.forcedFailureReason);
     if (operation.kind === 'create') {
+      // Only an ACTIVE member can be reached (a suspended, closing, closed or not yet activated one cannot).
       const account = this.world.accounts.find((candidate) => candidate.id === assignment.targetId);
-      if (!account || account.status !== 'ACTIVE')
+      if (!account || account.state !== 'ACTIVE')
         return fail(FAILURE_REASONS.accountUnreachable(assignment.targetId));
       if (!this.principalExists(assignment)) return fail(FAILURE_REASONS.principalMissing(assignment));
       // The permission set may have been deleted out of band while this was in progress.
@@ -454,14 +422,14 @@ export class SsoAdminService {
     items: readonly T[],
     input: JsonObject,
   ): { page: T[]; nextToken?: string } {
-    const maxResults =
-      typeof input.MaxResults === 'number' ? input.MaxResults : this.settings.defaultPageSize;
-    const tokenText = optionalStr(input, 'NextToken');
-    // An empty NextToken is what some callers send on the first page; treat it as absent.
-    const offset = tokenText ? decodeToken(operation, tokenText) : 0;
-    const page = items.slice(offset, offset + maxResults);
-    const next = offset + maxResults;
-    return next < items.length ? { page, nextToken: encodeToken({ operation, offset: next }) } : { page };
+    const nextToken = optionalStr(input, 'NextToken');
+    return paginate(items, {
+      operation,
+      pageSize: typeof input.MaxResults === 'number' ? input.MaxResults : this.settings.defaultPageSize,
+      ...(nextToken === undefined ? {} : { nextToken }),
+      invalidToken: () =>
+        validationError(`Invalid NextToken: the token is not a pagination token for ${operation}`),
+    });
   }
 
   private withToken(result: JsonObject, nextToken: string | undefined): JsonObject {

@@ -1,6 +1,6 @@
 /**
  * Every local service a set of handlers calls, started together: the SSO Admin emulator (which also serves the
- * Identity Store) and, when asked (a registered type keeps state: `needsStateTable` in dev/types.ts), dynalite
+ * Identity Store and Organizations) and, when asked (a registered type keeps state: `needsStateTable` in dev/types.ts), dynalite
  * with the state table created under its default name. The one starter the demo, invoke, bench and package
  * measure use, so a type that keeps state runs against a table everywhere.
  */

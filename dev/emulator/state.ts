@@ -1,6 +1,7 @@
 /** The typed state API: read the emulated world, seed it, and change it out of band (behind the API's back). */
 import { isKmsKeyProblem, type KmsKeyProblem } from './errors';
 import { parseAssignment, type AssignmentTuple, type PrincipalType } from './faults';
+import type { AccountSeed, OrganizationsService } from './organizations';
 import type {
   ApplicationAssignmentRecord,
   AssignmentOperationRecord,
@@ -9,10 +10,12 @@ import type {
 } from './service';
 import {
   cloneWorld,
+  type AccountState,
   type AccountStatus,
   type World,
   type WorldAccount,
   type WorldApplication,
+  type WorldOrganizationalUnit,
 } from './world';
 
 export interface EmulatorStateSnapshot {
@@ -28,7 +31,10 @@ export interface EmulatorStateSnapshot {
 }
 
 export class EmulatorState {
-  constructor(private readonly service: SsoAdminService) {}
+  constructor(
+    private readonly service: SsoAdminService,
+    private readonly organizations: OrganizationsService,
+  ) {}
 
   snapshot(): EmulatorStateSnapshot {
     return {
@@ -45,7 +51,10 @@ export class EmulatorState {
     };
   }
 
-  /** The current world (a copy): instance, users, groups, accounts with their status, applications. */
+  /**
+   * The current world (a copy): instance, users, groups, accounts with their status, state and parent, the
+   * organisation's root and OUs, applications.
+   */
   world(): World {
     return cloneWorld(this.service.currentWorld);
   }
@@ -101,8 +110,22 @@ export class EmulatorState {
     this.service.addGroup(group);
   }
 
-  addAccount(account: WorldAccount): void {
-    this.service.addAccount(account);
+  /**
+   * Adds an account to the organisation (replacing one with its ID): ACTIVE, under the root and CREATED now
+   * unless the seed says otherwise. Returns it.
+   */
+  addAccount(account: AccountSeed): WorldAccount {
+    return this.organizations.addAccount(account);
+  }
+
+  /** Adds an OU under the root or an OU (as CreateOrganizationalUnit); its ID is generated unless given. */
+  addOrganizationalUnit(unit: { name: string; parentId: string; id?: string }): WorldOrganizationalUnit {
+    return this.organizations.addOrganizationalUnit(unit);
+  }
+
+  /** Moves an account to the root or another OU (as MoveAccount). Returns whether it moved. */
+  moveAccount(accountId: string, destinationParentId: string): boolean {
+    return this.organizations.moveAccount(accountId, destinationParentId);
   }
 
   addApplication(application: WorldApplication): void {
@@ -131,17 +154,34 @@ export class EmulatorState {
     return this.service.removePrincipal(principalType, principalId);
   }
 
+  /**
+   * Renames a user (its UserName) or group (its DisplayName) in the identity store, as an edit at the IdP does;
+   * its ID and assignments stay. Returns whether it existed.
+   */
+  renamePrincipal(principalType: PrincipalType, principalId: string, name: string): boolean {
+    return this.service.renamePrincipal(principalType, principalId, name);
+  }
+
   /** Makes the instance's customer managed KMS key unusable for the given reason; undefined restores it. */
   setInstanceKeyProblem(problem: KmsKeyProblem | undefined): void {
     this.service.setInstanceKeyProblem(problem);
   }
 
   suspendAccount(accountId: string): void {
-    this.service.setAccountStatus(accountId, 'SUSPENDED');
+    this.organizations.setAccountState(accountId, 'SUSPENDED');
   }
 
+  /** Sets an account's Status; its State is the same value (each Status value is also a State). */
   setAccountStatus(accountId: string, status: AccountStatus): void {
-    this.service.setAccountStatus(accountId, status);
+    this.organizations.setAccountState(accountId, status);
+  }
+
+  /**
+   * Sets an account's State (e.g. PENDING_CLOSURE then CLOSED, as CloseAccount does); its Status follows
+   * (statusOfState: CLOSED reports SUSPENDED).
+   */
+  setAccountState(accountId: string, state: AccountState): void {
+    this.organizations.setAccountState(accountId, state);
   }
 }
 
@@ -152,10 +192,52 @@ export type StateMutation =
   | { action: 'removePermissionSet'; permissionSetArn: string }
   | { action: 'suspendAccount'; accountId: string }
   | { action: 'setAccountStatus'; accountId: string; status: AccountStatus }
+  | { action: 'setAccountState'; accountId: string; state: AccountState }
+  | { action: 'moveAccount'; accountId: string; parentId: string }
+  | { action: 'addAccount'; account: AccountSeed }
+  | { action: 'addOrganizationalUnit'; unit: { name: string; parentId: string; id?: string } }
+  | { action: 'renamePrincipal'; principalType: PrincipalType; principalId: string; name: string }
   | { action: 'addApplicationAssignment'; assignment: ApplicationAssignmentRecord }
   | { action: 'removeApplicationAssignment'; assignment: ApplicationAssignmentRecord }
   | { action: 'removePrincipal'; principalType: PrincipalType; principalId: string }
   | { action: 'setInstanceKeyProblem'; problem: KmsKeyProblem | null };
+
+const ACCOUNT_STATES: readonly AccountState[] = [
+  'PENDING_ACTIVATION',
+  'ACTIVE',
+  'SUSPENDED',
+  'PENDING_CLOSURE',
+  'CLOSED',
+];
+
+function isAccountState(value: unknown): value is AccountState {
+  return ACCOUNT_STATES.some((state) => state === value);
+}
+
+function isAccountStatus(value: unknown): value is AccountStatus {
+  return value === 'ACTIVE' || value === 'SUSPENDED' || value === 'PENDING_CLOSURE';
+}
+
+function parseAccountSeed(value: unknown): AccountSeed | string {
+  const problem = 'addAccount needs account {id, name, state?, status?, parentId?, email?, joinedMethod?}';
+  if (typeof value !== 'object' || value === null) return problem;
+  const { id, name, state, status, parentId, email, joinedMethod } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof name !== 'string') return problem;
+  if (state !== undefined && !isAccountState(state)) return problem;
+  if (status !== undefined && !isAccountStatus(status)) return problem;
+  if (parentId !== undefined && typeof parentId !== 'string') return problem;
+  if (email !== undefined && typeof email !== 'string') return problem;
+  if (joinedMethod !== undefined && joinedMethod !== 'INVITED' && joinedMethod !== 'CREATED') return problem;
+  return {
+    id,
+    name,
+    ...(state === undefined ? {} : { state }),
+    ...(status === undefined ? {} : { status }),
+    ...(parentId === undefined ? {} : { parentId }),
+    ...(email === undefined ? {} : { email }),
+    ...(joinedMethod === undefined ? {} : { joinedMethod }),
+  };
+}
 
 function parseApplicationAssignment(value: unknown): ApplicationAssignmentRecord | string {
   if (typeof value !== 'object' || value === null) return 'assignment must be an object';
@@ -189,10 +271,50 @@ export function parseStateMutation(value: unknown): StateMutation | string {
         ? { action: 'suspendAccount', accountId: record.accountId }
         : 'suspendAccount needs accountId';
     case 'setAccountStatus':
-      return typeof record.accountId === 'string' &&
-        (record.status === 'ACTIVE' || record.status === 'SUSPENDED')
+      return typeof record.accountId === 'string' && isAccountStatus(record.status)
         ? { action: 'setAccountStatus', accountId: record.accountId, status: record.status }
-        : 'setAccountStatus needs accountId and status ACTIVE|SUSPENDED';
+        : 'setAccountStatus needs accountId and status ACTIVE|SUSPENDED|PENDING_CLOSURE';
+    case 'setAccountState':
+      return typeof record.accountId === 'string' && isAccountState(record.state)
+        ? { action: 'setAccountState', accountId: record.accountId, state: record.state }
+        : `setAccountState needs accountId and state ${ACCOUNT_STATES.join('|')}`;
+    case 'moveAccount':
+      return typeof record.accountId === 'string' && typeof record.parentId === 'string'
+        ? { action: 'moveAccount', accountId: record.accountId, parentId: record.parentId }
+        : 'moveAccount needs accountId and parentId';
+    case 'addAccount': {
+      const account = parseAccountSeed(record.account);
+      return typeof account === 'string' ? account : { action: 'addAccount', account };
+    }
+    case 'addOrganizationalUnit': {
+      const unit =
+        typeof record.unit === 'object' && record.unit !== null
+          ? (record.unit as Record<string, unknown>)
+          : {};
+      return typeof unit.name === 'string' &&
+        typeof unit.parentId === 'string' &&
+        (unit.id === undefined || typeof unit.id === 'string')
+        ? {
+            action: 'addOrganizationalUnit',
+            unit: {
+              name: unit.name,
+              parentId: unit.parentId,
+              ...(unit.id === undefined ? {} : { id: unit.id }),
+            },
+          }
+        : 'addOrganizationalUnit needs unit {name, parentId, id?}';
+    }
+    case 'renamePrincipal':
+      return (record.principalType === 'USER' || record.principalType === 'GROUP') &&
+        typeof record.principalId === 'string' &&
+        typeof record.name === 'string'
+        ? {
+            action: 'renamePrincipal',
+            principalType: record.principalType,
+            principalId: record.principalId,
+            name: record.name,
+          }
+        : 'renamePrincipal needs principalType USER|GROUP, principalId and name';
     case 'addApplicationAssignment':
     case 'removeApplicationAssignment': {
       const assignment = parseApplicationAssignment(record.assignment);
@@ -210,14 +332,18 @@ export function parseStateMutation(value: unknown): StateMutation | string {
     default:
       return (
         'action must be one of removeAccountAssignment, addAccountAssignment, removePermissionSet, suspendAccount, ' +
-        'setAccountStatus, addApplicationAssignment, removeApplicationAssignment, removePrincipal, ' +
+        'setAccountStatus, setAccountState, moveAccount, addAccount, addOrganizationalUnit, ' +
+        'addApplicationAssignment, removeApplicationAssignment, removePrincipal, renamePrincipal, ' +
         'setInstanceKeyProblem'
       );
   }
 }
 
 /** Applies a state change given in its wire form; returns whether something changed where that applies. */
-export function applyStateMutation(state: EmulatorState, mutation: StateMutation): { changed: boolean } {
+export function applyStateMutation(
+  state: EmulatorState,
+  mutation: StateMutation,
+): { changed: boolean; created?: WorldAccount | WorldOrganizationalUnit } {
   switch (mutation.action) {
     case 'removeAccountAssignment':
       return { changed: state.removeAccountAssignment(mutation.assignment) };
@@ -232,6 +358,19 @@ export function applyStateMutation(state: EmulatorState, mutation: StateMutation
     case 'setAccountStatus':
       state.setAccountStatus(mutation.accountId, mutation.status);
       return { changed: true };
+    case 'setAccountState':
+      state.setAccountState(mutation.accountId, mutation.state);
+      return { changed: true };
+    case 'moveAccount':
+      return { changed: state.moveAccount(mutation.accountId, mutation.parentId) };
+    case 'addAccount':
+      return { changed: true, created: state.addAccount(mutation.account) };
+    case 'addOrganizationalUnit':
+      return { changed: true, created: state.addOrganizationalUnit(mutation.unit) };
+    case 'renamePrincipal':
+      return {
+        changed: state.renamePrincipal(mutation.principalType, mutation.principalId, mutation.name),
+      };
     case 'addApplicationAssignment':
       state.addApplicationAssignment(mutation.assignment);
       return { changed: true };

@@ -4,7 +4,7 @@
 import type { ResourceProperties } from '../../dev/driver';
 import type { RunningEmulator } from '../../dev/emulator';
 import { countCalls, GRAFANA } from '../reliability/support/harness';
-import type { ReliabilityProfile } from '../reliability/support/profile';
+import { SERVICE_RESOURCE_ANSWERS, type ReliabilityProfile } from '../reliability/support/profile';
 import { APPLICATION_ASSIGNMENT } from './under-test';
 
 /** Application assignments to one application: the seeded world has 6 principals, so `count` users are added. */
@@ -45,13 +45,6 @@ export const profile: ReliabilityProfile = {
     principalType: model.PrincipalType === 'USER' ? 'USER' : 'GROUP',
     principalId: String(model.PrincipalId),
   }),
-  // The resource is its service resource: granting nothing (principal deprovisioned) or gone out of band, READ
-  // and DELETE answer NotFound.
-  expectReadAfterPrincipalRemoved: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
-  expectReadAfterOutOfBandDelete: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
-  expectDeleteAfterOutOfBandDelete: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
+  ...SERVICE_RESOURCE_ANSWERS,
   knownHandlerBugs: {},
 };

@@ -26,7 +26,7 @@ afterAll(() => {
 });
 
 const world = DEFAULT_WORLD;
-const accounts = world.accounts.filter((account) => account.status === 'ACTIVE').map((account) => account.id);
+const accounts = world.accounts.filter((account) => account.state === 'ACTIVE').map((account) => account.id);
 const [readOnly, powerUser] = world.permissionSets.map((set) => set.arn);
 const [alice, bob] = world.users.map((user) => ({ PrincipalType: 'USER', PrincipalId: user.id }));
 

@@ -64,7 +64,7 @@ describe("the demo's group", () => {
     for (const model of [created, updated]) {
       expect(accountsOf(model)).not.toContain(world.ownerAccountId);
       for (const account of accountsOf(model)) {
-        expect(world.accounts.find((each) => each.id === account)?.status).toBe('ACTIVE');
+        expect(world.accounts.find((each) => each.id === account)?.state).toBe('ACTIVE');
       }
     }
   });

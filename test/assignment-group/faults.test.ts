@@ -21,7 +21,7 @@ afterAll(() => {
 afterEach(() => jest.restoreAllMocks());
 
 const world = DEFAULT_WORLD;
-const accounts = world.accounts.filter((account) => account.status === 'ACTIVE').map((account) => account.id);
+const accounts = world.accounts.filter((account) => account.state === 'ACTIVE').map((account) => account.id);
 const [readOnly, powerUser] = world.permissionSets.map((set) => set.arn);
 const [alice, bob] = world.users.map((user) => ({ PrincipalType: 'USER' as const, PrincipalId: user.id }));
 
@@ -45,15 +45,22 @@ const driver = () =>
 const count = () => emulator().state.accountAssignments().length;
 const store = () => new StateStore(stateTableClient(emulator.stateTable().endpoint));
 
+/**
+ * The next creation of `user`'s assignment of `permissionSetArn` in `account` turns FAILED (the account
+ * unreachable); returns the reason.
+ */
+function creationFails(user: typeof alice, permissionSetArn: string, account: string): string {
+  const reason = FAILURE_REASONS.accountUnreachable(account);
+  emulator().faults.failNextWrite({
+    assignment: { principalType: 'USER', principalId: user.PrincipalId, permissionSetArn, targetId: account },
+    reason,
+    operation: 'CreateAccountAssignment',
+  });
+  return reason;
+}
+
 test('some creations FAILED → FAILED with how many and the first reasons; what was created is owned, so the rollback DELETE removes it', async () => {
-  const failing = {
-    principalType: 'USER' as const,
-    principalId: bob.PrincipalId,
-    permissionSetArn: powerUser,
-    targetId: accounts[1],
-  };
-  const reason = FAILURE_REASONS.accountUnreachable(accounts[1]);
-  emulator().faults.failNextWrite({ assignment: failing, reason, operation: 'CreateAccountAssignment' });
+  const reason = creationFails(bob, powerUser, accounts[1]);
 
   const created = await driver().create(GROUP);
   expect(created.final).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
@@ -69,14 +76,7 @@ test('some creations FAILED → FAILED with how many and the first reasons; what
 });
 
 test('a request re-sent after its operation ended (the answer lost on the way) gets the same answer, with no write', async () => {
-  const failing = {
-    principalType: 'USER' as const,
-    principalId: alice.PrincipalId,
-    permissionSetArn: readOnly,
-    targetId: accounts[0],
-  };
-  const reason = FAILURE_REASONS.accountUnreachable(accounts[0]);
-  emulator().faults.failNextWrite({ assignment: failing, reason, operation: 'CreateAccountAssignment' });
+  creationFails(alice, readOnly, accounts[0]);
   const failed = await driver().create(GROUP);
   expect(failed.final).toMatchObject({ status: 'FAILED', errorCode: 'GeneralServiceException' });
   const writes = () =>

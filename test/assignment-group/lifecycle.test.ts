@@ -13,7 +13,7 @@ const emulator = useHandlerEmulator({ stateTable: true, provisioningMs: 50 });
 
 const world = DEFAULT_WORLD;
 // Every ACTIVE account of the seeded organisation (a suspended one cannot be assigned).
-const accounts = world.accounts.filter((account) => account.status === 'ACTIVE').map((account) => account.id);
+const accounts = world.accounts.filter((account) => account.state === 'ACTIVE').map((account) => account.id);
 const [readOnly, powerUser] = world.permissionSets.map((set) => set.arn);
 const users = world.users.slice(0, 3).map((user) => ({ PrincipalType: 'USER', PrincipalId: user.id }));
 

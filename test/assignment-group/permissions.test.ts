@@ -10,10 +10,6 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import {
-  CreateAccountAssignmentCommand,
-  DeleteAccountAssignmentCommand,
-  DescribeAccountAssignmentCreationStatusCommand,
-  DescribeAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentCreationStatusCommand,
   ListAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsForPrincipalCommand,
@@ -31,6 +27,7 @@ import {
 import { resourceType } from '../../dev/types';
 import { STATE_TABLE } from '../../src/assignment-group/state-table';
 import {
+  ACCOUNT_ID,
   describeHandlerPermissions,
   dynamodb,
   GROUP_ID,
@@ -38,22 +35,21 @@ import {
   identityStore,
   INSTANCE_ARN,
   organizations,
+  PERMISSION_SET_ARN,
   sso,
   type Step,
+  stubAccountAssignmentWrites,
   stubIdentityStore,
   USER_ID,
 } from '../reliability/support/permissions';
 
-const REQUEST_ID = 'a3c5e7f9-1b2d-4f6a-8c0e-123456789abc';
 const TOKEN = '0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f';
-const PERMISSION_SET = 'arn:aws:sso:::permissionSet/ssoins-72230b9a8e8e8b7a/ps-b2c3d4e5f6071829';
-const ACCOUNT = '222233334444';
 const MODEL = {
   Name: 'platform-team',
   InstanceArn: INSTANCE_ARN,
   Principals: [{ PrincipalType: 'GROUP', PrincipalId: GROUP_ID }],
-  PermissionSets: [PERMISSION_SET],
-  Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT] }],
+  PermissionSets: [PERMISSION_SET_ARN],
+  Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT_ID] }],
 };
 /** The group moved from the group principal to the user: one creation, then one deletion. */
 const MOVED = { ...MODEL, Principals: [{ PrincipalType: 'USER', PrincipalId: USER_ID }] };
@@ -70,7 +66,7 @@ const NAMED = {
   PermissionSets: ['ReadOnlyAccess'],
   Targets: [
     { TargetType: 'AWS_OU', TargetIds: [UNIT], Recursive: true },
-    { TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT] },
+    { TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT_ID] },
   ],
 };
 /** What NAMED resolves to in the stubbed world. */
@@ -79,16 +75,16 @@ const NAMED_RESOLUTION = {
     { principalType: 'USER', principalId: USER_ID, principalName: 'carol' },
     { principalType: 'GROUP', principalId: GROUP_ID, principalName: 'Developers' },
   ],
-  permissionSets: [{ arn: PERMISSION_SET, name: 'ReadOnlyAccess' }],
-  accounts: [ACCOUNT],
+  permissionSets: [{ arn: PERMISSION_SET_ARN, name: 'ReadOnlyAccess' }],
+  accounts: [ACCOUNT_ID],
   inactive: [],
-  units: { [UNIT]: [ACCOUNT] },
+  units: { [UNIT]: [ACCOUNT_ID] },
 };
 /** More account targets than are described one by one: the organisation's accounts are listed instead. */
 const MANY_ACCOUNTS = Array.from({ length: 21 }, (_, index) => String(300000000000 + index));
 const MANY = { ...MODEL, Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: MANY_ACCOUNTS }] };
-const GROUP_KEY = `GROUP:${GROUP_ID}|${PERMISSION_SET}|${ACCOUNT}`;
-const USER_KEY = `USER:${USER_ID}|${PERMISSION_SET}|${ACCOUNT}`;
+const GROUP_KEY = `GROUP:${GROUP_ID}|${PERMISSION_SET_ARN}|${ACCOUNT_ID}`;
+const USER_KEY = `USER:${USER_ID}|${PERMISSION_SET_ARN}|${ACCOUNT_ID}`;
 
 function packed(value: unknown): Uint8Array {
   return gzipSync(Buffer.from(JSON.stringify(value)));
@@ -159,9 +155,9 @@ function stubGroup(exists: boolean, step: Step): void {
   // Resolution: names in the identity store and the instance, the organisation's units and accounts.
   identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID, IdentityStoreId: 'd-9067e5a4c1' });
   identityStore.on(GetGroupIdCommand).resolves({ GroupId: GROUP_ID, IdentityStoreId: 'd-9067e5a4c1' });
-  sso.on(ListPermissionSetsCommand).resolves({ PermissionSets: [PERMISSION_SET] });
+  sso.on(ListPermissionSetsCommand).resolves({ PermissionSets: [PERMISSION_SET_ARN] });
   sso.on(DescribePermissionSetCommand).resolves({
-    PermissionSet: { Name: 'ReadOnlyAccess', PermissionSetArn: PERMISSION_SET },
+    PermissionSet: { Name: 'ReadOnlyAccess', PermissionSetArn: PERMISSION_SET_ARN },
   });
   organizations
     .on(DescribeOrganizationCommand)
@@ -170,7 +166,7 @@ function stubGroup(exists: boolean, step: Step): void {
     OrganizationalUnits: input.ParentId === UNIT ? [{ Id: NESTED_UNIT }] : [],
   }));
   organizations.on(ListAccountsForParentCommand).callsFake((input: { ParentId?: string }) => ({
-    Accounts: input.ParentId === UNIT ? [{ Id: ACCOUNT, State: 'ACTIVE', Status: 'ACTIVE' }] : [],
+    Accounts: input.ParentId === UNIT ? [{ Id: ACCOUNT_ID, State: 'ACTIVE', Status: 'ACTIVE' }] : [],
   }));
   organizations
     .on(DescribeAccountCommand)
@@ -181,25 +177,12 @@ function stubGroup(exists: boolean, step: Step): void {
   sso.on(ListAccountAssignmentsForPrincipalCommand).callsFake((input: { PrincipalId?: string }) => ({
     AccountAssignments: existing
       .filter((key) => key.includes(`:${input.PrincipalId ?? ''}|`))
-      .map(() => ({ AccountId: ACCOUNT, PermissionSetArn: PERMISSION_SET })),
+      .map(() => ({ AccountId: ACCOUNT_ID, PermissionSetArn: PERMISSION_SET_ARN })),
   }));
   // After a crash nothing of the reserved writes is under way: they are sent again.
   sso.on(ListAccountAssignmentCreationStatusCommand).resolves({ AccountAssignmentsCreationStatus: [] });
   sso.on(ListAccountAssignmentDeletionStatusCommand).resolves({ AccountAssignmentsDeletionStatus: [] });
-  sso.on(CreateAccountAssignmentCommand).resolves({
-    AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
-  });
-  sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
-    AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
-  });
-  sso.on(DeleteAccountAssignmentCommand).resolves({
-    AccountAssignmentDeletionStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
-  });
-  sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
-    AccountAssignmentDeletionStatus: world.deletionsFail
-      ? { Status: 'FAILED', RequestId: REQUEST_ID, FailureReason: 'assignee not found in directory' }
-      : { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
-  });
+  stubAccountAssignmentWrites(world.deletionsFail ? 'assignee not found in directory' : undefined);
 }
 
 /** A step in the world `world` (the group exists). */

@@ -77,7 +77,7 @@ function unknownToTheWorld(model: GroupModel): string[] {
     const seeded = principal.PrincipalType === 'GROUP' ? DEFAULT_WORLD.groups : DEFAULT_WORLD.users;
     if (!seeded.some((each) => each.id === principal.PrincipalId)) unknown.push(principalKey(principal));
   }
-  const active = DEFAULT_WORLD.accounts.filter((account) => account.status === 'ACTIVE');
+  const active = DEFAULT_WORLD.accounts.filter((account) => account.state === 'ACTIVE');
   for (const accountId of accountsOf(model)) {
     if (!active.some((account) => account.id === accountId)) unknown.push(`account ${accountId}`);
   }
@@ -161,7 +161,7 @@ describe('inputs (cfn test)', () => {
 
   test('the world check fails on an ID the seeded world does not hold, or of the wrong kind', () => {
     const create = asGroupModel(readInput('create'));
-    const suspended = DEFAULT_WORLD.accounts.find((account) => account.status === 'SUSPENDED');
+    const suspended = DEFAULT_WORLD.accounts.find((account) => account.state === 'SUSPENDED');
     expect(suspended).toBeDefined();
     const group = create.Principals.find((principal) => principal.PrincipalType === 'GROUP') as Principal;
     const wrong: GroupModel = {

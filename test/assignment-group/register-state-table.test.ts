@@ -1,129 +1,54 @@
-// npm run register for a type that keeps state in DynamoDB (the assignment group): the state table before the
-// type, the type configuration after it. The group is not in dev/types.ts until its handlers pass, so this file
-// adds it to the registry it sees.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// npm run register for a type that keeps state in DynamoDB (the assignment group, as registered in dev/types.ts):
+// the state table before the type, the type configuration after it.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  CloudFormationClient,
-  CloudFormationServiceException,
   CreateStackCommand,
-  DescribeStacksCommand,
-  DescribeTypeRegistrationCommand,
   RegisterTypeCommand,
   SetTypeConfigurationCommand,
-  SetTypeDefaultVersionCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
   ContinuousBackupsUnavailableException,
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   DynamoDBServiceException,
   ResourceNotFoundException,
   UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { strToU8, zipSync } from 'fflate';
-import {
-  parseCommandLine,
-  register,
-  RegisterError,
-  type RegisterDependencies,
-  type RegisterOptions,
-} from '../../dev/register/register';
-import { RESOURCE_TYPES } from '../../dev/types';
+import { parseCommandLine, register, type RegisterOptions } from '../../dev/register/register';
+import { RESOURCE_TYPES, resourceType } from '../../dev/types';
 import { STATE_TABLE } from '../../dev/types';
+import {
+  awsError,
+  cloudFormationMock as cloudFormation,
+  CREDENTIALS,
+  dynamoDbMock as dynamoDb,
+  failure,
+  registerDependencies,
+  registerOptions,
+  registration,
+  registrationSucceeds,
+  resetRegisterMocks,
+  s3Mock as s3,
+  writePackage,
+} from '../registration/register-mock';
 import { stateTableIsReady } from '../registration/state-table-mock';
 
-jest.mock('../../dev/types', () => {
-  const actual = jest.requireActual<typeof import('../../dev/types')>('../../dev/types');
-  const group = {
-    ...actual.RESOURCE_TYPES[0],
-    packageName: 'assignment-group',
-    folder: 'assignment-group',
-    schemaFile: 'assignment-group/aws-sso-assignmentgroup.json',
-    typeName: 'SSOTypes::SSO::AssignmentGroup',
-  };
-  const registered = actual.RESOURCE_TYPES.some((entry) => entry.packageName === group.packageName);
-  return {
-    ...actual,
-    RESOURCE_TYPES: registered ? actual.RESOURCE_TYPES : [...actual.RESOURCE_TYPES, group],
-  };
-});
-
-const CREDENTIALS = { accessKeyId: 'AKIAREGISTERTEST0002', secretAccessKey: 'stateTableTestSecret/EXAMPLE' };
-const TYPE_NAME = 'Org::SSO::AssignmentGroup';
-const TYPE_ARN = 'arn:aws:cloudformation:eu-west-1:111122223333:type/resource/Org-SSO-AssignmentGroup';
-const VERSION_ARN = `${TYPE_ARN}/00000001`;
-const ROLE_STACK = 'org-sso-assignmentgroup-role-stack';
-const LOGGING_STACK = 'org-sso-assignmentgroup-logging-stack';
-
-const cloudFormation = mockClient(CloudFormationClient);
-const s3 = mockClient(S3Client);
-const dynamoDb = mockClient(DynamoDBClient);
+/** The group as registered under the organisation Org. */
+const GROUP = registration(resourceType('assignment-group'));
+const TYPE_NAME = GROUP.typeName;
+const TYPE_ARN = GROUP.typeArn;
+const ROLE_STACK = GROUP.roleStack;
 
 let workDir: string;
+let packagePath: string;
 let lines: string[];
 
-function deps(): RegisterDependencies {
-  return {
-    cloudFormation: new CloudFormationClient({ region: 'eu-west-1', credentials: CREDENTIALS }),
-    s3: new S3Client({ region: 'eu-west-1', credentials: CREDENTIALS }),
-    dynamoDb: new DynamoDBClient({ region: 'eu-west-1', credentials: CREDENTIALS }),
-    log: (line) => lines.push(line),
-    timing: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 2 },
-    now: () => new Date('2026-03-04T05:06:07.890Z'),
-  };
-}
+const deps = () => registerDependencies((line) => lines.push(line));
 
 function options(overrides: Partial<RegisterOptions> = {}): RegisterOptions {
-  const packagePath = path.join(workDir, 'assignment-group.zip');
-  writeFileSync(
-    packagePath,
-    zipSync({
-      'schema.json': strToU8(JSON.stringify({ typeName: TYPE_NAME })),
-      '.rpdk-config': strToU8(JSON.stringify({ typeName: TYPE_NAME })),
-    }),
-  );
-  return {
-    typeName: TYPE_NAME,
-    bucket: 'my-artifacts',
-    packageName: 'assignment-group',
-    packagePath,
-    logGroupName: 'Org-SSO-AssignmentGroup-logs',
-    ...overrides,
-  };
-}
-
-function stackOutputs(stackName: string, outputs: Record<string, string>): void {
-  cloudFormation.on(DescribeStacksCommand, { StackName: stackName }).resolves({
-    Stacks: [
-      {
-        StackName: stackName,
-        StackStatus: 'CREATE_COMPLETE',
-        CreationTime: new Date(),
-        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      },
-    ],
-  });
-}
-
-function registrationSucceeds(): void {
-  s3.on(PutObjectCommand).resolves({});
-  cloudFormation.on(CreateStackCommand).resolves({ StackId: 'stack' });
-  stackOutputs(ROLE_STACK, { ExecutionRoleArn: 'arn:aws:iam::111122223333:role/execution' });
-  stackOutputs(LOGGING_STACK, {
-    LogRoleArn: 'arn:aws:iam::111122223333:role/logs',
-    LogGroupName: 'Org-SSO-AssignmentGroup-logs',
-  });
-  cloudFormation.on(RegisterTypeCommand).resolves({ RegistrationToken: 'token' });
-  cloudFormation
-    .on(DescribeTypeRegistrationCommand)
-    .resolves({ ProgressStatus: 'COMPLETE', TypeArn: TYPE_ARN, TypeVersionArn: VERSION_ARN });
-  cloudFormation.on(SetTypeDefaultVersionCommand).resolves({});
-  cloudFormation.on(SetTypeConfigurationCommand).resolves({ ConfigurationArn: `${TYPE_ARN}/configuration` });
+  return registerOptions(GROUP, packagePath, overrides);
 }
 
 /** A DynamoDB with no table until CreateTable, which makes it CREATING for one DescribeTable, then ACTIVE. */
@@ -167,26 +92,17 @@ function callOrder(): string[] {
     .map((call) => (call.args[0] as object).constructor.name.replace(/Command$/, ''));
 }
 
-async function failure(run: Promise<unknown>): Promise<RegisterError> {
-  const error = await run.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RegisterError);
-  return error as RegisterError;
-}
-
 beforeEach(() => {
-  cloudFormation.reset();
-  s3.reset();
-  dynamoDb.reset();
+  resetRegisterMocks();
   lines = [];
   workDir = mkdtempSync(path.join(tmpdir(), 'register-state-table-'));
+  packagePath = path.join(workDir, `${GROUP.entry.packageName}.zip`);
+  writePackage(packagePath, TYPE_NAME);
 });
 afterEach(() => rmSync(workDir, { recursive: true, force: true }));
 
 test('a new table: created (on-demand, encrypted) and ACTIVE with recovery on before the type; configured after', async () => {
-  registrationSucceeds();
+  registrationSucceeds(GROUP);
   tableIsAbsent();
   const result = await register(options(), deps());
 
@@ -236,7 +152,7 @@ test('a new table: created (on-demand, encrypted) and ACTIVE with recovery on be
 });
 
 test('an existing table is kept, its recovery ensured; registering twice creates nothing twice', async () => {
-  registrationSucceeds();
+  registrationSucceeds(GROUP);
   tableIsAbsent();
   await register(options(), deps());
   await register(options(), deps());
@@ -247,7 +163,7 @@ test('an existing table is kept, its recovery ensured; registering twice creates
 });
 
 test('--state-table names the table everywhere: creation, the role parameter and the configuration', async () => {
-  registrationSucceeds();
+  registrationSucceeds(GROUP);
   tableIsAbsent('team-groups');
   await register(options({ stateTable: 'team-groups' }), deps());
   expect(dynamoDb.commandCalls(CreateTableCommand)[0].args[0].input.TableName).toBe('team-groups');
@@ -260,7 +176,7 @@ test('--state-table names the table everywhere: creation, the role parameter and
 });
 
 test('recovery not yet available on a new table is retried until it is', async () => {
-  registrationSucceeds();
+  registrationSucceeds(GROUP);
   tableIsAbsent();
   dynamoDb
     .on(UpdateContinuousBackupsCommand)
@@ -278,7 +194,7 @@ test('recovery not yet available on a new table is retried until it is', async (
 test.each(['dynamodb:CreateTable', 'dynamodb:UpdateContinuousBackups'])(
   'denied %s: names the table and the permission, and registers nothing',
   async (action) => {
-    registrationSucceeds();
+    registrationSucceeds(GROUP);
     tableIsAbsent();
     if (action === 'dynamodb:CreateTable') dynamoDb.on(CreateTableCommand).rejects(accessDenied(action));
     else dynamoDb.on(UpdateContinuousBackupsCommand).rejects(accessDenied(action));
@@ -293,7 +209,7 @@ test.each(['dynamodb:CreateTable', 'dynamodb:UpdateContinuousBackups'])(
 );
 
 test('denied DescribeTable names its permission', async () => {
-  registrationSucceeds();
+  registrationSucceeds(GROUP);
   dynamoDb.on(DescribeTableCommand).rejects(accessDenied('dynamodb:DescribeTable'));
   const error = await failure(register(options(), deps()));
   expect(error.message).toContain(
@@ -302,16 +218,11 @@ test('denied DescribeTable names its permission', async () => {
 });
 
 test('denied SetTypeConfiguration names the permission and the table it was setting', async () => {
-  registrationSucceeds();
+  registrationSucceeds(GROUP);
   stateTableIsReady(dynamoDb);
-  cloudFormation.on(SetTypeConfigurationCommand).rejects(
-    new CloudFormationServiceException({
-      name: 'AccessDenied',
-      $fault: 'client',
-      $metadata: { httpStatusCode: 403 },
-      message: 'not authorized to perform: cloudformation:SetTypeConfiguration',
-    }),
-  );
+  cloudFormation
+    .on(SetTypeConfigurationCommand)
+    .rejects(awsError('AccessDenied', 403, 'not authorized to perform: cloudformation:SetTypeConfiguration'));
   const error = await failure(register(options(), deps()));
   expect(error.message).toMatch(
     new RegExp(`^SetTypeConfiguration \\(StateTable ${STATE_TABLE.defaultName}\\): access denied`),
@@ -320,7 +231,7 @@ test('denied SetTypeConfiguration names the permission and the table it was sett
 });
 
 test('an existing table with another key is refused before the type is registered', async () => {
-  registrationSucceeds();
+  registrationSucceeds(GROUP);
   dynamoDb.on(DescribeTableCommand).resolves({
     Table: {
       TableName: STATE_TABLE.defaultName,

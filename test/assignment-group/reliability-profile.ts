@@ -27,21 +27,10 @@
 import type { ResourceProperties } from '../../dev/driver';
 import { cloneJson } from '../../dev/driver';
 import { isRecord } from '../../src/core';
-import {
-  DEFAULT_WORLD,
-  FAILURE_REASONS,
-  type AccountAssignmentWriteOperation,
-  type RunningEmulator,
-} from '../../dev/emulator';
+import { DEFAULT_WORLD, FAILURE_REASONS, type RunningEmulator } from '../../dev/emulator';
+import { conflictOnWrite, seededAssignments } from '../reliability/support/account-assignments';
 import type { ReliabilityProfile } from '../reliability/support/profile';
 import { firstTupleOf, tuplesOf } from './under-test';
-
-function writeOperation(operation: string): AccountAssignmentWriteOperation {
-  if (operation !== 'CreateAccountAssignment' && operation !== 'DeleteAccountAssignment') {
-    throw new Error(`not a write: ${operation}`);
-  }
-  return operation;
-}
 
 function copiesOfEach(emulator: RunningEmulator, model: ResourceProperties): number[] {
   const existing = emulator.state.accountAssignments();
@@ -57,35 +46,20 @@ function copiesOfEach(emulator: RunningEmulator, model: ResourceProperties): num
   );
 }
 
-/** Distinct one-assignment groups in the seeded world: active accounts x permission sets x principals. */
+/** Distinct one-assignment groups in the seeded world. */
 function groupModels(count: number): ResourceProperties[] {
-  const principals = [
-    ...DEFAULT_WORLD.users.map((user) => ({ PrincipalId: user.id, PrincipalType: 'USER' })),
-    ...DEFAULT_WORLD.groups.map((group) => ({ PrincipalId: group.id, PrincipalType: 'GROUP' })),
-  ];
-  const accounts = DEFAULT_WORLD.accounts.filter((account) => account.status === 'ACTIVE');
-  const models = accounts.flatMap((account) =>
-    DEFAULT_WORLD.permissionSets.flatMap((permissionSet) =>
-      principals.map((principal) => ({
-        InstanceArn: DEFAULT_WORLD.instanceArn,
-        Principals: [principal],
-        PermissionSets: [permissionSet.arn],
-        Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: [account.id] }],
-      })),
-    ),
-  );
-  if (models.length < count) throw new Error(`The seeded world holds only ${models.length} assignments`);
-  return models.slice(0, count).map((model, index) => ({ Name: `parallel-group-${index}`, ...model }));
+  return seededAssignments(count).map(({ principal, permissionSetArn, accountId }, index) => ({
+    Name: `parallel-group-${index}`,
+    InstanceArn: DEFAULT_WORLD.instanceArn,
+    Principals: [principal],
+    PermissionSets: [permissionSetArn],
+    Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: [accountId] }],
+  }));
 }
 
 export const profile: ReliabilityProfile = {
   createLogLine: 'confirmed in this invocation',
-  injectConflict: (emulator, model, operation, count) =>
-    emulator.faults.conflict({
-      assignment: firstTupleOf(model),
-      count,
-      operation: writeOperation(operation),
-    }),
+  injectConflict: conflictOnWrite(firstTupleOf),
   failNextCreate: (emulator, model) => {
     // An assignment the group will create: one that does not exist yet (an existing one is not the group's).
     const existing = emulator.state.accountAssignments();

@@ -1,10 +1,6 @@
 // Handler permissions of account assignments: the SSO Admin answers and the request paths that make each
 // handler send every command it can (the check itself: test/reliability/support/permissions.ts).
 import {
-  CreateAccountAssignmentCommand,
-  DeleteAccountAssignmentCommand,
-  DescribeAccountAssignmentCreationStatusCommand,
-  DescribeAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsCommand,
   ListAccountsForProvisionedPermissionSetCommand,
   ListPermissionSetsCommand,
@@ -12,23 +8,26 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import { resourceType } from '../../dev/types';
 import {
+  ACCOUNT_ID,
   describeHandlerPermissions,
   GROUP_ID,
   type Handler,
   INSTANCE_ARN,
+  PERMISSION_SET_ARN,
+  REQUEST_ID,
   sso,
   type Step,
+  stubAccountAssignmentWrites,
   stubIdentityStore,
   USER_ID,
 } from '../reliability/support/permissions';
 
-const REQUEST_ID = 'a3c5e7f9-1b2d-4f6a-8c0e-123456789abc';
 const MODEL = {
   InstanceArn: INSTANCE_ARN,
-  PermissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-72230b9a8e8e8b7a/ps-b2c3d4e5f6071829',
+  PermissionSetArn: PERMISSION_SET_ARN,
   PrincipalId: GROUP_ID,
   PrincipalType: 'GROUP',
-  TargetId: '222233334444',
+  TargetId: ACCOUNT_ID,
   TargetType: 'AWS_ACCOUNT',
 };
 const USER_MODEL = { ...MODEL, PrincipalType: 'USER', PrincipalId: USER_ID };
@@ -52,18 +51,7 @@ function stubAccountAssignments(assignmentExists: boolean): void {
     .on(ListPermissionSetsProvisionedToAccountCommand)
     .resolves({ PermissionSets: [MODEL.PermissionSetArn] });
   sso.on(ListAccountsForProvisionedPermissionSetCommand).resolves({ AccountIds: [MODEL.TargetId] });
-  sso.on(CreateAccountAssignmentCommand).resolves({
-    AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
-  });
-  sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
-    AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
-  });
-  sso.on(DeleteAccountAssignmentCommand).resolves({
-    AccountAssignmentDeletionStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
-  });
-  sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
-    AccountAssignmentDeletionStatus: { Status: 'FAILED', RequestId: REQUEST_ID, FailureReason: 'gone' },
-  });
+  stubAccountAssignmentWrites('gone');
 }
 
 const ACCOUNT_ASSIGNMENT_PATHS: Record<Exclude<Handler, 'update'>, Step[]> = {

@@ -2,44 +2,25 @@
 // conflicts and failures the emulator keys by the assignment tuple) and read their state back
 // (test/reliability/support/profile.ts).
 import type { ResourceProperties } from '../../dev/driver';
-import { DEFAULT_WORLD, FAILURE_REASONS, type AccountAssignmentWriteOperation } from '../../dev/emulator';
-import type { ReliabilityProfile } from '../reliability/support/profile';
+import { DEFAULT_WORLD, FAILURE_REASONS } from '../../dev/emulator';
+import { conflictOnWrite, seededAssignments } from '../reliability/support/account-assignments';
+import { SERVICE_RESOURCE_ANSWERS, type ReliabilityProfile } from '../reliability/support/profile';
 import { ACCOUNT_ASSIGNMENT, tupleOf } from './under-test';
 
-function writeOperation(operation: string): AccountAssignmentWriteOperation {
-  if (operation !== 'CreateAccountAssignment' && operation !== 'DeleteAccountAssignment') {
-    throw new Error(`not a write: ${operation}`);
-  }
-  return operation;
-}
-
-/** Distinct account assignments in the seeded world: active accounts x permission sets x principals. */
+/** Distinct account assignments in the seeded world. */
 function accountModels(count: number): ResourceProperties[] {
-  const principals = [
-    ...DEFAULT_WORLD.users.map((user) => ({ PrincipalId: user.id, PrincipalType: 'USER' })),
-    ...DEFAULT_WORLD.groups.map((group) => ({ PrincipalId: group.id, PrincipalType: 'GROUP' })),
-  ];
-  const accounts = DEFAULT_WORLD.accounts.filter((account) => account.status === 'ACTIVE');
-  const models = accounts.flatMap((account) =>
-    DEFAULT_WORLD.permissionSets.flatMap((permissionSet) =>
-      principals.map((principal) => ({
-        InstanceArn: DEFAULT_WORLD.instanceArn,
-        PermissionSetArn: permissionSet.arn,
-        TargetId: account.id,
-        TargetType: 'AWS_ACCOUNT',
-        ...principal,
-      })),
-    ),
-  );
-  if (models.length < count)
-    throw new Error(`The seeded world holds only ${models.length} account assignments`);
-  return models.slice(0, count);
+  return seededAssignments(count).map(({ principal, permissionSetArn, accountId }) => ({
+    InstanceArn: DEFAULT_WORLD.instanceArn,
+    PermissionSetArn: permissionSetArn,
+    TargetId: accountId,
+    TargetType: 'AWS_ACCOUNT',
+    ...principal,
+  }));
 }
 
 export const profile: ReliabilityProfile = {
   createLogLine: 'CreateAccountAssignment accepted, RequestId',
-  injectConflict: (emulator, model, operation, count) =>
-    emulator.faults.conflict({ assignment: tupleOf(model), count, operation: writeOperation(operation) }),
+  injectConflict: conflictOnWrite(tupleOf),
   failNextCreate: (emulator, model) => {
     emulator.faults.failNextWrite({
       assignment: tupleOf(model),
@@ -70,13 +51,6 @@ export const profile: ReliabilityProfile = {
   },
   parallelModels: (_emulator, count) => accountModels(count),
   principalOf: (model) => tupleOf(model),
-  // The resource is its service resource: granting nothing (principal deprovisioned) or gone out of band, READ
-  // and DELETE answer NotFound.
-  expectReadAfterPrincipalRemoved: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
-  expectReadAfterOutOfBandDelete: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
-  expectDeleteAfterOutOfBandDelete: (result) =>
-    expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' }),
+  ...SERVICE_RESOURCE_ANSWERS,
   knownHandlerBugs: {},
 };

@@ -28,7 +28,7 @@ const WORLD_IDS = new Set<string>([
   ...DEFAULT_WORLD.permissionSets.map((permissionSet) => permissionSet.arn),
   ...DEFAULT_WORLD.users.map((user) => user.id),
   ...DEFAULT_WORLD.groups.map((group) => group.id),
-  ...DEFAULT_WORLD.accounts.filter((account) => account.status === 'ACTIVE').map((account) => account.id),
+  ...DEFAULT_WORLD.accounts.filter((account) => account.state === 'ACTIVE').map((account) => account.id),
   ...DEFAULT_WORLD.applications.map((application) => application.arn),
 ]);
 

@@ -154,14 +154,17 @@ describe('account-assignment faults', () => {
   it('reports pending faults and clears them', () => {
     harness.emulator.faults.throttle({ count: 3 });
     harness.emulator.faults.stuck(tuple());
+    harness.emulator.faults.emptyPage({ count: 2, operation: 'ListAccounts' });
     expect(harness.emulator.faults.snapshot()).toMatchObject({
       requestFaults: [{ remaining: 3, errorName: 'ThrottlingException' }],
       stuckAssignments: [tuple()],
+      emptyPages: [{ count: 2, operation: 'ListAccounts' }],
     });
     harness.emulator.faults.clear();
     expect(harness.emulator.faults.snapshot()).toEqual({
       requestFaults: [],
       latencyMs: 0,
+      emptyPages: [],
       conflicts: [],
       stuckAll: false,
       stuckAssignments: [],

@@ -1,4 +1,5 @@
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import {
   DEFAULT_WORLD,
@@ -37,6 +38,10 @@ export function clientFor(emulator: RunningEmulator, maxAttempts = 1): SSOAdminC
 
 export function identityStoreClientFor(emulator: RunningEmulator, maxAttempts = 1): IdentitystoreClient {
   return new IdentitystoreClient(clientConfig(emulator, maxAttempts));
+}
+
+export function organizationsClientFor(emulator: RunningEmulator, maxAttempts = 1): OrganizationsClient {
+  return new OrganizationsClient(clientConfig(emulator, maxAttempts));
 }
 
 export interface Harness {

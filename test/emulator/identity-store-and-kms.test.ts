@@ -1,7 +1,11 @@
 import {
   DescribeGroupCommand,
   DescribeUserCommand,
+  GetGroupIdCommand,
+  GetUserIdCommand,
   IdentitystoreClient,
+  ListGroupsCommand,
+  ListUsersCommand,
   ResourceNotFoundException as IdentityStoreNotFound,
   ValidationException as IdentityStoreValidation,
 } from '@aws-sdk/client-identitystore';
@@ -19,14 +23,24 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-sso-admin';
-import { DEFAULT_WORLD, KMS_KEY_PROBLEMS, type KmsKeyProblem } from '../../dev/emulator';
+import type { DocumentType } from '@smithy/types';
+import {
+  DEFAULT_WORLD,
+  KMS_KEY_PROBLEMS,
+  UNKNOWN_PRINCIPAL_ID,
+  type KmsKeyProblem,
+} from '../../dev/emulator';
 import {
   ADMINS_GROUP,
   ALICE,
+  BOB,
+  CAROL,
+  DEVELOPERS_GROUP,
   DEV_ACCOUNT,
   GRAFANA_APP,
   identityStoreClientFor,
   INSTANCE_ARN,
+  rawCall,
   rejectionOf,
   tuple,
   useEmulator,
@@ -88,6 +102,149 @@ describe('Identity Store', () => {
       );
       expect(invalid).toBeInstanceOf(IdentityStoreValidation);
       expect(invalid.message).toMatch(/userId/);
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
+describe('Identity Store: IDs by name, lists, renames', () => {
+  const userIdOf = (client: IdentitystoreClient, userName: DocumentType) =>
+    client.send(
+      new GetUserIdCommand({
+        IdentityStoreId: IDENTITY_STORE_ID,
+        AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: userName } },
+      }),
+    );
+  const groupIdOf = (client: IdentitystoreClient, displayName: string) =>
+    client.send(
+      new GetGroupIdCommand({
+        IdentityStoreId: IDENTITY_STORE_ID,
+        AlternateIdentifier: {
+          UniqueAttribute: { AttributePath: 'displayName', AttributeValue: displayName },
+        },
+      }),
+    );
+
+  it('GetUserId and GetGroupId find a principal by its name attribute', async () => {
+    const client = identityStoreClient();
+    try {
+      await expect(userIdOf(client, 'bob')).resolves.toMatchObject({
+        IdentityStoreId: IDENTITY_STORE_ID,
+        UserId: BOB,
+      });
+      await expect(groupIdOf(client, 'Developers')).resolves.toMatchObject({ GroupId: DEVELOPERS_GROUP });
+      expect(harness.emulator.calls().map(({ service, operation }) => `${service}:${operation}`)).toEqual([
+        'identitystore:GetUserId',
+        'identitystore:GetGroupId',
+      ]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('answers a name no principal has, or an external ID, with ResourceNotFoundException and its ResourceType', async () => {
+    const client = identityStoreClient();
+    try {
+      const user = await rejectionOf(userIdOf(client, 'mallory'));
+      expect(user).toBeInstanceOf(IdentityStoreNotFound);
+      expect(user).toMatchObject({ ResourceType: 'USER' });
+      const group = await rejectionOf(groupIdOf(client, 'Nobody'));
+      expect(group).toMatchObject({ name: 'ResourceNotFoundException', ResourceType: 'GROUP' });
+      // The seeded principals were not synchronised from an IdP: no external ID finds one.
+      const external = await rejectionOf(
+        client.send(
+          new GetUserIdCommand({
+            IdentityStoreId: IDENTITY_STORE_ID,
+            AlternateIdentifier: { ExternalId: { Issuer: 'https://idp.example.com', Id: 'alice' } },
+          }),
+        ),
+      );
+      expect(external).toMatchObject({ name: 'ResourceNotFoundException', ResourceType: 'USER' });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('refuses an attribute it cannot look up, a value that is not a name, and an identifier of both kinds', async () => {
+    const client = identityStoreClient();
+    try {
+      const attribute = await rejectionOf(
+        client.send(
+          new GetUserIdCommand({
+            IdentityStoreId: IDENTITY_STORE_ID,
+            AlternateIdentifier: { UniqueAttribute: { AttributePath: 'nickName', AttributeValue: 'al' } },
+          }),
+        ),
+      );
+      expect(attribute).toBeInstanceOf(IdentityStoreValidation);
+      expect(await rejectionOf(userIdOf(client, { first: 'alice' }))).toBeInstanceOf(IdentityStoreValidation);
+      // AlternateIdentifier is a union in the model: exactly one member. The SDK sends what it is given.
+      const both = await rawCall(
+        harness.emulator,
+        'AWSIdentityStore.GetUserId',
+        JSON.stringify({
+          IdentityStoreId: IDENTITY_STORE_ID,
+          AlternateIdentifier: {
+            UniqueAttribute: { AttributePath: 'userName', AttributeValue: 'alice' },
+            ExternalId: { Issuer: 'https://idp.example.com', Id: 'alice' },
+          },
+        }),
+      );
+      expect(both.status).toBe(400);
+      expect(both.body).toMatchObject({
+        __type: 'ValidationException',
+        message: expect.stringContaining("at 'alternateIdentifier' failed to satisfy constraint"),
+      });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('ListUsers and ListGroups page through the store, and filter on the name', async () => {
+    const client = identityStoreClient();
+    try {
+      const first = await client.send(
+        new ListUsersCommand({ IdentityStoreId: IDENTITY_STORE_ID, MaxResults: 2 }),
+      );
+      expect(first.Users?.map((user) => user.UserId)).toEqual([ALICE, BOB]);
+      const second = await client.send(
+        new ListUsersCommand({
+          IdentityStoreId: IDENTITY_STORE_ID,
+          MaxResults: 2,
+          NextToken: first.NextToken,
+        }),
+      );
+      expect(second.Users).toEqual([
+        { IdentityStoreId: IDENTITY_STORE_ID, UserId: CAROL, UserName: 'carol' },
+      ]);
+      expect(second.NextToken).toBeUndefined();
+      const groups = await client.send(
+        new ListGroupsCommand({
+          IdentityStoreId: IDENTITY_STORE_ID,
+          Filters: [{ AttributePath: 'DisplayName', AttributeValue: 'Auditors' }],
+        }),
+      );
+      expect(groups.Groups?.map((group) => group.DisplayName)).toEqual(['Auditors']);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('a renamed user or group is found by its new name, not its old one; its ID stays', async () => {
+    const client = identityStoreClient();
+    try {
+      expect(harness.emulator.state.renamePrincipal('USER', ALICE, 'alice.smith')).toBe(true);
+      expect(harness.emulator.state.renamePrincipal('GROUP', ADMINS_GROUP, 'PlatformAdmins')).toBe(true);
+      expect(harness.emulator.state.renamePrincipal('USER', UNKNOWN_PRINCIPAL_ID, 'nobody')).toBe(false);
+      await expect(userIdOf(client, 'alice.smith')).resolves.toMatchObject({ UserId: ALICE });
+      expect(await rejectionOf(userIdOf(client, 'alice'))).toBeInstanceOf(IdentityStoreNotFound);
+      await expect(
+        client.send(new DescribeUserCommand({ IdentityStoreId: IDENTITY_STORE_ID, UserId: ALICE })),
+      ).resolves.toMatchObject({ UserName: 'alice.smith' });
+      await expect(groupIdOf(client, 'PlatformAdmins')).resolves.toMatchObject({ GroupId: ADMINS_GROUP });
+      harness.emulator.reset();
+      await expect(userIdOf(client, 'alice')).resolves.toMatchObject({ UserId: ALICE });
     } finally {
       client.destroy();
     }
@@ -227,6 +384,21 @@ describe('admin route', () => {
     expect(harness.emulator.state.snapshot().instanceKeyProblem).toBe('missing');
     await post({ action: 'setInstanceKeyProblem', problem: null });
     expect(harness.emulator.state.snapshot().instanceKeyProblem).toBeUndefined();
+  });
+
+  it('renames a principal', async () => {
+    await expect(
+      post({ action: 'renamePrincipal', principalType: 'GROUP', principalId: ADMINS_GROUP, name: 'Admins' }),
+    ).resolves.toEqual({ status: 200, body: { changed: true } });
+    expect(harness.emulator.state.world().groups.find((group) => group.id === ADMINS_GROUP)?.name).toBe(
+      'Admins',
+    );
+    const nameless = await post({
+      action: 'renamePrincipal',
+      principalType: 'GROUP',
+      principalId: ADMINS_GROUP,
+    });
+    expect(nameless.status).toBe(400);
   });
 
   it('names what is wrong with a malformed request', async () => {

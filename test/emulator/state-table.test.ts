@@ -145,10 +145,12 @@ describe('endpoint settings', () => {
     expect(endpointEnvironment('http://127.0.0.1:1')).toEqual({
       AWS_ENDPOINT_URL_SSO_ADMIN: 'http://127.0.0.1:1',
       AWS_ENDPOINT_URL_IDENTITYSTORE: 'http://127.0.0.1:1',
+      AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://127.0.0.1:1',
     });
     expect(endpointEnvironment('http://127.0.0.1:1', 'http://127.0.0.1:2')).toEqual({
       AWS_ENDPOINT_URL_SSO_ADMIN: 'http://127.0.0.1:1',
       AWS_ENDPOINT_URL_IDENTITYSTORE: 'http://127.0.0.1:1',
+      AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://127.0.0.1:1',
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:2',
     });
   });
@@ -227,6 +229,7 @@ describe('dev/emulator/main.ts', () => {
     expect(Object.keys(settings)).toEqual([
       'AWS_ENDPOINT_URL_SSO_ADMIN',
       'AWS_ENDPOINT_URL_IDENTITYSTORE',
+      'AWS_ENDPOINT_URL_ORGANIZATIONS',
       'AWS_ENDPOINT_URL_DYNAMODB',
     ]);
     expect(lines[0]).toBe(settings.AWS_ENDPOINT_URL_SSO_ADMIN);
@@ -238,7 +241,7 @@ describe('dev/emulator/main.ts', () => {
   });
 
   test('--no-table starts no table and prints no DynamoDB setting', async () => {
-    const lines = await start(['--no-table'], /^export AWS_ENDPOINT_URL_IDENTITYSTORE=/);
+    const lines = await start(['--no-table'], /^export AWS_ENDPOINT_URL_ORGANIZATIONS=/);
     // Give a DynamoDB line the time to follow, should the command still print one.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(lines.join('\n')).not.toContain('DYNAMODB');

@@ -4,7 +4,6 @@ import path from 'node:path';
 import {
   AlreadyExistsException,
   CloudFormationClient,
-  CloudFormationServiceException,
   CreateStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
@@ -13,166 +12,64 @@ import {
   SetTypeDefaultVersionCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { NoSuchBucket, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { NoSuchBucket, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { CredentialsProviderError } from '@smithy/core/config';
-import { mockClient } from 'aws-sdk-client-mock';
 import { strToU8, zipSync } from 'fflate';
 import {
   main,
   packageCommandFor,
   parseCommandLine,
   register,
-  RegisterDependencies,
-  RegisterError,
   RegisterOptions,
 } from '../../dev/register/register';
 import { DEFAULT_ORGANIZATION } from '../../dev/package/type-name';
-import { REPOSITORY_ROOT, RESOURCE_TYPES, type ResourceTypeEntry } from '../../dev/types';
+import { REPOSITORY_ROOT, RESOURCE_TYPES } from '../../dev/types';
 import { parseTemplate } from './cloudformation-yaml';
+import {
+  awsError,
+  cloudFormationMock,
+  CREDENTIALS,
+  dynamoDbMock,
+  failure,
+  inOrganization,
+  registerDependencies,
+  registerOptions,
+  type Registration,
+  registration,
+  registrationSucceeds,
+  resetRegisterMocks,
+  s3Mock,
+  writePackage,
+} from './register-mock';
 import { stateTableIsReady, stateTableOf } from './state-table-mock';
-
-const CREDENTIALS = {
-  accessKeyId: 'AKIAREGISTERTEST0001',
-  secretAccessKey: 'registerTestSecret/EXAMPLE+abcdefghij',
-};
-const cloudFormationMock = mockClient(CloudFormationClient);
-const s3Mock = mockClient(S3Client);
-// Types that keep state get their table through this client; register-state-table.test.ts covers those calls.
-const dynamoDbMock = mockClient(DynamoDBClient);
 
 let workDir: string;
 let packagePath: string;
 let lines: string[];
 
-/** `typeName` under the organisation `organization`. */
-function inOrganization(typeName: string, organization: string): string {
-  return [organization, ...typeName.split('::').slice(1)].join('::');
-}
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-/** What registering `entry` under the organisation Org is expected to name and create. */
-function registration(entry: ResourceTypeEntry) {
-  const typeName = inOrganization(entry.typeName, 'Org');
-  const hyphenated = typeName.split('::').join('-');
-  const lower = hyphenated.toLowerCase();
-  const typeArn = `arn:aws:cloudformation:eu-west-1:111122223333:type/resource/${hyphenated}`;
-  return {
-    entry,
-    typeName,
-    hyphenated,
-    typeArn,
-    versionArn: `${typeArn}/00000003`,
-    roleStack: `${lower}-role-stack`,
-    loggingStack: `${lower}-logging-stack`,
-    executionRole: `arn:aws:iam::111122223333:role/${lower}-role-stack-ExecutionRole-1`,
-    logRole: `arn:aws:iam::111122223333:role/${lower}-logging-stack-LogDeliveryRole-1`,
-    logGroupName: `${hyphenated}-logs`,
-    uploadKey: `${lower}-2026-03-04T05-06-07.zip`,
-  };
-}
-type Registration = ReturnType<typeof registration>;
 
 /** Any registered type, for the command-line cases that need one to name. */
 const ANY = registration(RESOURCE_TYPES[0]);
 
 function deps(credentials: CloudFormationClient['config']['credentials'] | typeof CREDENTIALS = CREDENTIALS) {
-  const dependencies: RegisterDependencies = {
-    cloudFormation: new CloudFormationClient({ region: 'eu-west-1', credentials }),
-    s3: new S3Client({ region: 'eu-west-1', credentials: CREDENTIALS }),
-    dynamoDb: new DynamoDBClient({ region: 'eu-west-1', credentials: CREDENTIALS }),
-    log: (line) => lines.push(line),
-    // Millisecond polling: the waiters still back off with jitter, only the bounds are small.
-    timing: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 2 },
-    now: () => new Date('2026-03-04T05:06:07.890Z'),
-  };
-  return dependencies;
+  return registerDependencies((line) => lines.push(line), credentials);
 }
 
 function options(type: Registration, overrides: Partial<RegisterOptions> = {}): RegisterOptions {
-  return {
-    typeName: type.typeName,
-    bucket: 'my-artifacts',
-    packageName: type.entry.packageName,
-    packagePath,
-    logGroupName: type.logGroupName,
-    ...overrides,
-  };
+  return registerOptions(type, packagePath, overrides);
 }
 
-function stackCompletes(stackName: string, outputs: Record<string, string>): void {
-  cloudFormationMock.on(DescribeStacksCommand, { StackName: stackName }).resolves({
-    Stacks: [
-      {
-        StackName: stackName,
-        StackStatus: 'CREATE_COMPLETE',
-        CreationTime: new Date(),
-        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-      },
-    ],
-  });
-}
-
-function awsError(name: string, status: number, message: string): CloudFormationServiceException {
-  return new CloudFormationServiceException({
-    name,
-    $fault: 'client',
-    $metadata: { httpStatusCode: status },
-    message,
-  });
-}
-
+/** Everything succeeds, the registration after two IN_PROGRESS polls (the progress test counts them). */
 function setUpHappyPath(type: Registration): void {
-  s3Mock.on(PutObjectCommand).resolves({});
-  cloudFormationMock.on(CreateStackCommand).resolves({ StackId: 'stack-id' });
-  stackCompletes(type.roleStack, { ExecutionRoleArn: type.executionRole });
-  stackCompletes(type.loggingStack, { LogRoleArn: type.logRole, LogGroupName: type.logGroupName });
-  cloudFormationMock.on(RegisterTypeCommand).resolves({ RegistrationToken: 'token-1' });
-  cloudFormationMock
-    .on(DescribeTypeRegistrationCommand)
-    .resolvesOnce({ ProgressStatus: 'IN_PROGRESS', Description: 'Deployment is currently in DEPLOY_STAGE' })
-    .resolvesOnce({ ProgressStatus: 'IN_PROGRESS', Description: 'Deployment is currently in DEPLOY_STAGE' })
-    .resolves({
-      ProgressStatus: 'COMPLETE',
-      Description: 'Deployment is currently in COMPLETE',
-      TypeArn: type.typeArn,
-      TypeVersionArn: type.versionArn,
-    });
-  cloudFormationMock.on(SetTypeDefaultVersionCommand).resolves({});
-}
-
-async function failure(run: Promise<unknown>): Promise<RegisterError> {
-  const error = await run.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(RegisterError);
-  return error as RegisterError;
-}
-
-/** A package zip as npm run package writes it, with `typeName` stamped into schema.json and .rpdk-config. */
-function writePackage(
-  file: string,
-  typeName: string,
-  stamped = { schema: typeName, settings: typeName },
-): void {
-  writeFileSync(
-    file,
-    zipSync({
-      'schema.json': strToU8(JSON.stringify({ typeName: stamped.schema, properties: {} })),
-      '.rpdk-config': strToU8(JSON.stringify({ typeName: stamped.settings, runtime: 'nodejs22.x' })),
-      'ResourceProvider.zip': strToU8('package bytes'),
-    }),
-  );
+  registrationSucceeds(type, 2);
 }
 
 beforeEach(() => {
-  cloudFormationMock.reset();
-  s3Mock.reset();
-  dynamoDbMock.reset();
+  resetRegisterMocks();
+  // Types that keep state get their table first; register-state-table.test.ts covers those calls.
   stateTableIsReady(dynamoDbMock);
   lines = [];
   workDir = mkdtempSync(path.join(tmpdir(), 'register-test-'));

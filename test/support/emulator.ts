@@ -31,9 +31,10 @@ export interface LocalStateTable {
 export type HandlerEmulator = (() => RunningEmulator) & { stateTable: () => LocalStateTable };
 
 /**
- * One emulator for the test file, with every service the handlers call (SSO Admin, the Identity Store and, with
- * `stateTable: true`, DynamoDB) pointed at it before the handlers build their first clients; reset before each
- * test (before the file's own beforeEach hooks, when called at the top of the file) and closed after the file.
+ * One emulator for the test file, with every service the handlers call (SSO Admin, the Identity Store,
+ * Organizations and, with `stateTable: true`, DynamoDB) pointed at it before the handlers build their first
+ * clients; reset before each test (before the file's own beforeEach hooks, when called at the top of the file)
+ * and closed after the file.
  */
 export function useHandlerEmulator(options: HandlerEmulatorOptions = {}): HandlerEmulator {
   const { stateTable: withStateTable = false, ...emulatorOptions } = options;

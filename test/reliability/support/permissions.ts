@@ -4,7 +4,14 @@
 // declares.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DescribeInstanceCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import {
+  CreateAccountAssignmentCommand,
+  DeleteAccountAssignmentCommand,
+  DescribeAccountAssignmentCreationStatusCommand,
+  DescribeAccountAssignmentDeletionStatusCommand,
+  DescribeInstanceCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import {
   DescribeGroupCommand,
   DescribeUserCommand,
@@ -35,6 +42,11 @@ export const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-72230b9a8e8e8b7a';
 export const GROUP_ID = 'e4b8a4f8-2031-70a5-6b7c-8d9e0f1a2b3c';
 export const USER_ID = 'c4a8f4e8-70b1-70c3-5d2e-8f9a0b1c2d3e';
 const IDENTITY_STORE_ID = 'd-9067e5a4c1';
+/** A permission set and a member account of the instance, for the types that assign one to the other. */
+export const PERMISSION_SET_ARN = 'arn:aws:sso:::permissionSet/ssoins-72230b9a8e8e8b7a/ps-b2c3d4e5f6071829';
+export const ACCOUNT_ID = '222233334444';
+/** The RequestId SSO Admin answers an account assignment write with. */
+export const REQUEST_ID = 'a3c5e7f9-1b2d-4f6a-8c0e-123456789abc';
 
 /** The schema's handler permissions. */
 export function handlerPermissions(entry: ResourceTypeEntry): Record<string, { permissions: string[] }> {
@@ -52,6 +64,28 @@ export function stubIdentityStore(): void {
   identityStore.on(DescribeUserCommand).resolves({ IdentityStoreId: IDENTITY_STORE_ID, UserId: USER_ID });
   identityStore.on(DescribeGroupCommand).resolves({ IdentityStoreId: IDENTITY_STORE_ID, GroupId: GROUP_ID });
   sso.on(DescribeInstanceCommand).resolves({ InstanceArn: INSTANCE_ARN, IdentityStoreId: IDENTITY_STORE_ID });
+}
+
+/**
+ * SSO Admin accepts every account assignment write (IN_PROGRESS, REQUEST_ID); a creation then SUCCEEDS, a
+ * deletion too, or, given `deletionFailureReason`, ends FAILED with it.
+ */
+export function stubAccountAssignmentWrites(deletionFailureReason?: string): void {
+  sso.on(CreateAccountAssignmentCommand).resolves({
+    AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
+  });
+  sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
+    AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
+  });
+  sso.on(DeleteAccountAssignmentCommand).resolves({
+    AccountAssignmentDeletionStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
+  });
+  sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
+    AccountAssignmentDeletionStatus:
+      deletionFailureReason === undefined
+        ? { Status: 'SUCCEEDED', RequestId: REQUEST_ID }
+        : { Status: 'FAILED', RequestId: REQUEST_ID, FailureReason: deletionFailureReason },
+  });
 }
 
 /**

@@ -66,6 +66,20 @@ export interface ReliabilityProfile {
   readonly knownHandlerBugs: Readonly<Record<string, string>>;
 }
 
+/**
+ * The answers of a type whose resource is its one service resource: one that grants nothing (its principal
+ * deprovisioned) or is gone out of band is NotFound to READ and DELETE alike.
+ */
+export const SERVICE_RESOURCE_ANSWERS = {
+  expectReadAfterPrincipalRemoved: expectNotFound,
+  expectReadAfterOutOfBandDelete: expectNotFound,
+  expectDeleteAfterOutOfBandDelete: expectNotFound,
+} satisfies Partial<ReliabilityProfile>;
+
+function expectNotFound(result: RunResult): void {
+  expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+}
+
 const HOOKS = {
   createLogLine: 'string',
   injectConflict: 'function',
