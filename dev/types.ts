@@ -459,6 +459,7 @@ const REGISTRY = [
         description: "group Developers' ReadOnlyAccess in workload-prod",
       }),
       readOnly: (model, missing) => ({
+        AccountCount: new Set(groupAssignmentsOf(model).map((assignment) => assignment.targetId)).size,
         AssignmentCount: groupAssignmentsOf(model).length,
         MissingAssignmentCount: missing,
       }),

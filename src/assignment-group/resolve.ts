@@ -50,6 +50,8 @@ export interface ResolveClients {
 export interface ResolveOptions {
   /** SSO Admin's pacer (its 20 requests per second are shared with the group's other calls). */
   readonly ssoPacer: Bottleneck;
+  /** Return at once, having called nothing, when the declaration is wrong as written. */
+  readonly stopAtShapeProblems?: boolean;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -102,8 +104,60 @@ class Resolver {
     private readonly declared: GroupProperties,
   ) {}
 
+  /** Account targets by ID, with where each is listed (checkShape). */
+  private readonly explicit = new Map<string, string>();
+  /** Organizational unit and root targets by ID (checkShape). */
+  private readonly units = new Map<string, { path: string; recursive: boolean }>();
+  /** Principals given by both or neither of ID and name (checkShape). */
+  private readonly malformed = new Set<number>();
+
   private problem(path: string, message: string): void {
     this.problems.push({ path, message });
+  }
+
+  /** What can be told wrong without a call: the kinds of IDs, what is listed twice, what contradicts itself. */
+  checkShape(): void {
+    this.declared.Principals.forEach((principal, index) => {
+      if ((principal.PrincipalId === undefined) === (principal.PrincipalName === undefined)) {
+        this.malformed.add(index);
+        this.problem(`Principals.${index}`, 'give PrincipalId or PrincipalName, exactly one of them');
+      }
+    });
+    const { Targets: targets, ExcludedAccountIds: excluded = [] } = this.declared;
+    targets.forEach((target, index) => {
+      if (target.TargetType !== 'AWS_OU' && target.Recursive !== undefined) {
+        this.problem(`Targets.${index}.Recursive`, 'Recursive applies to AWS_OU targets only');
+      }
+      target.TargetIds.forEach((id, position) => {
+        const path = `Targets.${index}.TargetIds.${position}`;
+        const isAccount = target.TargetType === 'AWS_ACCOUNT';
+        if (isAccount ? !ACCOUNT_ID.test(id) : !UNIT_ID.test(id)) {
+          this.problem(
+            path,
+            isAccount
+              ? `'${id}' is not a 12-digit account ID (TargetType AWS_ACCOUNT; use AWS_OU for ou-… and r-…)`
+              : `'${id}' is not an organizational unit (ou-…) or root (r-…) ID (TargetType AWS_OU)`,
+          );
+          return;
+        }
+        const earlier = isAccount ? this.explicit.get(id) : this.units.get(id)?.path;
+        if (earlier !== undefined) {
+          this.problem(path, `${id} is listed twice (${earlier} and ${path}): list it once`);
+          return;
+        }
+        if (isAccount) this.explicit.set(id, path);
+        else this.units.set(id, { path, recursive: target.Recursive === true });
+      });
+    });
+    excluded.forEach((accountId, index) => {
+      const listed = this.explicit.get(accountId);
+      if (listed !== undefined) {
+        this.problem(
+          `ExcludedAccountIds.${index}`,
+          `account ${accountId} is both a target (${listed}) and excluded: remove it from one of them`,
+        );
+      }
+    });
   }
 
   async principals(): Promise<(ResolvedPrincipal | undefined)[]> {
@@ -114,11 +168,9 @@ class Resolver {
       : '';
     // Looked up concurrently; problems are named afterwards, in the declared order.
     const answers = await Promise.all(
-      principals.map(async (principal): Promise<ResolvedPrincipal | string> => {
+      principals.map(async (principal, index): Promise<ResolvedPrincipal | string | undefined> => {
         const { PrincipalType: principalType, PrincipalId: id, PrincipalName: name } = principal;
-        if ((id === undefined) === (name === undefined)) {
-          return 'give PrincipalId or PrincipalName, exactly one of them';
-        }
+        if (this.malformed.has(index)) return undefined;
         if (id !== undefined) return { principalType, principalId: id };
         const found = await this.identityPacer.schedule(() => this.principalIdOf(identityStoreId, principal));
         if (found === undefined)
@@ -128,6 +180,7 @@ class Resolver {
     );
     const resolved = answers.map((answer, index) => {
       if (typeof answer !== 'string') return answer;
+      // A string is the problem found looking the name up.
       this.problem(`Principals.${index}`, answer);
       return undefined;
     });
@@ -232,43 +285,8 @@ class Resolver {
   }
 
   async accounts(): Promise<Pick<Resolution, 'accounts' | 'inactive' | 'units'>> {
-    const { Targets: targets, ExcludedAccountIds: excluded = [] } = this.declared;
-    const explicit = new Map<string, string>(); // account -> path
-    const units = new Map<string, { path: string; recursive: boolean }>();
-    targets.forEach((target, index) => {
-      if (target.TargetType !== 'AWS_OU' && target.Recursive !== undefined) {
-        this.problem(`Targets.${index}.Recursive`, 'Recursive applies to AWS_OU targets only');
-      }
-      target.TargetIds.forEach((id, position) => {
-        const path = `Targets.${index}.TargetIds.${position}`;
-        const isAccount = target.TargetType === 'AWS_ACCOUNT';
-        if (isAccount ? !ACCOUNT_ID.test(id) : !UNIT_ID.test(id)) {
-          this.problem(
-            path,
-            isAccount
-              ? `'${id}' is not a 12-digit account ID (TargetType AWS_ACCOUNT; use AWS_OU for ou-… and r-…)`
-              : `'${id}' is not an organizational unit (ou-…) or root (r-…) ID (TargetType AWS_OU)`,
-          );
-          return;
-        }
-        const earlier = isAccount ? explicit.get(id) : units.get(id)?.path;
-        if (earlier !== undefined) {
-          this.problem(path, `${id} is listed twice (${earlier} and ${path}): list it once`);
-          return;
-        }
-        if (isAccount) explicit.set(id, path);
-        else units.set(id, { path, recursive: target.Recursive === true });
-      });
-    });
-    excluded.forEach((accountId, index) => {
-      const listed = explicit.get(accountId);
-      if (listed !== undefined) {
-        this.problem(
-          `ExcludedAccountIds.${index}`,
-          `account ${accountId} is both a target (${listed}) and excluded: remove it from one of them`,
-        );
-      }
-    });
+    const { ExcludedAccountIds: excluded = [] } = this.declared;
+    const { explicit, units } = this;
     const found = new Map<string, Account>();
     const contained: Record<string, string[]> = {};
     if (units.size > 0) {
@@ -391,6 +409,18 @@ export async function resolveLeniently(
   options: ResolveOptions,
 ): Promise<LenientResolution> {
   const resolver = new Resolver(clients, options, declared);
+  resolver.checkShape();
+  if (options.stopAtShapeProblems && resolver.problems.length > 0) {
+    // Nothing is looked up for a declaration that is wrong as written.
+    return {
+      principals: [],
+      permissionSets: [],
+      accounts: [],
+      inactive: [],
+      units: {},
+      problems: resolver.problems,
+    };
+  }
   const principals = await resolver.principals();
   const permissionSets = await resolver.permissionSets();
   const accounts = await resolver.accounts();
@@ -406,11 +436,10 @@ export async function resolve(
   declared: GroupProperties,
   options: ResolveOptions,
 ): Promise<Resolution> {
-  const { problems, principals, permissionSets, ...accounts } = await resolveLeniently(
-    clients,
-    declared,
-    options,
-  );
+  const { problems, principals, permissionSets, ...accounts } = await resolveLeniently(clients, declared, {
+    ...options,
+    stopAtShapeProblems: true,
+  });
   if (problems.length > 0) {
     const named = problems
       .slice(0, PROBLEMS_NAMED)
