@@ -462,6 +462,7 @@ const REGISTRY = [
         description: "group Developers' ReadOnlyAccess in workload-prod",
       }),
       readOnly: (model, missing) => ({
+        AccountCount: new Set(groupAssignmentsOf(model).map((assignment) => assignment.targetId)).size,
         AssignmentCount: groupAssignmentsOf(model).length,
         MissingAssignmentCount: missing,
       }),
@@ -472,7 +473,7 @@ const REGISTRY = [
     state: {
       record: async (endpoint, model) => {
         // Loaded on first use: most users of the registry never write a record.
-        const [{ StateStore }, { expand }, { stateTableClient }] = await Promise.all([
+        const [{ StateStore }, { expandDeclared }, { stateTableClient }] = await Promise.all([
           import('../src/assignment-group/state-store'),
           import('../src/assignment-group/declaration'),
           import('./emulator/state-table'),
@@ -481,9 +482,9 @@ const REGISTRY = [
         const { AssignmentCount: _count, MissingAssignmentCount: _missing, ...declared } = model;
         const client = stateTableClient(endpoint);
         try {
-          const groupProperties = declared as unknown as Parameters<typeof expand>[0];
+          const groupProperties = declared as unknown as Parameters<typeof expandDeclared>[0];
           await new StateStore(client).put(
-            { name, declared: groupProperties, owned: new Set(expand(groupProperties)) },
+            { name, declared: groupProperties, owned: new Set(expandDeclared(groupProperties)) },
             undefined,
           );
         } finally {

@@ -6,16 +6,48 @@ export interface GroupProperties {
   readonly PermissionSets: readonly string[];
   readonly Targets: readonly TargetProperties[];
   readonly AdoptExisting?: boolean;
+  readonly ExcludedAccountIds?: readonly string[];
+  readonly Revision?: string;
 }
 
+/** By ID or by name (exactly one of them; the schema cannot say so, resolution checks it). */
 export interface PrincipalProperties {
   readonly PrincipalType: 'USER' | 'GROUP';
-  readonly PrincipalId: string;
+  readonly PrincipalId?: string;
+  readonly PrincipalName?: string;
 }
 
 export interface TargetProperties {
-  readonly TargetType: 'AWS_ACCOUNT';
+  readonly TargetType: 'AWS_ACCOUNT' | 'AWS_OU';
   readonly TargetIds: readonly string[];
+  readonly Recursive?: boolean;
+}
+
+export interface ResolvedPrincipal {
+  readonly principalType: 'USER' | 'GROUP';
+  readonly principalId: string;
+  /** The name it was declared by, if it was. */
+  readonly principalName?: string;
+}
+
+export interface ResolvedPermissionSet {
+  readonly arn: string;
+  /** The name it was declared by, if it was. */
+  readonly name?: string;
+}
+
+/** What a declaration stood for when it was resolved (resolve.ts): the group's pinned answer, kept in its state. */
+export interface Resolution {
+  /** One per declared principal, in the declared order. */
+  readonly principals: readonly ResolvedPrincipal[];
+  /** One per declared permission set, in the declared order. */
+  readonly permissionSets: readonly ResolvedPermissionSet[];
+  /** The accounts assigned: every active account the targets name or contain, less ExcludedAccountIds. Sorted. */
+  readonly accounts: readonly string[];
+  /** Accounts the targets name or contain that are not active: nothing is assigned there. Sorted. */
+  readonly inactive: readonly string[];
+  /** Per organizational unit or root target: the active accounts it contained (before exclusions), sorted. */
+  readonly units: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One account assignment the group stands for. */
@@ -54,10 +86,11 @@ export function tupleOfKey(key: string): AssignmentTuple {
   };
 }
 
-/** Every target account, each once; an account listed by two targets is a mistake worth naming. */
-export function targetAccounts(properties: GroupProperties): string[] {
+/** Every account target, each once; an account listed by two targets is a mistake worth naming. */
+function listedAccounts(properties: GroupProperties): string[] {
   const seenIn = new Map<string, number>();
   properties.Targets.forEach((target, index) => {
+    if (target.TargetType !== 'AWS_ACCOUNT') return;
     for (const accountId of target.TargetIds) {
       const earlier = seenIn.get(accountId);
       if (earlier !== undefined && earlier !== index) {
@@ -71,25 +104,45 @@ export function targetAccounts(properties: GroupProperties): string[] {
   return [...seenIn.keys()];
 }
 
-/** The assignments the group stands for (Principals x PermissionSets x target accounts), as sorted keys. */
-export function expand(properties: GroupProperties): string[] {
-  const accounts = targetAccounts(properties);
-  const count = properties.Principals.length * properties.PermissionSets.length * accounts.length;
+/**
+ * A declaration taken literally, with no call: IDs, ARNs and account targets as written (organizational units
+ * stand for no account). The resolution of a group recorded before resolutions were kept, and of test fixtures.
+ */
+export function literalResolution(properties: GroupProperties): Resolution {
+  const excluded = new Set(properties.ExcludedAccountIds ?? []);
+  return {
+    principals: properties.Principals.map((principal) => ({
+      principalType: principal.PrincipalType,
+      principalId: principal.PrincipalId ?? '',
+    })),
+    permissionSets: properties.PermissionSets.map((arn) => ({ arn })),
+    accounts: listedAccounts(properties)
+      .filter((accountId) => !excluded.has(accountId))
+      .sort(),
+    inactive: [],
+    units: {},
+  };
+}
+
+/** The assignments a resolution stands for (principals x permission sets x accounts), as sorted keys. */
+export function expand(resolution: Pick<Resolution, 'principals' | 'permissionSets' | 'accounts'>): string[] {
+  const { principals, permissionSets, accounts } = resolution;
+  const count = principals.length * permissionSets.length * accounts.length;
   if (count > MAX_ASSIGNMENTS_PER_GROUP) {
     throw new DeclarationError(
-      `The group stands for ${count} assignments (${properties.Principals.length} Principals x ` +
-        `${properties.PermissionSets.length} PermissionSets x ${accounts.length} accounts); at most ` +
+      `The group stands for ${count} assignments (${principals.length} Principals x ` +
+        `${permissionSets.length} PermissionSets x ${accounts.length} accounts); at most ` +
         `${MAX_ASSIGNMENTS_PER_GROUP}: split it into several groups`,
     );
   }
   const keys: string[] = [];
-  for (const principal of properties.Principals) {
-    for (const permissionSetArn of properties.PermissionSets) {
+  for (const principal of principals) {
+    for (const { arn: permissionSetArn } of permissionSets) {
       for (const accountId of accounts) {
         keys.push(
           assignmentKey({
-            principalType: principal.PrincipalType,
-            principalId: principal.PrincipalId,
+            principalType: principal.principalType,
+            principalId: principal.principalId,
             permissionSetArn,
             accountId,
           }),
@@ -98,4 +151,9 @@ export function expand(properties: GroupProperties): string[] {
     }
   }
   return keys.sort();
+}
+
+/** The assignments a declaration stands for taken literally (literalResolution). */
+export function expandDeclared(properties: GroupProperties): string[] {
+  return expand(literalResolution(properties));
 }

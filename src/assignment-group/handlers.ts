@@ -14,20 +14,28 @@ import { failed, inProgress, succeeded } from '../core/progress';
 import { remainingWorkMs } from '../core/invocation';
 import { RETRY_POLICY } from '../core/retry-policy';
 import { existingAssignments, failureSummary, runStage, ssoPacer } from './assignments';
-import { expand, GroupProperties } from './declaration';
-import { deprovisionedPrincipals, principalsOf, withoutPrincipals } from './principals';
+import { expand, GroupProperties, Resolution, tupleOfKey } from './declaration';
+import { deprovisionedPrincipals, principalKeyOf, principalsOf, withoutPrincipals } from './principals';
+import {
+  needsResolution,
+  organizationsClientFor,
+  resolve,
+  ResolveClients,
+  resolveLeniently,
+} from './resolve';
 import { plan } from './plan';
 import {
   dynamoDbClientFor,
   GroupState,
   OperationProgress,
+  resolutionOf,
   SettledOperation,
   StateStore,
 } from './state-store';
 import { STATE_TABLE } from './state-table';
 import { ResourceModel, TypeConfigurationModel } from './models';
 import { validateIdentifier, validateList, validateModel } from './validators';
-import { readView } from './read-view';
+import { readView, resolvedProperties, ResolutionDrift } from './read-view';
 
 const TYPE_NAME = ResourceModel.TYPE_NAME;
 
@@ -50,6 +58,9 @@ function declaredOf(model: ResourceModel | undefined, name: string): GroupProper
   const {
     AssignmentCount: _count,
     MissingAssignmentCount: _missing,
+    AccountCount: _accounts,
+    ResolvedPrincipals: _principals,
+    ResolvedPermissionSets: _permissionSets,
     ...declared
   } = (model?.serialize() ?? {}) as Record<string, unknown>;
   return { ...(declared as unknown as GroupProperties), Name: name };
@@ -76,7 +87,7 @@ async function declaredByOthers(
   const others = new Map<string, string>();
   for (const other of await store.all()) {
     if (other.name === name || other.declared.InstanceArn !== instanceArn) continue;
-    for (const key of expand(other.declared)) if (!others.has(key)) others.set(key, other.name);
+    for (const key of expand(resolutionOf(other))) if (!others.has(key)) others.set(key, other.name);
   }
   return others;
 }
@@ -99,12 +110,57 @@ async function handOver(store: StateStore, handed: ReadonlyMap<string, string>):
   }
 }
 
-function modelOf(declared: GroupProperties, missing = 0): ResourceModel {
+/** What a group's state says of it: the declaration, with what it resolved to (pinned) when it has resolved. */
+type Declared = Pick<GroupState, 'declared' | 'resolved'>;
+
+function modelOf(group: Declared, missing = 0): ResourceModel {
   return ResourceModel.deserialize({
-    ...declared,
-    AssignmentCount: expand(declared).length,
-    MissingAssignmentCount: missing,
+    ...group.declared,
+    ...resolvedProperties(resolutionOf(group), missing),
   });
+}
+
+/** The clients resolution calls: SSO Admin, the instance's identity store, Organizations. */
+function resolveClientsOf(clients: Clients): ResolveClients {
+  return {
+    ssoAdmin: clients.ssoAdmin,
+    identityStore: clients.identityStore(),
+    organizations: clients.clientFrom(organizationsClientFor),
+  };
+}
+
+/**
+ * READ's second look at names and organizational units: which declared elements resolve to another answer now than
+ * the one the group applied. Nothing is asked of a group of IDs, ARNs and accounts.
+ */
+async function resolutionDrift(
+  clients: Clients,
+  declared: GroupProperties,
+  pinned: Resolution,
+  pacer: ReturnType<typeof ssoPacer>,
+): Promise<ResolutionDrift> {
+  if (!needsResolution(declared)) return {};
+  const now = await resolveLeniently(resolveClientsOf(clients), declared, { ssoPacer: pacer });
+  const principals = new Set<number>();
+  declared.Principals.forEach((principal, index) => {
+    if (principal.PrincipalName === undefined) return;
+    if (now.principals[index]?.principalId !== pinned.principals[index]?.principalId) principals.add(index);
+  });
+  const permissionSets = new Set<number>();
+  declared.PermissionSets.forEach((_, index) => {
+    const was = pinned.permissionSets[index];
+    if (was?.name !== undefined && now.permissionSets[index]?.arn !== was.arn) permissionSets.add(index);
+  });
+  const units = new Set<string>();
+  for (const target of declared.Targets) {
+    if (target.TargetType !== 'AWS_OU') continue;
+    for (const unitId of target.TargetIds) {
+      const was = pinned.units[unitId];
+      const is = now.units[unitId];
+      if (!was || !is || was.join() !== is.join()) units.add(unitId);
+    }
+  }
+  return { principals, permissionSets, units };
 }
 
 /**
@@ -119,6 +175,29 @@ export function foldStaleOperation(state: GroupState, existing: ReadonlySet<stri
   for (const key of stale.create) if (existing.has(key)) owned.add(key);
   for (const key of stale.remove) if (!existing.has(key)) owned.delete(key);
   return { ...group, owned };
+}
+
+/**
+ * The owned assignments in accounts the targets still include but that are not active now (suspended, closing):
+ * kept, neither written nor removed, so access comes back as it was if the account is reinstated.
+ */
+function retainedIn(
+  resolved: Resolution,
+  owned: ReadonlySet<string>,
+  existing: ReadonlySet<string>,
+): string[] {
+  const inactive = new Set(resolved.inactive);
+  const principals = new Set(resolved.principals.map((principal) => principalKeyOf(principal)));
+  const permissionSets = new Set(resolved.permissionSets.map((permissionSet) => permissionSet.arn));
+  return [...owned].filter((key) => {
+    const tuple = tupleOfKey(key);
+    return (
+      existing.has(key) &&
+      inactive.has(tuple.accountId) &&
+      principals.has(principalKeyOf(tuple)) &&
+      permissionSets.has(tuple.permissionSetArn)
+    );
+  });
 }
 
 /** Every assignment a state concerns: what it owns and what its operation under way would write. */
@@ -231,7 +310,7 @@ async function carryOn(
       return succeeded();
     }
     await save(undefined, owned, { kind: operation.kind, token: operation.token });
-    return succeeded(modelOf(group.declared));
+    return succeeded(modelOf(group));
   }
   const context: WriteProgress = {
     version: request.progress.version,
@@ -247,7 +326,7 @@ async function carryOn(
   // Reserved writes are not sent yet: the cursor counts them.
   const sent = operation.cursor - (operation.reserved?.length ?? 0);
   const message = `${verb} assignments: ${sent} of ${writes.length} sent, ${operation.inFlight.length} in flight`;
-  return inProgress(modelOf(group.declared), context, 1, message);
+  return inProgress(modelOf(group), context, 1, message);
 }
 
 /** `1 assignment`, `2 assignments`. */
@@ -256,11 +335,7 @@ function counted(count: number, noun: string): string {
 }
 
 /** The write-ahead answer: the operation is recorded, its writes start on the next invocation. */
-function recorded(
-  request: WriteRequest<ResourceModel>,
-  declared: GroupProperties,
-  operation: OperationProgress,
-) {
+function recorded(request: WriteRequest<ResourceModel>, group: Declared, operation: OperationProgress) {
   const marker: WriteProgress = {
     version: request.progress.version,
     startedAt: request.progress.startedAt,
@@ -268,7 +343,7 @@ function recorded(
   };
   request.onProgress(marker);
   return inProgress(
-    modelOf(declared),
+    modelOf(group),
     marker,
     0,
     `recorded the ${operation.kind}: ${counted(operation.create.length, 'assignment')} to create, ${operation.remove.length} to delete`,
@@ -287,7 +362,7 @@ function settledAnswer(
   const settled = state.settled;
   if (state.operation || settled?.kind !== kind || settled.token !== request.operationToken) return undefined;
   return settled.failure === undefined
-    ? succeeded(modelOf(state.declared))
+    ? succeeded(modelOf(state))
     : failed(HandlerErrorCode.GeneralServiceException, settled.failure);
 }
 
@@ -302,13 +377,12 @@ async function create(request: WriteRequest<ResourceModel>) {
   const store = storeFor(request.clients);
   const name = nameFor(request);
   const declared = declaredOf(request.model, name);
-  const desired = new Set(expand(declared));
   const state = await store.get(name);
   if (state) {
     // The re-send of this operation's first request finds its own record; anything else is another group.
     if (state.operation?.kind === 'create' && state.operation.token === request.operationToken) {
       return request.progress.phase === undefined
-        ? recorded(request, state.declared, state.operation)
+        ? recorded(request, state, state.operation)
         : carryOn(request, store, state);
     }
     return settledAnswer(request, state, 'create') ?? alreadyExists<ResourceModel>(TYPE_NAME, [name]);
@@ -317,6 +391,9 @@ async function create(request: WriteRequest<ResourceModel>) {
     return failed<ResourceModel>(HandlerErrorCode.NotFound, `the record of assignment group ${name} is gone`);
   }
   const pacer = ssoPacer();
+  // Names and organizational units are resolved once, here, and pinned: every later step uses this answer.
+  const resolved = await resolve(resolveClientsOf(request.clients), declared, { ssoPacer: pacer });
+  const desired = new Set(expand(resolved));
   const existing = await existingAssignments(
     request.clients.ssoAdmin,
     pacer,
@@ -342,8 +419,8 @@ async function create(request: WriteRequest<ResourceModel>) {
   };
   // Write-ahead: the group and its intended writes are recorded before any write (conditional on no group of
   // this Name, so two stacks never both create it).
-  await store.put({ name, declared, owned: new Set(planned.adopt), operation }, undefined);
-  return recorded(request, declared, operation);
+  await store.put({ name, declared, resolved, owned: new Set(planned.adopt), operation }, undefined);
+  return recorded(request, { declared, resolved }, operation);
 }
 
 async function update(request: WriteRequest<ResourceModel>) {
@@ -369,15 +446,18 @@ async function update(request: WriteRequest<ResourceModel>) {
       'Property InstanceArn is createOnly: a new InstanceArn replaces the group',
     );
   }
-  const desired = new Set(expand(declared));
   const pacer = ssoPacer();
+  // Resolved anew: an UPDATE (a new Revision, say) picks up who a name is now and which accounts an OU holds now.
+  const resolved = await resolve(resolveClientsOf(request.clients), declared, { ssoPacer: pacer });
+  const wanted = expand(resolved);
   const existing = await existingAssignments(
     request.clients.ssoAdmin,
     pacer,
     declared.InstanceArn,
-    principalsOf([...desired, ...concernedKeys(state)]),
+    principalsOf([...wanted, ...concernedKeys(state)]),
   );
   const settled = foldStaleOperation(state, existing);
+  const desired = new Set([...wanted, ...retainedIn(resolved, settled.owned, existing)]);
   const planned = plan({
     desired,
     owned: settled.owned,
@@ -392,10 +472,10 @@ async function update(request: WriteRequest<ResourceModel>) {
   if (planned.create.length === 0 && planned.remove.length === 0) {
     // Nothing to write to SSO Admin: an update that changes nothing makes no write there.
     await store.put(
-      { name, declared, owned, settled: { kind: 'update', token: request.operationToken } },
+      { name, declared, resolved, owned, settled: { kind: 'update', token: request.operationToken } },
       state.version,
     );
-    return succeeded(modelOf(declared));
+    return succeeded(modelOf({ declared, resolved }));
   }
   const operation: OperationProgress = {
     kind: 'update',
@@ -407,8 +487,8 @@ async function update(request: WriteRequest<ResourceModel>) {
     inFlight: [],
     failures: [],
   };
-  await store.put({ name, declared, owned, operation }, state.version);
-  return recorded(request, declared, operation);
+  await store.put({ name, declared, resolved, owned, operation }, state.version);
+  return recorded(request, { declared, resolved }, operation);
 }
 
 async function remove(request: WriteRequest<ResourceModel>) {
@@ -446,7 +526,13 @@ async function remove(request: WriteRequest<ResourceModel>) {
     failures: [],
   };
   const current = await store.put(
-    { name, declared: state.declared, owned: new Set(planned.remove), operation },
+    {
+      name,
+      declared: state.declared,
+      ...(state.resolved ? { resolved: state.resolved } : {}),
+      owned: new Set(planned.remove),
+      operation,
+    },
     state.version,
   );
   return carryOn(request, store, current);
@@ -463,16 +549,22 @@ const handlers = defineResourceType({
   find: async (clients, key): Promise<GroupKey | undefined> => {
     const state = await storeFor(clients).get(key.name);
     if (!state) return undefined;
-    const declared = state.declared;
+    const { declared } = state;
+    const pinned = resolutionOf(state);
+    const pacer = ssoPacer();
     const listed = await existingAssignments(
       clients.ssoAdmin,
-      ssoPacer(),
+      pacer,
       declared.InstanceArn,
-      principalsOf(expand(declared)),
+      principalsOf(expand(pinned)),
     );
     // Only principals with a listed assignment are asked about: the others' assignments are missing anyway.
     const absent = await deprovisionedPrincipals(clients, declared.InstanceArn, listed);
-    return { name: key.name, properties: readView(declared, withoutPrincipals(listed, absent)) };
+    const changed = await resolutionDrift(clients, declared, pinned, pacer);
+    return {
+      name: key.name,
+      properties: readView(declared, pinned, withoutPrincipals(listed, absent), changed),
+    };
   },
   listing: (clients): Listing<string, GroupKey> => {
     const store = storeFor(clients);
@@ -498,7 +590,7 @@ const handlers = defineResourceType({
         return {
           keys: states.map((state) => ({
             name: state.name,
-            properties: modelOf(state.declared).serialize(),
+            properties: modelOf(state).serialize(),
           })),
           ...(nextName ? { next: nextName } : {}),
         };

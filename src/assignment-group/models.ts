@@ -32,14 +32,14 @@ export class ResourceModel extends BaseModel {
   @Transform(({ value }) => (value == null ? value : new Set(value)), { toClassOnly: true })
   principals?: Optional<Set<Principal>>;
 
-  /** The permission sets the principals get in every target account: 1 to 50 ARNs, each once. */
+  /** The permission sets the principals get in every target account: 1 to 50, each once, by ARN or by name (a name is resolved in the instance at CREATE and UPDATE, then pinned: see ResolvedPermissionSets). */
   @Expose({ name: 'PermissionSets' })
   @Transform(({ value, obj }) => transformValue(String, 'permissionSets', value, obj, [Set]), {
     toClassOnly: true,
   })
   permissionSets?: Optional<Set<string>>;
 
-  /** The accounts where the principals get the permission sets: 1 to 50 targets. */
+  /** The accounts where the principals get the permission sets: 1 to 50 targets, accounts or organizational units. */
   @Expose({ name: 'Targets' })
   @Type(() => Target)
   @Transform(({ value }) => (value == null ? value : new Set(value)), { toClassOnly: true })
@@ -51,6 +51,18 @@ export class ResourceModel extends BaseModel {
     toClassOnly: true,
   })
   adoptExisting?: Optional<boolean>;
+
+  /** Accounts never assigned by this group, even when a target includes them: up to 1,000 12-digit account IDs, each once. An account both listed in an AWS_ACCOUNT target and excluded is refused. */
+  @Expose({ name: 'ExcludedAccountIds' })
+  @Transform(({ value, obj }) => transformValue(String, 'excludedAccountIds', value, obj, [Set]), {
+    toClassOnly: true,
+  })
+  excludedAccountIds?: Optional<Set<string>>;
+
+  /** Any value; changing it applies the group again without editing its lists: organizational units and names are resolved anew and the assignments follow (new accounts in a targeted OU get access, accounts that left lose the group's). */
+  @Expose({ name: 'Revision' })
+  @Transform(({ value, obj }) => transformValue(String, 'revision', value, obj, []), { toClassOnly: true })
+  revision?: Optional<string>;
 
   /** How many assignments the group stands for: Principals x PermissionSets x target accounts. */
   @Expose({ name: 'AssignmentCount' })
@@ -65,6 +77,23 @@ export class ResourceModel extends BaseModel {
     toClassOnly: true,
   })
   missingAssignmentCount?: Optional<integer>;
+
+  /** The principals given by name and the IDs they resolved to when the group was last applied. */
+  @Expose({ name: 'ResolvedPrincipals' })
+  @Type(() => ResolvedPrincipal)
+  resolvedPrincipals?: Optional<Array<ResolvedPrincipal>>;
+
+  /** The permission sets given by name and the ARNs they resolved to when the group was last applied. */
+  @Expose({ name: 'ResolvedPermissionSets' })
+  @Type(() => ResolvedPermissionSet)
+  resolvedPermissionSets?: Optional<Array<ResolvedPermissionSet>>;
+
+  /** How many accounts the targets resolved to when the group was last applied (after ExcludedAccountIds; only active accounts). */
+  @Expose({ name: 'AccountCount' })
+  @Transform(({ value, obj }) => transformValue(Integer, 'accountCount', value, obj, []), {
+    toClassOnly: true,
+  })
+  accountCount?: Optional<integer>;
 
   @Exclude()
   public getPrimaryIdentifier(): Dict | null {
@@ -85,31 +114,76 @@ export class ResourceModel extends BaseModel {
 }
 
 export class Principal extends BaseModel {
-  /** Whether PrincipalId names a USER or a GROUP. */
+  /** Whether the principal is a USER or a GROUP. */
   @Expose({ name: 'PrincipalType' })
   @Transform(({ value, obj }) => transformValue(String, 'principalType', value, obj, []), {
     toClassOnly: true,
   })
   principalType?: Optional<string>;
 
-  /** The identifier of the user or group in the instance's identity store: a GUID, optionally prefixed by a 10-character hexadecimal identity store prefix and a dash. */
+  /** The identifier of the user or group in the instance's identity store: a GUID, optionally prefixed by a 10-character hexadecimal identity store prefix and a dash. Give PrincipalId or PrincipalName, not both. */
   @Expose({ name: 'PrincipalId' })
   @Transform(({ value, obj }) => transformValue(String, 'principalId', value, obj, []), { toClassOnly: true })
   principalId?: Optional<string>;
+
+  /** The user's UserName or the group's DisplayName in the instance's identity store, resolved to its ID at CREATE and UPDATE and then pinned: READ shows drift when the name later resolves to another ID, and access never moves until the stack is applied again. Give PrincipalId or PrincipalName, not both. */
+  @Expose({ name: 'PrincipalName' })
+  @Transform(({ value, obj }) => transformValue(String, 'principalName', value, obj, []), {
+    toClassOnly: true,
+  })
+  principalName?: Optional<string>;
 }
 
 export class Target extends BaseModel {
-  /** The kind of target. AWS_ACCOUNT: TargetIds are 12-digit AWS account IDs. */
+  /** AWS_ACCOUNT: TargetIds are 12-digit AWS account IDs. AWS_OU: TargetIds are organizational unit IDs (ou-...) or the root ID (r-...), resolved to their active member accounts at CREATE and UPDATE; the management account is never included this way. */
   @Expose({ name: 'TargetType' })
   @Transform(({ value, obj }) => transformValue(String, 'targetType', value, obj, []), { toClassOnly: true })
   targetType?: Optional<string>;
 
-  /** The targets of this kind: 12-digit AWS account IDs for AWS_ACCOUNT. */
+  /** 12-digit AWS account IDs for AWS_ACCOUNT; organizational unit IDs (ou-...) or root IDs (r-...) for AWS_OU. */
   @Expose({ name: 'TargetIds' })
   @Transform(({ value, obj }) => transformValue(String, 'targetIds', value, obj, [Set]), {
     toClassOnly: true,
   })
   targetIds?: Optional<Set<string>>;
+
+  /** AWS_OU only: true includes the accounts of every OU nested below each target as well; false (the default) only the accounts directly in it. */
+  @Expose({ name: 'Recursive' })
+  @Transform(({ value, obj }) => transformValue(Boolean, 'recursive', value, obj, []), { toClassOnly: true })
+  recursive?: Optional<boolean>;
+}
+
+export class ResolvedPrincipal extends BaseModel {
+  /** USER or GROUP. */
+  @Expose({ name: 'PrincipalType' })
+  @Transform(({ value, obj }) => transformValue(String, 'principalType', value, obj, []), {
+    toClassOnly: true,
+  })
+  principalType?: Optional<string>;
+
+  /** The name as declared. */
+  @Expose({ name: 'PrincipalName' })
+  @Transform(({ value, obj }) => transformValue(String, 'principalName', value, obj, []), {
+    toClassOnly: true,
+  })
+  principalName?: Optional<string>;
+
+  /** The identity store ID the name resolved to. */
+  @Expose({ name: 'PrincipalId' })
+  @Transform(({ value, obj }) => transformValue(String, 'principalId', value, obj, []), { toClassOnly: true })
+  principalId?: Optional<string>;
+}
+
+export class ResolvedPermissionSet extends BaseModel {
+  /** The name as declared. */
+  @Expose({ name: 'Name' })
+  @Transform(({ value, obj }) => transformValue(String, 'name', value, obj, []), { toClassOnly: true })
+  name?: Optional<string>;
+
+  /** The permission set ARN the name resolved to. */
+  @Expose({ name: 'Arn' })
+  @Transform(({ value, obj }) => transformValue(String, 'arn', value, obj, []), { toClassOnly: true })
+  arn?: Optional<string>;
 }
 
 export class TypeConfigurationModel extends BaseModel {

@@ -8,7 +8,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { clientCache, commonClientConfig, isErrorNamed } from '../core';
-import { GroupProperties } from './declaration';
+import { GroupProperties, literalResolution, Resolution } from './declaration';
 import { STATE_TABLE } from './state-table';
 
 /** A DynamoDB client for the caller's credentials (`AWS_ENDPOINT_URL_DYNAMODB` points it at a stand-in). */
@@ -56,6 +56,8 @@ export interface GroupState {
   /** Incremented by every write; a write names the version it read (conditional), so none is overwritten. */
   readonly version: number;
   readonly declared: GroupProperties;
+  /** What the declaration resolved to when last applied (absent in records from before names and OUs). */
+  readonly resolved?: Resolution;
   /** The assignments the group owns (created, adopted or handed over to it). */
   readonly owned: ReadonlySet<string>;
   /** The operation under way, if any. */
@@ -92,6 +94,7 @@ function itemOf(state: GroupState): Record<string, AttributeValue> {
     // so they are gzipped: 10,000 keys take well under DynamoDB's 400 KB item limit.
     Declared: { S: JSON.stringify(state.declared) },
     Owned: { B: packed([...state.owned].sort()) },
+    ...(state.resolved ? { Resolved: { B: packed(state.resolved) } } : {}),
     ...(state.operation ? { Operation: { B: packed(state.operation) } } : {}),
     ...(state.settled ? { Settled: { S: JSON.stringify(state.settled) } } : {}),
     UpdatedAt: { S: new Date().toISOString() },
@@ -106,12 +109,14 @@ function stateOf(item: Record<string, AttributeValue>): GroupState {
     throw new Error(`the state table holds an item that is not a group's state (${name ?? 'no name'})`);
   }
   const operation = unpacked<OperationProgress | undefined>(item.Operation, undefined);
+  const resolved = unpacked<Resolution | undefined>(item.Resolved, undefined);
   const settled = item.Settled?.S;
   return {
     name,
     version,
     declared: JSON.parse(declared) as GroupProperties,
     owned: new Set(unpacked<string[]>(item.Owned, [])),
+    ...(resolved ? { resolved } : {}),
     ...(operation ? { operation } : {}),
     ...(settled ? { settled: JSON.parse(settled) as SettledOperation } : {}),
   };
@@ -227,4 +232,9 @@ export class StateStore {
     } while (from);
     return states;
   }
+}
+
+/** The group's pinned resolution; a record from before resolutions were kept is taken literally. */
+export function resolutionOf(state: Pick<GroupState, 'declared' | 'resolved'>): Resolution {
+  return state.resolved ?? literalResolution(state.declared);
 }

@@ -16,7 +16,7 @@ export type { SubmittedWrite, WriteHooks } from './write-machine';
 export type { RequestStatus } from './stabilizer';
 export { errorMessage, isErrorNamed, isResourceAbsent } from './errors';
 export { clientCache, commonClientConfig } from './client';
-export { instanceArnOfApplication, isPrincipalType, principalExists } from './principals';
+export { identityStoreIdOf, instanceArnOfApplication, isPrincipalType, principalExists } from './principals';
 export type { PrincipalRef } from './principals';
 export { isRecord } from './records';
 export { ABSENT, invalidPosition, LIST_PAGE, listCall, optionalSsoToken, PageBudget } from './list-pages';

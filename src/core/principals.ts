@@ -29,7 +29,8 @@ export class IdentityStoreNotFoundError extends Error {
 // An instance's identity store never changes for the life of the instance, so a warm process asks once.
 const identityStoreIds = new Map<string, string>();
 
-async function identityStoreIdOf(client: SSOAdminClient, instanceArn: string): Promise<string> {
+/** The identity store of an instance (DescribeInstance), asked once per warm process. */
+export async function identityStoreIdOf(client: SSOAdminClient, instanceArn: string): Promise<string> {
   const known = identityStoreIds.get(instanceArn);
   if (known !== undefined) return known;
   const response = await client.send(new DescribeInstanceCommand({ InstanceArn: instanceArn }));

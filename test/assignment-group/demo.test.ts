@@ -162,6 +162,7 @@ test('in-process: each step answers as CloudFormation expects and leaves SSO Adm
 
   // READ: the declaration and its counts.
   const counts = (model: ResourceProperties, missing: number) => ({
+    AccountCount: new Set(keysOf(model).map((key) => key.split('|')[2])).size,
     AssignmentCount: keysOf(model).length,
     MissingAssignmentCount: missing,
   });

@@ -180,6 +180,8 @@ test('a declaration the group cannot stand for is InvalidRequest naming the rule
   emulator().clearCalls();
   const result = await driver().create(twice);
   expect(result.final).toMatchObject({ status: 'FAILED', errorCode: 'InvalidRequest' });
-  expect(result.final.message).toContain(`lists account ${accounts[0]} twice (Targets.0 and Targets.1)`);
+  expect(result.final.message).toContain(
+    `Targets.1.TargetIds.0: ${accounts[0]} is listed twice (Targets.0.TargetIds.0 and Targets.1.TargetIds.0)`,
+  );
   expect(emulator().calls()).toEqual([]);
 });

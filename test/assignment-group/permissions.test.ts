@@ -13,7 +13,17 @@ import {
   ListAccountAssignmentCreationStatusCommand,
   ListAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsForPrincipalCommand,
+  ListPermissionSetsCommand,
+  DescribePermissionSetCommand,
 } from '@aws-sdk/client-sso-admin';
+import { GetGroupIdCommand, GetUserIdCommand } from '@aws-sdk/client-identitystore';
+import {
+  DescribeAccountCommand,
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+} from '@aws-sdk/client-organizations';
 import { resourceType } from '../../dev/types';
 import { STATE_TABLE } from '../../src/assignment-group/state-table';
 import {
@@ -22,7 +32,9 @@ import {
   dynamodb,
   GROUP_ID,
   type Handler,
+  identityStore,
   INSTANCE_ARN,
+  organizations,
   PERMISSION_SET_ARN,
   sso,
   type Step,
@@ -41,6 +53,36 @@ const MODEL = {
 };
 /** The group moved from the group principal to the user: one creation, then one deletion. */
 const MOVED = { ...MODEL, Principals: [{ PrincipalType: 'USER', PrincipalId: USER_ID }] };
+const UNIT = 'ou-abcd-12345678';
+const NESTED_UNIT = 'ou-abcd-87654321';
+/** By name, with an organizational unit (nested ones too) and one account: every resolution call but ListAccounts. */
+const NAMED = {
+  Name: MODEL.Name,
+  InstanceArn: INSTANCE_ARN,
+  Principals: [
+    { PrincipalType: 'USER', PrincipalName: 'carol' },
+    { PrincipalType: 'GROUP', PrincipalName: 'Developers' },
+  ],
+  PermissionSets: ['ReadOnlyAccess'],
+  Targets: [
+    { TargetType: 'AWS_OU', TargetIds: [UNIT], Recursive: true },
+    { TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT_ID] },
+  ],
+};
+/** What NAMED resolves to in the stubbed world. */
+const NAMED_RESOLUTION = {
+  principals: [
+    { principalType: 'USER', principalId: USER_ID, principalName: 'carol' },
+    { principalType: 'GROUP', principalId: GROUP_ID, principalName: 'Developers' },
+  ],
+  permissionSets: [{ arn: PERMISSION_SET_ARN, name: 'ReadOnlyAccess' }],
+  accounts: [ACCOUNT_ID],
+  inactive: [],
+  units: { [UNIT]: [ACCOUNT_ID] },
+};
+/** More account targets than are described one by one: the organisation's accounts are listed instead. */
+const MANY_ACCOUNTS = Array.from({ length: 21 }, (_, index) => String(300000000000 + index));
+const MANY = { ...MODEL, Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: MANY_ACCOUNTS }] };
 const GROUP_KEY = `GROUP:${GROUP_ID}|${PERMISSION_SET_ARN}|${ACCOUNT_ID}`;
 const USER_KEY = `USER:${USER_ID}|${PERMISSION_SET_ARN}|${ACCOUNT_ID}`;
 
@@ -49,8 +91,14 @@ function packed(value: unknown): Uint8Array {
 }
 
 /** The group's item as the state store writes it; `operation` is the operation under way. */
-function item(declared: object, owned: string[], operation?: object): Record<string, AttributeValue> {
+function item(
+  declared: object,
+  owned: string[],
+  operation?: object,
+  resolved?: object,
+): Record<string, AttributeValue> {
   return {
+    ...(resolved ? { Resolved: { B: packed(resolved) } } : {}),
     [STATE_TABLE.partitionKey]: { S: MODEL.Name },
     Version: { N: '3' },
     InstanceArn: { S: INSTANCE_ARN },
@@ -104,6 +152,28 @@ function stubGroup(exists: boolean, step: Step): void {
   dynamodb.on(PutItemCommand).resolves({});
   dynamodb.on(DeleteItemCommand).resolves({});
   dynamodb.on(ScanCommand).resolves({ Items: found ? [found] : [] });
+  // Resolution: names in the identity store and the instance, the organisation's units and accounts.
+  identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID, IdentityStoreId: 'd-9067e5a4c1' });
+  identityStore.on(GetGroupIdCommand).resolves({ GroupId: GROUP_ID, IdentityStoreId: 'd-9067e5a4c1' });
+  sso.on(ListPermissionSetsCommand).resolves({ PermissionSets: [PERMISSION_SET_ARN] });
+  sso.on(DescribePermissionSetCommand).resolves({
+    PermissionSet: { Name: 'ReadOnlyAccess', PermissionSetArn: PERMISSION_SET_ARN },
+  });
+  organizations
+    .on(DescribeOrganizationCommand)
+    .resolves({ Organization: { MasterAccountId: '111122223333' } });
+  organizations.on(ListOrganizationalUnitsForParentCommand).callsFake((input: { ParentId?: string }) => ({
+    OrganizationalUnits: input.ParentId === UNIT ? [{ Id: NESTED_UNIT }] : [],
+  }));
+  organizations.on(ListAccountsForParentCommand).callsFake((input: { ParentId?: string }) => ({
+    Accounts: input.ParentId === UNIT ? [{ Id: ACCOUNT_ID, State: 'ACTIVE', Status: 'ACTIVE' }] : [],
+  }));
+  organizations
+    .on(DescribeAccountCommand)
+    .callsFake((input: { AccountId?: string }) => ({ Account: { Id: input.AccountId, State: 'ACTIVE' } }));
+  organizations.on(ListAccountsCommand).resolves({
+    Accounts: MANY_ACCOUNTS.map((Id) => ({ Id, State: 'ACTIVE', Status: 'ACTIVE' })),
+  });
   sso.on(ListAccountAssignmentsForPrincipalCommand).callsFake((input: { PrincipalId?: string }) => ({
     AccountAssignments: existing
       .filter((key) => key.includes(`:${input.PrincipalId ?? ''}|`))
@@ -146,6 +216,9 @@ const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[]
   create: [
     // Absent: pre-check, write-ahead record; present: AlreadyExists.
     { properties: MODEL, exists: false },
+    // Names, organizational units and many accounts resolved before the write-ahead record.
+    { properties: NAMED, exists: false },
+    { properties: MANY, exists: false },
     { properties: MODEL, exists: true },
     // The recorded creation carried on: create, confirm, record.
     resuming(MODEL, MODEL, [], { kind: 'create', create: [GROUP_KEY] }, { existing: [] }),
@@ -162,11 +235,28 @@ const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[]
     // Listed assignments are checked against the identity store (a deprovisioned principal's grant nothing).
     { properties: { Name: MODEL.Name }, exists: true },
     inWorld({ properties: { Name: MODEL.Name } }, { item: item(MOVED, [USER_KEY]), existing: [USER_KEY] }),
+    // Names and units resolved again to show drift; many accounts too.
+    inWorld(
+      { properties: { Name: MODEL.Name } },
+      { item: item(NAMED, [USER_KEY], undefined, NAMED_RESOLUTION), existing: [USER_KEY] },
+    ),
+    inWorld(
+      { properties: { Name: MODEL.Name } },
+      {
+        item: item({ ...MANY, Principals: NAMED.Principals }, [], undefined, {
+          ...NAMED_RESOLUTION,
+          accounts: MANY_ACCOUNTS,
+          units: {},
+        }),
+      },
+    ),
     { properties: { Name: MODEL.Name }, exists: false },
   ],
   update: [
     // Planned and recorded; then carried on: the addition confirmed, then the removal.
     { properties: MOVED, previous: MODEL, exists: true },
+    { properties: NAMED, previous: MODEL, exists: true },
+    { properties: MANY, previous: MODEL, exists: true },
     resuming(
       MOVED,
       MOVED,

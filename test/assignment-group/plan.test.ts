@@ -2,8 +2,9 @@
 import {
   assignmentKey,
   DeclarationError,
-  expand,
+  expandDeclared,
   GroupProperties,
+  literalResolution,
   MAX_ASSIGNMENTS_PER_GROUP,
   tupleOfKey,
 } from '../../src/assignment-group/declaration';
@@ -36,7 +37,7 @@ const key = (principal: number, set: number, account: number) =>
 
 describe('expand', () => {
   test('stands for Principals x PermissionSets x target accounts, each once, sorted', () => {
-    const keys = expand(group([1, 2], [1, 2, 3], [[1], [2, 3]]));
+    const keys = expandDeclared(group([1, 2], [1, 2, 3], [[1], [2, 3]]));
     expect(keys).toHaveLength(2 * 3 * 3);
     expect(new Set(keys).size).toBe(keys.length);
     expect([...keys].sort()).toEqual(keys);
@@ -53,7 +54,7 @@ describe('expand', () => {
   });
 
   test('an account listed by two targets is refused, naming the account and both targets', () => {
-    expect(() => expand(group([1], [1], [[1, 2], [2]]))).toThrow(
+    expect(() => expandDeclared(group([1], [1], [[1, 2], [2]]))).toThrow(
       new DeclarationError(
         `Property Targets lists account ${ACCOUNT(2)} twice (Targets.0 and Targets.1): list each account once`,
       ),
@@ -62,11 +63,11 @@ describe('expand', () => {
 
   test(`more than ${MAX_ASSIGNMENTS_PER_GROUP} assignments is refused, saying how many and what to do`, () => {
     const accounts = Array.from({ length: 201 }, (_, n) => n);
-    expect(() => expand(group([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5], [accounts]))).toThrow(
+    expect(() => expandDeclared(group([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5], [accounts]))).toThrow(
       /stands for 10050 assignments \(10 Principals x 5 PermissionSets x 201 accounts\); at most 10000: split it/,
     );
     expect(
-      expand(group([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5], [accounts.slice(0, 200)])),
+      expandDeclared(group([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5], [accounts.slice(0, 200)])),
     ).toHaveLength(MAX_ASSIGNMENTS_PER_GROUP);
   });
 });
@@ -144,38 +145,44 @@ describe('readView', () => {
   const declared = group([1, 2], [1, 2], [[1, 2]]);
 
   test('with every assignment there, READ answers the declaration and the counts', () => {
-    expect(readView(declared, new Set(expand(declared)))).toEqual({
+    expect(readView(declared, literalResolution(declared), new Set(expandDeclared(declared)))).toEqual({
       ...declared,
+      AccountCount: 2,
       AssignmentCount: 8,
       MissingAssignmentCount: 0,
     });
   });
 
   test('a missing assignment drops its principal, permission set and account from the lists, and is counted', () => {
-    const existing = new Set(expand(declared).filter((candidate) => candidate !== key(2, 1, 2)));
-    expect(readView(declared, existing)).toEqual({
+    const existing = new Set(expandDeclared(declared).filter((candidate) => candidate !== key(2, 1, 2)));
+    expect(readView(declared, literalResolution(declared), existing)).toEqual({
       ...declared,
       Principals: [USER(1)],
       PermissionSets: [PS(2)],
       Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT(1)] }],
+      AccountCount: 2,
       AssignmentCount: 8,
       MissingAssignmentCount: 1,
     });
   });
 
   test('a principal (or permission set, or account) with every assignment missing is dropped alone', () => {
-    const withoutUser2 = new Set(expand(declared).filter((candidate) => !candidate.includes('u-2|')));
-    expect(readView(declared, withoutUser2)).toEqual({
+    const withoutUser2 = new Set(expandDeclared(declared).filter((candidate) => !candidate.includes('u-2|')));
+    expect(readView(declared, literalResolution(declared), withoutUser2)).toEqual({
       ...declared,
       Principals: [USER(1)],
+      AccountCount: 2,
       AssignmentCount: 8,
       MissingAssignmentCount: 4,
     });
     const wide = group([1, 2], [1, 2], [[1, 2, 3]]);
-    const withoutAccount3 = new Set(expand(wide).filter((candidate) => !candidate.endsWith(ACCOUNT(3))));
-    expect(readView(wide, withoutAccount3)).toEqual({
+    const withoutAccount3 = new Set(
+      expandDeclared(wide).filter((candidate) => !candidate.endsWith(ACCOUNT(3))),
+    );
+    expect(readView(wide, literalResolution(wide), withoutAccount3)).toEqual({
       ...wide,
       Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT(1), ACCOUNT(2)] }],
+      AccountCount: 3,
       AssignmentCount: 12,
       MissingAssignmentCount: 4,
     });
@@ -183,24 +190,28 @@ describe('readView', () => {
 
   test('a whole principal missing and one more assignment elsewhere: both show', () => {
     const existing = new Set(
-      expand(declared).filter((candidate) => !candidate.includes('u-2|') && candidate !== key(1, 2, 1)),
+      expandDeclared(declared).filter(
+        (candidate) => !candidate.includes('u-2|') && candidate !== key(1, 2, 1),
+      ),
     );
-    expect(readView(declared, existing)).toEqual({
+    expect(readView(declared, literalResolution(declared), existing)).toEqual({
       ...declared,
       Principals: [],
       PermissionSets: [PS(1)],
       Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: [ACCOUNT(2)] }],
+      AccountCount: 2,
       AssignmentCount: 8,
       MissingAssignmentCount: 5,
     });
   });
 
   test('nothing there: every list is empty', () => {
-    expect(readView(declared, new Set())).toEqual({
+    expect(readView(declared, literalResolution(declared), new Set())).toEqual({
       ...declared,
       Principals: [],
       PermissionSets: [],
       Targets: [],
+      AccountCount: 2,
       AssignmentCount: 8,
       MissingAssignmentCount: 8,
     });

@@ -1,7 +1,11 @@
 // The group's state item on the DynamoDB wire protocol (dynalite): versioned conditional writes, and a
 // 10,000-assignment group (the per-group limit) with its whole plan in one item, under DynamoDB's 400 KB.
 import { DEFAULT_WORLD, stateTableClient } from '../../dev/emulator';
-import { expand, GroupProperties, MAX_ASSIGNMENTS_PER_GROUP } from '../../src/assignment-group/declaration';
+import {
+  expandDeclared,
+  GroupProperties,
+  MAX_ASSIGNMENTS_PER_GROUP,
+} from '../../src/assignment-group/declaration';
 import { StateConflictError, StateStore } from '../../src/assignment-group/state-store';
 import { useHandlerEmulator } from '../support/emulator';
 
@@ -48,7 +52,7 @@ test('a write names the version it read: a second writer from the same version i
 
 test(`a ${MAX_ASSIGNMENTS_PER_GROUP}-assignment group with its whole plan fits one item and reads back intact`, async () => {
   const declared = largest();
-  const keys = expand(declared);
+  const keys = expandDeclared(declared);
   expect(keys).toHaveLength(MAX_ASSIGNMENTS_PER_GROUP);
   const operation = {
     kind: 'update' as const,

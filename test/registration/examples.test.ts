@@ -1,7 +1,7 @@
 import { RegistrySchema } from '../../dev/generate/registry-schema';
 import { RESOURCE_TYPES, type ResourceTypeEntry } from '../../dev/types';
 import { unresolvedReferences } from './cloudformation-yaml';
-import { propertyProblems, schemaForType, templates } from './examples';
+import { patternAlternatives, propertyProblems, schemaForType, templates } from './examples';
 
 describe.each(templates)('examples/%s', (_file, template) => {
   test('is a CloudFormation template whose references all resolve', () => {
@@ -35,4 +35,18 @@ test.each(RESOURCE_TYPES)('the examples declare $typeName under a private name',
     Object.values(template.Resources).filter((resource) => declares(entry, resource.Type)),
   );
   expect(declared.length).toBeGreaterThan(0);
+});
+
+test("a parameter may take one alternative of a schema's anchored alternation, and nothing looser", () => {
+  const target = '^(\\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$';
+  expect(patternAlternatives(target)).toEqual([
+    target,
+    '^\\d{12}$',
+    '^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$',
+    '^r-[0-9a-z]{4,32}$',
+  ]);
+  // Not one alternation over the whole pattern: only the pattern itself.
+  expect(patternAlternatives('^(a)|(b)$')).toEqual(['^(a)|(b)$']);
+  expect(patternAlternatives('^arn:aws(-[a-z]{1,5}){0,3}:sso$')).toEqual(['^arn:aws(-[a-z]{1,5}){0,3}:sso$']);
+  expect(patternAlternatives(undefined)).toEqual([]);
 });

@@ -162,8 +162,12 @@ export function propertyProblems(
       // A list parameter's AllowedPattern applies to each item (CommaDelimitedList).
       const itemSchema =
         valueSchema.type === 'array' ? resolved(valueSchema.items, definitions) : valueSchema;
-      // A parameter's AllowedPattern must be the schema's, so a bad value fails before the handler runs.
-      if (parameter.AllowedPattern !== undefined && parameter.AllowedPattern !== itemSchema?.pattern) {
+      // A parameter's AllowedPattern must be the schema's, or one alternative of it, so a bad value fails before
+      // the handler runs (an OU parameter takes one of the ID kinds a target's `^(account|ou|root)$` accepts).
+      if (
+        parameter.AllowedPattern !== undefined &&
+        !patternAlternatives(itemSchema?.pattern).includes(parameter.AllowedPattern)
+      ) {
         problems.push(`${where}: parameter ${reference} AllowedPattern differs from the schema pattern`);
       }
       if (
@@ -175,4 +179,33 @@ export function propertyProblems(
     }
   }
   return problems;
+}
+
+/**
+ * A schema pattern and, when it is one anchored alternation `^(a|b|c)$` at the top level, each alternative as an
+ * anchored pattern of its own (`^a$`, `^b$`, `^c$`): every one of them accepts only values the schema accepts.
+ */
+export function patternAlternatives(pattern: string | undefined): string[] {
+  if (pattern === undefined) return [];
+  const group = /^\^\((.*)\)\$$/.exec(pattern)?.[1];
+  if (group === undefined) return [pattern];
+  const alternatives: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let index = 0; index < group.length; index += 1) {
+    const char = group[index];
+    if (char === '\\') index += 1;
+    else if (char === '(' || char === '[') depth += 1;
+    else if (char === ')' || char === ']') {
+      depth -= 1;
+      // The opening parenthesis closed early: the group does not enclose the whole pattern (`^(a)|(b)$`).
+      if (depth < 0) return [pattern];
+    } else if (char === '|' && depth === 0) {
+      alternatives.push(group.slice(start, index));
+      start = index + 1;
+    }
+  }
+  alternatives.push(group.slice(start));
+  if (depth !== 0) return [pattern];
+  return [pattern, ...alternatives.map((alternative) => `^${alternative}$`)];
 }

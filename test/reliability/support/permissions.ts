@@ -1,6 +1,6 @@
 // The handler-permission check every type runs (test/<key>/permissions.test.ts): each handler, driven down
 // every path its type lists against mocked SSO Admin, Identity Store and DynamoDB (state table) clients, sends
-// only commands its schema's permissions allow, and uses every sso:, identitystore: and dynamodb: permission it
+// only commands its schema's permissions allow, and uses every sso:, identitystore:, dynamodb: and organizations: permission it
 // declares.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import {
   IdentitystoreClient,
 } from '@aws-sdk/client-identitystore';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { REPOSITORY_ROOT, type ResourceTypeEntry } from '../../../dev/types';
 import { forgetIdentityStoreIds } from '../../../src/core/principals';
@@ -34,6 +35,8 @@ export const sso = mockClient(SSOAdminClient);
 export const identityStore = mockClient(IdentitystoreClient);
 /** The state table's client (a type that keeps state resets and stubs it in its stubWorld). */
 export const dynamodb = mockClient(DynamoDBClient);
+/** Organizations (a type that resolves organizational units stubs it in its stubWorld). */
+export const organizations = mockClient(OrganizationsClient);
 
 export const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-72230b9a8e8e8b7a';
 export const GROUP_ID = 'e4b8a4f8-2031-70a5-6b7c-8d9e0f1a2b3c';
@@ -96,6 +99,7 @@ function actionsSent(): Set<string> {
     ...sso.calls().map((call) => action('sso', call.args[0])),
     ...identityStore.calls().map((call) => action('identitystore', call.args[0])),
     ...dynamodb.calls().map((call) => action('dynamodb', call.args[0])),
+    ...organizations.calls().map((call) => action('organizations', call.args[0])),
   ]);
 }
 
@@ -131,6 +135,7 @@ export function describeHandlerPermissions(
     sso.restore();
     identityStore.restore();
     dynamodb.restore();
+    organizations.restore();
   });
 
   test('every handler the schema declares has its paths', () => {
@@ -139,12 +144,13 @@ export function describeHandlerPermissions(
 
   describe(entry.typeName, () => {
     test.each(Object.entries(paths))(
-      '%s sends only commands its permissions allow, and uses every sso:, identitystore: and dynamodb: permission it declares',
+      '%s sends only commands its permissions allow, and uses every sso:, identitystore:, dynamodb: and organizations: permission it declares',
       async (handler, steps) => {
         const { entrypoint } = await entry.loadHandlers();
         const sent = new Set<string>();
         for (const step of steps) {
           dynamodb.reset();
+          organizations.reset();
           stubWorld(step.exists, step);
           const action = handler.toUpperCase() as 'CREATE' | 'READ' | 'UPDATE' | 'DELETE' | 'LIST';
           const request = handlerRequest(action, step.properties, {

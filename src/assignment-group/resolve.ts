@@ -1,0 +1,463 @@
+/**
+ * Resolves a group's declaration into what it stands for: principal names to identity store IDs, permission set
+ * names to ARNs, organizational units and roots to their active accounts. Done at CREATE and UPDATE, then pinned in
+ * the group's state; READ resolves again only to show where the answer changed (drift), never to move access.
+ */
+import { GetGroupIdCommand, GetUserIdCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import {
+  Account,
+  DescribeAccountCommand,
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import {
+  DescribePermissionSetCommand,
+  ListPermissionSetsCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
+import Bottleneck from 'bottleneck';
+import { clientCache, commonClientConfig, identityStoreIdOf, isErrorNamed } from '../core';
+import {
+  DeclarationError,
+  GroupProperties,
+  PrincipalProperties,
+  Resolution,
+  ResolvedPermissionSet,
+  ResolvedPrincipal,
+} from './declaration';
+
+/** An Organizations client for the caller's credentials (`AWS_ENDPOINT_URL_ORGANIZATIONS` points it at a stand-in). */
+export const organizationsClientFor = clientCache(
+  (settings, typeName) => new OrganizationsClient(commonClientConfig(settings, typeName)),
+);
+
+/** One declared element that cannot be resolved: where it is and why. */
+export interface ResolutionProblem {
+  /** `Principals.2`, `PermissionSets.0`, `Targets.1.TargetIds.3`, `ExcludedAccountIds.0`, … */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface ResolveClients {
+  readonly ssoAdmin: SSOAdminClient;
+  readonly identityStore: IdentitystoreClient;
+  readonly organizations: OrganizationsClient;
+}
+
+export interface ResolveOptions {
+  /** SSO Admin's pacer (its 20 requests per second are shared with the group's other calls). */
+  readonly ssoPacer: Bottleneck;
+  /** Return at once, having called nothing, when the declaration is wrong as written. */
+  readonly stopAtShapeProblems?: boolean;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const UNIT_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+const PERMISSION_SET_ARN = /^arn:/;
+
+// Organizations documents no per-operation rate for these reads and throttles with TooManyRequestsException (which
+// the SDK retries); a few calls a second keeps a resolution of 1,000 accounts in 50 OUs within one invocation.
+const ORGANIZATIONS_MIN_TIME_MS = 100;
+// Identity Store reads have their own quota; a few at a time is enough for 100 names.
+const IDENTITY_STORE_CONCURRENCY = 5;
+// Up to this many account targets are checked one by one (DescribeAccount); more, and one ListAccounts walk
+// (20 accounts a page) costs fewer calls.
+const DESCRIBE_ACCOUNTS_UP_TO = 20;
+
+/** Whether Organizations reports the account active: State (current), else Status (deprecated, older answers). */
+function isActive(account: Account): boolean {
+  return (account.State ?? account.Status) === 'ACTIVE';
+}
+
+function principalLabel(principal: PrincipalProperties): string {
+  return principal.PrincipalName !== undefined
+    ? `${principal.PrincipalType} '${principal.PrincipalName}'`
+    : `${principal.PrincipalType} ${principal.PrincipalId ?? ''}`;
+}
+
+/** Every page of an Organizations listing. */
+async function allPages<T>(
+  pacer: Bottleneck,
+  page: (nextToken: string | undefined) => Promise<{ items: T[]; next: string | undefined }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const answer = await pacer.schedule(() => page(nextToken));
+    items.push(...answer.items);
+    nextToken = answer.next;
+  } while (nextToken);
+  return items;
+}
+
+class Resolver {
+  private readonly organizationsPacer = new Bottleneck({ minTime: ORGANIZATIONS_MIN_TIME_MS });
+  private readonly identityPacer = new Bottleneck({ maxConcurrent: IDENTITY_STORE_CONCURRENCY });
+  readonly problems: ResolutionProblem[] = [];
+
+  constructor(
+    private readonly clients: ResolveClients,
+    private readonly options: ResolveOptions,
+    private readonly declared: GroupProperties,
+  ) {}
+
+  /** Account targets by ID, with where each is listed (checkShape). */
+  private readonly explicit = new Map<string, string>();
+  /** Organizational unit and root targets by ID (checkShape). */
+  private readonly units = new Map<string, { path: string; recursive: boolean }>();
+  /** Principals given by both or neither of ID and name (checkShape). */
+  private readonly malformed = new Set<number>();
+
+  private problem(path: string, message: string): void {
+    this.problems.push({ path, message });
+  }
+
+  /** What can be told wrong without a call: the kinds of IDs, what is listed twice, what contradicts itself. */
+  checkShape(): void {
+    this.declared.Principals.forEach((principal, index) => {
+      if ((principal.PrincipalId === undefined) === (principal.PrincipalName === undefined)) {
+        this.malformed.add(index);
+        this.problem(`Principals.${index}`, 'give PrincipalId or PrincipalName, exactly one of them');
+      }
+    });
+    const { Targets: targets, ExcludedAccountIds: excluded = [] } = this.declared;
+    targets.forEach((target, index) => {
+      if (target.TargetType !== 'AWS_OU' && target.Recursive !== undefined) {
+        this.problem(`Targets.${index}.Recursive`, 'Recursive applies to AWS_OU targets only');
+      }
+      target.TargetIds.forEach((id, position) => {
+        const path = `Targets.${index}.TargetIds.${position}`;
+        const isAccount = target.TargetType === 'AWS_ACCOUNT';
+        if (isAccount ? !ACCOUNT_ID.test(id) : !UNIT_ID.test(id)) {
+          this.problem(
+            path,
+            isAccount
+              ? `'${id}' is not a 12-digit account ID (TargetType AWS_ACCOUNT; use AWS_OU for ou-… and r-…)`
+              : `'${id}' is not an organizational unit (ou-…) or root (r-…) ID (TargetType AWS_OU)`,
+          );
+          return;
+        }
+        const earlier = isAccount ? this.explicit.get(id) : this.units.get(id)?.path;
+        if (earlier !== undefined) {
+          this.problem(path, `${id} is listed twice (${earlier} and ${path}): list it once`);
+          return;
+        }
+        if (isAccount) this.explicit.set(id, path);
+        else this.units.set(id, { path, recursive: target.Recursive === true });
+      });
+    });
+    excluded.forEach((accountId, index) => {
+      const listed = this.explicit.get(accountId);
+      if (listed !== undefined) {
+        this.problem(
+          `ExcludedAccountIds.${index}`,
+          `account ${accountId} is both a target (${listed}) and excluded: remove it from one of them`,
+        );
+      }
+    });
+  }
+
+  async principals(): Promise<(ResolvedPrincipal | undefined)[]> {
+    const { Principals: principals, InstanceArn: instanceArn } = this.declared;
+    const named = principals.some((principal) => principal.PrincipalName !== undefined);
+    const identityStoreId = named
+      ? await this.options.ssoPacer.schedule(() => identityStoreIdOf(this.clients.ssoAdmin, instanceArn))
+      : '';
+    // Looked up concurrently; problems are named afterwards, in the declared order.
+    const answers = await Promise.all(
+      principals.map(async (principal, index): Promise<ResolvedPrincipal | string | undefined> => {
+        const { PrincipalType: principalType, PrincipalId: id, PrincipalName: name } = principal;
+        if (this.malformed.has(index)) return undefined;
+        if (id !== undefined) return { principalType, principalId: id };
+        const found = await this.identityPacer.schedule(() => this.principalIdOf(identityStoreId, principal));
+        if (found === undefined)
+          return `${principalLabel(principal)} is not in identity store ${identityStoreId}`;
+        return { principalType, principalId: found, principalName: name };
+      }),
+    );
+    const resolved = answers.map((answer, index) => {
+      if (typeof answer !== 'string') return answer;
+      // A string is the problem found looking the name up.
+      this.problem(`Principals.${index}`, answer);
+      return undefined;
+    });
+    this.sameTwice(
+      'Principals',
+      resolved.map((principal) => principal && `${principal.principalType}:${principal.principalId}`),
+      (index) => principalLabel(principals[index] ?? { PrincipalType: 'USER' }),
+      'the same principal',
+    );
+    return resolved;
+  }
+
+  private async principalIdOf(
+    identityStoreId: string,
+    principal: PrincipalProperties,
+  ): Promise<string | undefined> {
+    const attribute = (path: string) => ({
+      IdentityStoreId: identityStoreId,
+      AlternateIdentifier: {
+        UniqueAttribute: { AttributePath: path, AttributeValue: principal.PrincipalName },
+      },
+    });
+    try {
+      if (principal.PrincipalType === 'USER') {
+        const response = await this.clients.identityStore.send(new GetUserIdCommand(attribute('userName')));
+        return response.UserId;
+      }
+      const response = await this.clients.identityStore.send(new GetGroupIdCommand(attribute('displayName')));
+      return response.GroupId;
+    } catch (error: unknown) {
+      if (isErrorNamed(error, 'ResourceNotFoundException')) return undefined;
+      throw error;
+    }
+  }
+
+  /** Names a problem for each element whose key equals an earlier one's. */
+  private sameTwice(
+    property: string,
+    keys: readonly (string | undefined)[],
+    label: (index: number) => string,
+    what: string,
+  ): void {
+    const first = new Map<string, number>();
+    keys.forEach((key, index) => {
+      if (key === undefined) return;
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, index);
+      else {
+        this.problem(
+          `${property}.${index}`,
+          `${label(earlier)} (${property}.${earlier}) and ${label(index)} (${property}.${index}) are ${what}: list it once`,
+        );
+      }
+    });
+  }
+
+  async permissionSets(): Promise<(ResolvedPermissionSet | undefined)[]> {
+    const declared = this.declared.PermissionSets;
+    const wanted = new Set(declared.filter((value) => !PERMISSION_SET_ARN.test(value)));
+    const byName = wanted.size > 0 ? await this.permissionSetArnsByName(wanted) : new Map<string, string>();
+    const resolved = declared.map((value, index): ResolvedPermissionSet | undefined => {
+      if (PERMISSION_SET_ARN.test(value)) return { arn: value };
+      const arn = byName.get(value);
+      if (arn === undefined) {
+        this.problem(
+          `PermissionSets.${index}`,
+          `no permission set named '${value}' in instance ${this.declared.InstanceArn}`,
+        );
+        return undefined;
+      }
+      return { arn, name: value };
+    });
+    this.sameTwice(
+      'PermissionSets',
+      resolved.map((permissionSet) => permissionSet?.arn),
+      (index) => `'${declared[index] ?? ''}'`,
+      'the same permission set',
+    );
+    return resolved;
+  }
+
+  /** The instance's permission sets by name, described until every wanted name is found (SSO Admin lists ARNs only). */
+  private async permissionSetArnsByName(wanted: ReadonlySet<string>): Promise<Map<string, string>> {
+    const { ssoAdmin } = this.clients;
+    const instanceArn = this.declared.InstanceArn;
+    const arns = await allPages(this.options.ssoPacer, async (nextToken) => {
+      const page = await ssoAdmin.send(
+        new ListPermissionSetsCommand({ InstanceArn: instanceArn, MaxResults: 100, NextToken: nextToken }),
+      );
+      return { items: page.PermissionSets ?? [], next: page.NextToken };
+    });
+    const byName = new Map<string, string>();
+    for (const arn of arns) {
+      if ([...wanted].every((name) => byName.has(name))) break;
+      const described = await this.options.ssoPacer.schedule(() =>
+        ssoAdmin.send(new DescribePermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn: arn })),
+      );
+      const name = described.PermissionSet?.Name;
+      if (name !== undefined && wanted.has(name)) byName.set(name, arn);
+    }
+    return byName;
+  }
+
+  async accounts(): Promise<Pick<Resolution, 'accounts' | 'inactive' | 'units'>> {
+    const { ExcludedAccountIds: excluded = [] } = this.declared;
+    const { explicit, units } = this;
+    const found = new Map<string, Account>();
+    const contained: Record<string, string[]> = {};
+    if (units.size > 0) {
+      const management = await this.managementAccount();
+      for (const [unitId, { path, recursive }] of units) {
+        const accounts = await this.accountsUnder(unitId, recursive, path);
+        if (accounts === undefined) continue;
+        // The management account is never assigned through an OU or a root: only when listed as an account.
+        const members = accounts.filter((account) => account.Id !== undefined && account.Id !== management);
+        for (const account of members) found.set(account.Id ?? '', account);
+        contained[unitId] = members
+          .filter(isActive)
+          .map((account) => account.Id ?? '')
+          .sort();
+      }
+    }
+    for (const [accountId, account] of await this.explicitAccounts([...explicit.keys()])) {
+      if (account) found.set(accountId, account);
+      else
+        this.problem(explicit.get(accountId) ?? 'Targets', `account ${accountId} is not in the organization`);
+    }
+    const skip = new Set(excluded);
+    const targeted = [...found.values()].filter((account) => !skip.has(account.Id ?? ''));
+    return {
+      accounts: targeted
+        .filter(isActive)
+        .map((account) => account.Id ?? '')
+        .sort(),
+      inactive: targeted
+        .filter((account) => !isActive(account))
+        .map((account) => account.Id ?? '')
+        .sort(),
+      units: contained,
+    };
+  }
+
+  private async managementAccount(): Promise<string | undefined> {
+    const answer = await this.organizationsPacer.schedule(() =>
+      this.clients.organizations.send(new DescribeOrganizationCommand({})),
+    );
+    return answer.Organization?.MasterAccountId;
+  }
+
+  /** The accounts directly in `unitId`, and with `recursive` in every OU below it; undefined when it is unknown. */
+  private async accountsUnder(
+    unitId: string,
+    recursive: boolean,
+    path: string,
+  ): Promise<Account[] | undefined> {
+    const { organizations } = this.clients;
+    const accounts: Account[] = [];
+    const parents = [unitId];
+    try {
+      for (let parent = parents.shift(); parent !== undefined; parent = parents.shift()) {
+        const parentId = parent;
+        accounts.push(
+          ...(await allPages(this.organizationsPacer, async (nextToken) => {
+            const page = await organizations.send(
+              new ListAccountsForParentCommand({ ParentId: parentId, NextToken: nextToken }),
+            );
+            return { items: page.Accounts ?? [], next: page.NextToken };
+          })),
+        );
+        if (!recursive) continue;
+        const children = await allPages(this.organizationsPacer, async (nextToken) => {
+          const page = await organizations.send(
+            new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken: nextToken }),
+          );
+          return { items: page.OrganizationalUnits ?? [], next: page.NextToken };
+        });
+        parents.push(...children.flatMap((unit) => (unit.Id ? [unit.Id] : [])));
+      }
+    } catch (error: unknown) {
+      if (!isErrorNamed(error, 'ParentNotFoundException')) throw error;
+      this.problem(path, `${unitId} is not an organizational unit or root of the organization`);
+      return undefined;
+    }
+    return accounts;
+  }
+
+  /** Each listed account as Organizations describes it, or undefined when it is not in the organization. */
+  private async explicitAccounts(accountIds: readonly string[]): Promise<Map<string, Account | undefined>> {
+    const { organizations } = this.clients;
+    const described = new Map<string, Account | undefined>();
+    if (accountIds.length > DESCRIBE_ACCOUNTS_UP_TO) {
+      const all = await allPages(this.organizationsPacer, async (nextToken) => {
+        const page = await organizations.send(new ListAccountsCommand({ NextToken: nextToken }));
+        return { items: page.Accounts ?? [], next: page.NextToken };
+      });
+      const byId = new Map(all.map((account) => [account.Id ?? '', account]));
+      for (const accountId of accountIds) described.set(accountId, byId.get(accountId));
+      return described;
+    }
+    for (const accountId of accountIds) {
+      try {
+        const answer = await this.organizationsPacer.schedule(() =>
+          organizations.send(new DescribeAccountCommand({ AccountId: accountId })),
+        );
+        described.set(accountId, answer.Account);
+      } catch (error: unknown) {
+        if (!isErrorNamed(error, 'AccountNotFoundException')) throw error;
+        described.set(accountId, undefined);
+      }
+    }
+    return described;
+  }
+}
+
+/** A resolution that went on past problems: an element that could not be resolved is undefined in its place. */
+export interface LenientResolution extends Omit<Resolution, 'principals' | 'permissionSets'> {
+  readonly principals: readonly (ResolvedPrincipal | undefined)[];
+  readonly permissionSets: readonly (ResolvedPermissionSet | undefined)[];
+  readonly problems: readonly ResolutionProblem[];
+}
+
+/** Resolves `declared`, collecting every element that cannot be resolved instead of stopping at the first. */
+export async function resolveLeniently(
+  clients: ResolveClients,
+  declared: GroupProperties,
+  options: ResolveOptions,
+): Promise<LenientResolution> {
+  const resolver = new Resolver(clients, options, declared);
+  resolver.checkShape();
+  if (options.stopAtShapeProblems && resolver.problems.length > 0) {
+    // Nothing is looked up for a declaration that is wrong as written.
+    return {
+      principals: [],
+      permissionSets: [],
+      accounts: [],
+      inactive: [],
+      units: {},
+      problems: resolver.problems,
+    };
+  }
+  const principals = await resolver.principals();
+  const permissionSets = await resolver.permissionSets();
+  const accounts = await resolver.accounts();
+  return { principals, permissionSets, ...accounts, problems: resolver.problems };
+}
+
+/** How many problems one error message names (the count says how many more there are). */
+const PROBLEMS_NAMED = 5;
+
+/** Resolves `declared`; DeclarationError (InvalidRequest) naming each element that cannot be, before any write. */
+export async function resolve(
+  clients: ResolveClients,
+  declared: GroupProperties,
+  options: ResolveOptions,
+): Promise<Resolution> {
+  const { problems, principals, permissionSets, ...accounts } = await resolveLeniently(clients, declared, {
+    ...options,
+    stopAtShapeProblems: true,
+  });
+  if (problems.length > 0) {
+    const named = problems
+      .slice(0, PROBLEMS_NAMED)
+      .map((problem) => `${problem.path}: ${problem.message}`)
+      .join('; ');
+    const more = problems.length > PROBLEMS_NAMED ? ` (and ${problems.length - PROBLEMS_NAMED} more)` : '';
+    throw new DeclarationError(`The group cannot be resolved: ${named}${more}`);
+  }
+  const defined = <T>(values: readonly (T | undefined)[]) =>
+    values.filter((value): value is T => value !== undefined);
+  return { principals: defined(principals), permissionSets: defined(permissionSets), ...accounts };
+}
+
+/** Whether resolving `declared` can give another answer than taking it literally (names or organizational units). */
+export function needsResolution(declared: GroupProperties): boolean {
+  return (
+    declared.Principals.some((principal) => principal.PrincipalName !== undefined) ||
+    declared.PermissionSets.some((value) => !PERMISSION_SET_ARN.test(value)) ||
+    declared.Targets.some((target) => target.TargetType === 'AWS_OU')
+  );
+}
