@@ -6,24 +6,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { Driver, runRequest, type ResourceProperties, type RunResult } from '../../dev/driver';
 import { clearStateTable, DEFAULT_WORLD, stateTableClient } from '../../dev/emulator';
-import { CHECK_INTERVAL_ENV } from '../../src/assignment-group/assignments';
 import { entrypoint } from '../../src/assignment-group/handlers';
 import { ResourceModel } from '../../src/assignment-group/models';
 import { StateStore } from '../../src/assignment-group/state-store';
-import { useHandlerEmulator } from '../support/emulator';
-import { assignmentsIn, expectedAssignments } from './support';
+import { assignmentsIn, expectedAssignments, useGroupEmulator } from './support';
 
 jest.setTimeout(240_000);
 
-const emulator = useHandlerEmulator({ stateTable: true, provisioningMs: 20 });
-
-// Check the writes in flight after 10 ms rather than 250 (the emulator provisions in 20 ms).
-beforeAll(() => {
-  process.env[CHECK_INTERVAL_ENV] = '10';
-});
-afterAll(() => {
-  Reflect.deleteProperty(process.env, CHECK_INTERVAL_ENV);
-});
+const emulator = useGroupEmulator();
 
 const world = DEFAULT_WORLD;
 const accounts = world.accounts.filter((account) => account.state === 'ACTIVE').map((account) => account.id);

@@ -2,22 +2,14 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Driver, type ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD, FAILURE_REASONS, stateTableClient } from '../../dev/emulator';
-import { CHECK_INTERVAL_ENV } from '../../src/assignment-group/assignments';
 import { entrypoint } from '../../src/assignment-group/handlers';
 import { ResourceModel } from '../../src/assignment-group/models';
 import { StateStore } from '../../src/assignment-group/state-store';
-import { useHandlerEmulator } from '../support/emulator';
+import { groupDriver, useGroupEmulator } from './support';
 
 jest.setTimeout(60_000);
 
-const emulator = useHandlerEmulator({ stateTable: true, provisioningMs: 20 });
-
-beforeAll(() => {
-  process.env[CHECK_INTERVAL_ENV] = '10';
-});
-afterAll(() => {
-  Reflect.deleteProperty(process.env, CHECK_INTERVAL_ENV);
-});
+const emulator = useGroupEmulator();
 afterEach(() => jest.restoreAllMocks());
 
 const world = DEFAULT_WORLD;
@@ -33,14 +25,7 @@ const GROUP: ResourceProperties = {
   Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: accounts.slice(0, 2) }],
 };
 
-const driver = () =>
-  new Driver({
-    entrypoint,
-    typeName: ResourceModel.TYPE_NAME,
-    primaryIdentifier: ['/properties/Name'],
-    timeScale: 0.001,
-    log: () => undefined,
-  });
+const driver = groupDriver;
 
 const count = () => emulator().state.accountAssignments().length;
 const store = () => new StateStore(stateTableClient(emulator.stateTable().endpoint));

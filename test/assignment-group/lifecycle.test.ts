@@ -1,11 +1,9 @@
 // The assignment group end to end through the driver (CloudFormation's stand-in, every response checked against
 // the handler contract): SSO Admin from the emulator, the state table from dynalite, both over real HTTP.
-import { Driver, type ResourceProperties } from '../../dev/driver';
+import { type ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD } from '../../dev/emulator';
-import { entrypoint } from '../../src/assignment-group/handlers';
-import { ResourceModel } from '../../src/assignment-group/models';
 import { useHandlerEmulator } from '../support/emulator';
-import { assignmentsIn, expectedAssignments } from './support';
+import { assignmentsIn, expectedAssignments, groupDriver } from './support';
 
 jest.setTimeout(60_000);
 
@@ -17,15 +15,7 @@ const accounts = world.accounts.filter((account) => account.state === 'ACTIVE').
 const [readOnly, powerUser] = world.permissionSets.map((set) => set.arn);
 const users = world.users.slice(0, 3).map((user) => ({ PrincipalType: 'USER', PrincipalId: user.id }));
 
-function driver(): Driver {
-  return new Driver({
-    entrypoint,
-    typeName: ResourceModel.TYPE_NAME,
-    primaryIdentifier: ['/properties/Name'],
-    timeScale: 0.001,
-    log: () => undefined,
-  });
-}
+const driver = groupDriver;
 
 const GROUP: ResourceProperties = {
   Name: 'platform-team',

@@ -1,7 +1,7 @@
 // Names and organizational units, end to end through the driver: resolved when the group is applied (Identity
 // Store, SSO Admin, Organizations in the emulator), pinned in its state, compared again by READ, applied anew by an
 // UPDATE with another Revision.
-import { Driver, type ResourceProperties } from '../../dev/driver';
+import { type ResourceProperties } from '../../dev/driver';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   ACCOUNT_OUTSIDE_ORGANIZATION,
@@ -9,22 +9,12 @@ import {
   stateTableClient,
   type World,
 } from '../../dev/emulator';
-import { CHECK_INTERVAL_ENV } from '../../src/assignment-group/assignments';
-import { entrypoint } from '../../src/assignment-group/handlers';
-import { ResourceModel } from '../../src/assignment-group/models';
 import { StateStore } from '../../src/assignment-group/state-store';
-import { useHandlerEmulator } from '../support/emulator';
+import { groupDriver, useGroupEmulator } from './support';
 
 jest.setTimeout(90_000);
 
-const emulator = useHandlerEmulator({ stateTable: true, provisioningMs: 20 });
-
-beforeAll(() => {
-  process.env[CHECK_INTERVAL_ENV] = '10';
-});
-afterAll(() => {
-  Reflect.deleteProperty(process.env, CHECK_INTERVAL_ENV);
-});
+const emulator = useGroupEmulator();
 
 const world = DEFAULT_WORLD;
 const { rootId, organizationalUnits } = world.organization;
@@ -87,15 +77,7 @@ const NAMED: ResourceProperties = {
   ExcludedAccountIds: [EXCLUDED],
 };
 
-function driver(): Driver {
-  return new Driver({
-    entrypoint,
-    typeName: ResourceModel.TYPE_NAME,
-    primaryIdentifier: ['/properties/Name'],
-    timeScale: 0.001,
-    log: () => undefined,
-  });
-}
+const driver = groupDriver;
 
 /** The emulator's assignments as `principal|permission set|account`, sorted. */
 function assignments(): string[] {

@@ -1,6 +1,37 @@
-// What the group's tests compare: account assignments as `principal|permission set|account` strings.
-import type { ResourceProperties } from '../../dev/driver';
+// What the group's tests share: the emulator and driver they run on, and account assignments compared as
+// `principal|permission set|account` strings.
+import { Driver, type ResourceProperties } from '../../dev/driver';
 import type { RunningEmulator } from '../../dev/emulator';
+import { CHECK_INTERVAL_ENV } from '../../src/assignment-group/assignments';
+import { entrypoint } from '../../src/assignment-group/handlers';
+import { ResourceModel } from '../../src/assignment-group/models';
+import { type HandlerEmulator, useHandlerEmulator } from '../support/emulator';
+
+/**
+ * The emulator with the state table, provisioning in `provisioningMs`, and the group checking its writes in flight
+ * after 10 ms rather than 250 (the emulator is that fast), for a test file.
+ */
+export function useGroupEmulator(provisioningMs = 20): HandlerEmulator {
+  const emulator = useHandlerEmulator({ stateTable: true, provisioningMs });
+  beforeAll(() => {
+    process.env[CHECK_INTERVAL_ENV] = '10';
+  });
+  afterAll(() => {
+    Reflect.deleteProperty(process.env, CHECK_INTERVAL_ENV);
+  });
+  return emulator;
+}
+
+/** The driver, playing CloudFormation for the group on a thousandth of its waits, quietly. */
+export function groupDriver(): Driver {
+  return new Driver({
+    entrypoint,
+    typeName: ResourceModel.TYPE_NAME,
+    primaryIdentifier: ['/properties/Name'],
+    timeScale: 0.001,
+    log: () => undefined,
+  });
+}
 
 /** The emulator's account assignments, sorted. */
 export function assignmentsIn(emulator: RunningEmulator): string[] {
