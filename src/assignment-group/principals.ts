@@ -19,7 +19,7 @@ export function principalsOf(keys: Iterable<string>): PrincipalRef[] {
 
 // Identity Store reads have their own quota (not SSO Admin's 20 requests/s): a few at a time is enough for 100
 // principals within one invocation.
-const IDENTITY_STORE_CONCURRENCY = 5;
+export const IDENTITY_STORE_CONCURRENCY = 5;
 
 /**
  * Which of the principals of `keys` no longer exist in the instance's identity store (SCIM deprovisioning). Their

@@ -28,6 +28,7 @@ import {
   ResolvedPermissionSet,
   ResolvedPrincipal,
 } from './declaration';
+import { IDENTITY_STORE_CONCURRENCY } from './principals';
 
 /** An Organizations client for the caller's credentials (`AWS_ENDPOINT_URL_ORGANIZATIONS` points it at a stand-in). */
 export const organizationsClientFor = clientCache(
@@ -61,8 +62,6 @@ const PERMISSION_SET_ARN = /^arn:/;
 // Organizations documents no per-operation rate for these reads and throttles with TooManyRequestsException (which
 // the SDK retries); a few calls a second keeps a resolution of 1,000 accounts in 50 OUs within one invocation.
 const ORGANIZATIONS_MIN_TIME_MS = 100;
-// Identity Store reads have their own quota; a few at a time is enough for 100 names.
-const IDENTITY_STORE_CONCURRENCY = 5;
 // Up to this many account targets are checked one by one (DescribeAccount); more, and one ListAccounts walk
 // (20 accounts a page) costs fewer calls.
 const DESCRIBE_ACCOUNTS_UP_TO = 20;
