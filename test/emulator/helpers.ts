@@ -148,3 +148,16 @@ export async function rawCall(
     body: text ? (JSON.parse(text) as unknown) : null,
   };
 }
+
+/** Posts a state change to the emulator's admin route, as a test script would over HTTP. */
+export async function postState(
+  emulator: RunningEmulator,
+  body: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${emulator.endpoint}/__emulator/state`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+}

@@ -45,6 +45,7 @@ import {
   tuple,
   useEmulator,
   writeInput,
+  postState,
 } from './helpers';
 
 const PROVISIONING_MS = 1000;
@@ -363,14 +364,7 @@ describe('an instance whose customer managed KMS key is unusable', () => {
 });
 
 describe('admin route', () => {
-  async function post(body: unknown): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${harness.emulator.endpoint}/__emulator/state`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as unknown };
-  }
+  const post = (body: unknown) => postState(harness.emulator, body);
 
   it('removes a principal and sets or clears a key problem', async () => {
     await expect(

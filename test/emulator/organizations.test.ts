@@ -50,6 +50,7 @@ import {
   tuple,
   useEmulator,
   writeInput,
+  postState,
 } from './helpers';
 
 const PROVISIONING_MS = 1000;
@@ -588,14 +589,7 @@ describe('faults and quotas', () => {
 });
 
 describe('admin route', () => {
-  async function post(body: unknown): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${harness.emulator.endpoint}/__emulator/state`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as unknown };
-  }
+  const post = (body: unknown) => postState(harness.emulator, body);
 
   it('moves, closes and adds over HTTP', async () => {
     await expect(post({ action: 'moveAccount', accountId: PROD_ACCOUNT, parentId: ROOT })).resolves.toEqual({
