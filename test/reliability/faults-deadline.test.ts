@@ -26,5 +26,6 @@ describe.each(TYPES)('$typeName: a write throttled for longer than the deadline'
     // One attempt per invocation: the write was tried exactly once per retry-later answer, plus the last.
     expect(countCalls(emulator(), type.createOperation)).toBe(retryDelays.length + 1);
     expect(type.copies(emulator())).toBe(0);
-  });
+    // A group plays about 170 virtual invocations, each a real handler run: more than Jest's 30 s on a loaded machine.
+  }, 120_000);
 });
