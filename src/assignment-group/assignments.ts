@@ -251,7 +251,8 @@ export async function runStage(options: StageOptions, start: OperationProgress):
     const task = options.pacer
       .schedule(async () => {
         started();
-        await call();
+        // A call queued before another ended the stage (throttled past the SDK's retries) is not made.
+        if (interruptedBy === undefined) await call();
       })
       .catch((error: unknown) => {
         interruptedBy ??= { error };
