@@ -76,8 +76,11 @@ export interface EmulatorBinding {
   deleteOperation: string;
   /** The SSO Admin read a READ of one model sends (possibly several times, e.g. once per principal). */
   readOperation: string;
-  /** How many service resources (create writes) the model stands for. */
-  size(model: ResourceProperties): number;
+  /**
+   * How many service resources (create writes) the model stands for. A model that targets organizational units
+   * stands for accounts of `world` (the emulator's, `emulator.state.world()`), and needs it.
+   */
+  size(model: ResourceProperties, world?: World): number;
   /**
    * How many complete copies of the model's resource exist in the emulator now: for one service resource, how
    * many match it; for several, the fewest copies any of them has (0 when one is missing).
@@ -119,8 +122,11 @@ export interface DemoScenario {
   update(world: World): { model: ResourceProperties; change: string };
   /** One service resource of the updated model, as a model of its own, deleted out of band; and in a few words. */
   drift(world: World): { model: ResourceProperties; description: string };
-  /** The read-only properties READ answers for `model` when `missing` of its service resources are missing. */
-  readOnly(model: ResourceProperties, missing: number): ResourceProperties;
+  /**
+   * The read-only properties READ answers for `model` when `missing` of its service resources are missing, `world`
+   * being the organisation as it was when the model was last applied (what its OU targets resolved to).
+   */
+  readOnly(model: ResourceProperties, missing: number, world: World): ResourceProperties;
   /**
    * The demo's Lambda timeout for the type (the driver's default is 60 s). A type that works through many service
    * resources per invocation and calls back when its work time is spent shows its progress over several callbacks
@@ -261,13 +267,49 @@ function stringList(value: unknown, name: string): string[] {
   return value;
 }
 
-/** Every account assignment a group model stands for: Principals x PermissionSets x target accounts. */
-export function groupAssignmentsOf(model: ResourceProperties): AssignmentTuple[] {
+/**
+ * The accounts an AWS_OU target stands for in `world`: the ACTIVE accounts directly in each of its OUs or roots,
+ * with Recursive also in every OU below, never the management account (as the group's handlers resolve them).
+ */
+function unitAccounts(target: Record<string, unknown>, world: World): string[] {
+  const units = new Set(stringList(target.TargetIds, 'TargetIds'));
+  if (target.Recursive === true) {
+    // Every OU whose parent is in the set, until none is added (a root's whole tree, an OU's subtree).
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const unit of world.organization.organizationalUnits) {
+        if (units.has(unit.parentId) && !units.has(unit.id)) {
+          units.add(unit.id);
+          grew = true;
+        }
+      }
+    }
+  }
+  return world.accounts
+    .filter(
+      (account) =>
+        units.has(account.parentId) && account.state === 'ACTIVE' && account.id !== world.ownerAccountId,
+    )
+    .map((account) => account.id);
+}
+
+/**
+ * Every account assignment a group model stands for: Principals x PermissionSets x target accounts, less
+ * ExcludedAccountIds. OU targets stand for accounts of `world`: a model with one needs it.
+ */
+export function groupAssignmentsOf(model: ResourceProperties, world?: World): AssignmentTuple[] {
   const principals = recordList(model, 'Principals').map((principal) => principalTypeAndId(principal));
   const permissionSets = stringList(model.PermissionSets, 'PermissionSets');
-  const accounts = recordList(model, 'Targets').flatMap((target) =>
-    stringList(target.TargetIds, 'TargetIds'),
+  const excluded = new Set(
+    model.ExcludedAccountIds === undefined ? [] : stringList(model.ExcludedAccountIds, 'ExcludedAccountIds'),
   );
+  const targeted = recordList(model, 'Targets').flatMap((target) => {
+    if (target.TargetType !== 'AWS_OU') return stringList(target.TargetIds, 'TargetIds');
+    if (world === undefined) throw new TypeError('An AWS_OU target stands for accounts of a world: pass it');
+    return unitAccounts(target, world);
+  });
+  // An account both listed and in a targeted OU is assigned once.
+  const accounts = [...new Set(targeted)].filter((accountId) => !excluded.has(accountId));
   return principals.flatMap((principal) =>
     permissionSets.flatMap((permissionSetArn) =>
       accounts.map((targetId) => ({ ...principal, permissionSetArn, targetId })),
@@ -405,37 +447,38 @@ const REGISTRY = [
       createOperation: 'CreateAccountAssignment',
       deleteOperation: 'DeleteAccountAssignment',
       readOperation: 'ListAccountAssignmentsForPrincipal',
-      size: (model) => groupAssignmentsOf(model).length,
+      size: (model, world) => groupAssignmentsOf(model, world).length,
+      // OU targets stand for the accounts in them now.
       count: (emulator, model) => {
         const existing = emulator.state.accountAssignments();
         return Math.min(
-          ...groupAssignmentsOf(model).map(
+          ...groupAssignmentsOf(model, emulator.state.world()).map(
             (wanted) => existing.filter((candidate) => sameFields(candidate, wanted)).length,
           ),
         );
       },
       exists: (emulator, model) => {
         const existing = emulator.state.accountAssignments();
-        return groupAssignmentsOf(model).every((wanted) =>
+        return groupAssignmentsOf(model, emulator.state.world()).every((wanted) =>
           existing.some((candidate) => sameFields(candidate, wanted)),
         );
       },
       present: (emulator, model) => {
         const existing = emulator.state.accountAssignments();
-        return groupAssignmentsOf(model).filter((wanted) =>
+        return groupAssignmentsOf(model, emulator.state.world()).filter((wanted) =>
           existing.some((candidate) => sameFields(candidate, wanted)),
         ).length;
       },
       seed: (emulator, model) => {
         const existing = emulator.state.accountAssignments();
-        for (const wanted of groupAssignmentsOf(model)) {
+        for (const wanted of groupAssignmentsOf(model, emulator.state.world())) {
           if (!existing.some((candidate) => sameFields(candidate, wanted))) {
             emulator.state.addAccountAssignment(wanted);
           }
         }
       },
       remove: (emulator, model) =>
-        groupAssignmentsOf(model)
+        groupAssignmentsOf(model, emulator.state.world())
           .map((wanted) => emulator.state.removeAccountAssignment(wanted))
           .every(Boolean),
     },
@@ -461,11 +504,14 @@ const REGISTRY = [
         },
         description: "group Developers' ReadOnlyAccess in workload-prod",
       }),
-      readOnly: (model, missing) => ({
-        AccountCount: new Set(groupAssignmentsOf(model).map((assignment) => assignment.targetId)).size,
-        AssignmentCount: groupAssignmentsOf(model).length,
-        MissingAssignmentCount: missing,
-      }),
+      readOnly: (model, missing, world) => {
+        const assignments = groupAssignmentsOf(model, world);
+        return {
+          AccountCount: new Set(assignments.map((assignment) => assignment.targetId)).size,
+          AssignmentCount: assignments.length,
+          MissingAssignmentCount: missing,
+        };
+      },
       // One second of work per invocation (the handler stops 5 s before the timeout): the demo's 24 assignments
       // then take a few callbacks, as thousands do with a 60 s timeout, so the progress shows.
       lambdaTimeoutMs: 6_000,

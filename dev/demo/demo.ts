@@ -348,7 +348,8 @@ async function main(argv: string[]): Promise<number> {
       const progress = (): string => {
         const { emulator } = target;
         if (emulator === undefined || writing === undefined) return '';
-        const total = entry.emulator.size(writing);
+        // A model's OU targets stand for the accounts in them now.
+        const total = entry.emulator.size(writing, emulator.state.world());
         return total > 1 ? ` [${entry.emulator.present(emulator, writing)}/${total} assignments]` : '';
       };
       const driver = new Driver({

@@ -10,7 +10,7 @@ import {
   type ResourceProperties,
   type RunResult,
 } from '../driver';
-import type { RunningEmulator } from '../emulator';
+import type { RunningEmulator, World } from '../emulator';
 import { listFilterFor, primaryIdentifierOf, type ResourceTypeEntry } from '../types';
 
 export const LIFECYCLE_STEPS = ['CREATE', 'READ', 'LIST', 'DELETE', 'READ after DELETE'] as const;
@@ -167,6 +167,13 @@ export async function runLifecycle(
   const steps = lifecycleSteps(entry, options);
   const scenario = steps === SCENARIO_STEPS ? entry.demo : undefined;
   const binding = entry.emulator;
+  // The organisation as the resource was last applied in: what READ's counts are of (it compares, never applies).
+  let appliedWorld: World | undefined = emulator?.state.world();
+  /** The read-only properties the scenario expects READ to answer for `declared`; none without a scenario. */
+  const expectedReadOnly = (declared: ResourceProperties, missing: number): ResourceProperties =>
+    scenario === undefined || appliedWorld === undefined
+      ? {}
+      : scenario.readOnly(declared, missing, appliedWorld);
   const outcomes: StepOutcome[] = [];
   const record = async (
     start: Omit<StepStart, 'index' | 'total'>,
@@ -186,10 +193,12 @@ export async function runLifecycle(
   };
 
   /** ` (n/N assignments)`, for a model of several service resources in the in-process emulator. */
-  const countText = (of: ResourceProperties): string =>
-    emulator !== undefined && binding.size(of) > 1
-      ? ` (${binding.present(emulator, of)}/${binding.size(of)} assignments)`
-      : '';
+  const countText = (of: ResourceProperties): string => {
+    if (emulator === undefined) return '';
+    // OU targets stand for the accounts in them now.
+    const size = binding.size(of, emulator.state.world());
+    return size > 1 ? ` (${binding.present(emulator, of)}/${size} assignments)` : '';
+  };
   /** Runs `operation` and counts the service-resource writes it makes in the emulator. */
   const counting = async (operation: () => Promise<RunResult>) => {
     const before = emulator?.calls().length ?? 0;
@@ -204,7 +213,7 @@ export async function runLifecycle(
     (declared: ResourceProperties): Judge =>
     ({ final }) => {
       if (final.status !== 'SUCCESS') return { ok: false, summary: `${eventText(final)} (expected SUCCESS)` };
-      const readOnly = scenario?.readOnly(declared, 0) ?? {};
+      const readOnly = expectedReadOnly(declared, 0);
       const differing = differingProperties({ ...declared, ...readOnly }, final.resourceModel);
       const counts = Object.keys(readOnly).length > 0 ? `, ${propertiesText(readOnly)}` : '';
       return differing.length === 0
@@ -239,6 +248,7 @@ export async function runLifecycle(
         async () => {
           const { result, writesText } = await counting(() => driver.update(declared, previous));
           writes = writesText;
+          if (result.final.status === 'SUCCESS') appliedWorld = emulator?.state.world();
           return result;
         },
         updateJudge(declared, () => writes),
@@ -334,7 +344,7 @@ export async function runLifecycle(
             return { ok: false, summary: `${eventText(final)} (expected SUCCESS, with drift)` };
           }
           const read = final.resourceModel ?? {};
-          const readOnly = scenario.readOnly(declared, binding.size(drift.model));
+          const readOnly = expectedReadOnly(declared, binding.size(drift.model, world));
           const wrongCounts = differingProperties(readOnly, read);
           if (wrongCounts.length > 0) {
             return {

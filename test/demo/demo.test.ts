@@ -201,10 +201,16 @@ describe.each(scenarioTypes.map(({ entry, scenario }) => [entry.typeName, entry,
       expect(seen.get('DELETE')).toEqual({ created: 0, deleted: full, ofCreated: 0, ofUpdated: 0 });
 
       const byStep = new Map(outcomes.map((outcome) => [outcome.step, outcome.final]));
-      expect(byStep.get('READ')?.resourceModel).toEqual({ ...created, ...scenario.readOnly(created, 0) });
-      expect(byStep.get('UPDATE')?.resourceModel).toEqual({ ...updated, ...scenario.readOnly(updated, 0) });
+      expect(byStep.get('READ')?.resourceModel).toEqual({
+        ...created,
+        ...scenario.readOnly(created, 0, DEFAULT_WORLD),
+      });
+      expect(byStep.get('UPDATE')?.resourceModel).toEqual({
+        ...updated,
+        ...scenario.readOnly(updated, 0, DEFAULT_WORLD),
+      });
       const driftRead = byStep.get('READ shows drift')?.resourceModel;
-      expect(driftRead).toMatchObject(scenario.readOnly(updated, binding.size(drift)));
+      expect(driftRead).toMatchObject(scenario.readOnly(updated, binding.size(drift), DEFAULT_WORLD));
       expect(
         Object.keys(updated).some(
           (name) => JSON.stringify(driftRead?.[name]) !== JSON.stringify(updated[name]),
@@ -212,7 +218,7 @@ describe.each(scenarioTypes.map(({ entry, scenario }) => [entry.typeName, entry,
       ).toBe(true);
       expect(byStep.get('READ after repair')?.resourceModel).toEqual({
         ...updated,
-        ...scenario.readOnly(updated, 0),
+        ...scenario.readOnly(updated, 0, DEFAULT_WORLD),
       });
       expect(byStep.get('READ after DELETE')).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
     });
