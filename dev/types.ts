@@ -133,6 +133,22 @@ export interface DemoScenario {
    * only if the demo's few resources outlast one invocation's work time.
    */
   lambdaTimeoutMs?: number;
+  /** For a type whose targets may be organizational units: an account joining one, shown as drift, then applied. */
+  membership?: MembershipScenario;
+}
+
+/**
+ * Membership drift, after the repair and before DELETE (dev/demo/lifecycle.ts MEMBERSHIP_STEPS): an UPDATE to an
+ * organizational-unit target, an account moved into that OU out of band (as Control Tower's Account Factory places
+ * a vended account), READ showing the OU as drift, and an UPDATE applying the resource again, which assigns it.
+ */
+export interface MembershipScenario {
+  /** The UPDATE to an OU target (same identifier): the new model, and the change in a few words. */
+  update(world: World): { model: ResourceProperties; change: string };
+  /** The account that joins, the OU it is moved into (one the updated model targets), and the move in a few words. */
+  join(world: World): { accountId: string; parentId: string; description: string };
+  /** `model` applied again with its lists unchanged (e.g. a new revision), and the change in a few words. */
+  reapply(model: ResourceProperties): { model: ResourceProperties; change: string };
 }
 
 /** What a registry entry declares; everything else about the type follows from it. */
@@ -361,6 +377,16 @@ function groupDemoModel(
   };
 }
 
+/** The demo's group once updated: user alice replaced by user bob, account log-archive added. */
+function groupDemoUpdate(world: World): ResourceProperties {
+  return groupDemoModel(world, ['bob'], ['workload-staging', 'shared-services', 'log-archive']);
+}
+
+/** The OU the demo's group targets: a small one (3 accounts), so the demo stays a few dozen assignments. */
+function securityUnit(world: World) {
+  return named(world.organization.organizationalUnits, 'Security', 'organizational unit');
+}
+
 const REGISTRY = [
   registered({
     key: 'assignment',
@@ -488,7 +514,7 @@ const REGISTRY = [
     demo: {
       model: (world) => groupDemoModel(world, ['alice'], ['workload-staging', 'shared-services']),
       update: (world) => ({
-        model: groupDemoModel(world, ['bob'], ['workload-staging', 'shared-services', 'log-archive']),
+        model: groupDemoUpdate(world),
         change: 'user alice replaced by user bob, account log-archive added',
       }),
       drift: (world) => ({
@@ -515,6 +541,37 @@ const REGISTRY = [
       // One second of work per invocation (the handler stops 5 s before the timeout): the demo's 24 assignments
       // then take a few callbacks, as thousands do with a 60 s timeout, so the progress shows.
       lambdaTimeoutMs: 6_000,
+      // The same principals and permission sets in the OU Security (3 accounts, 18 assignments; a small OU keeps the
+      // demo short), then sandbox-01 vended into it: READ drops the OU from Targets, Revision 2 assigns it (24).
+      membership: {
+        update: (world) => {
+          const target = {
+            TargetType: 'AWS_OU',
+            TargetIds: [securityUnit(world).id],
+            Recursive: false,
+          };
+          const members = unitAccounts(target, world).flatMap(
+            (id) => world.accounts.find((account) => account.id === id)?.name ?? [],
+          );
+          return {
+            model: { ...groupDemoUpdate(world), Targets: [target] },
+            change: `Targets become the OU Security: its ${members.length} active accounts (${members.join(', ')})`,
+          };
+        },
+        join: (world) => {
+          const account = named(world.accounts, 'sandbox-01', 'account');
+          const from = world.organization.organizationalUnits.find((unit) => unit.id === account.parentId);
+          return {
+            accountId: account.id,
+            parentId: securityUnit(world).id,
+            description: `${account.name} moved from ${from?.name ?? account.parentId} into Security (Organizations MoveAccount), as Control Tower's Account Factory places a vended account`,
+          };
+        },
+        reapply: (model) => ({
+          model: { ...model, Revision: '2' },
+          change: 'Revision 2, the lists unchanged: the OU resolved again',
+        }),
+      },
     },
     state: {
       record: async (endpoint, model) => {
