@@ -1,4 +1,11 @@
-import { RETRY_POLICY, retryLaterDelaySeconds, stabilizationDelaySeconds } from '../../src/core/retry-policy';
+import {
+  callbackDelayForElapsed,
+  CHECK_TIME_SCALE_ENV,
+  inInvocationCheckOffsetsMs,
+  RETRY_POLICY,
+  retryLaterDelaySeconds,
+  stabilizationDelaySeconds,
+} from '../../src/core/retry-policy';
 import { firstWait, RequestStatus, stabilizeOnce } from '../../src/core/stabilizer';
 
 const fixedNow = () => 1_000_000;
@@ -15,6 +22,30 @@ test('delays double from the first delay to the cap, jittered within [base/2, ba
   expect(stabilizationDelaySeconds(50, Math.random)).toBeLessThanOrEqual(
     RETRY_POLICY.callbackDelayCapSeconds,
   );
+});
+
+test('after the in-invocation checks, the callback delay is a jittered share of the time taken, capped', () => {
+  const share = RETRY_POLICY.callbackShareOfElapsed;
+  // A few seconds in: CloudFormation's own re-invocation is the wait.
+  expect(callbackDelayForElapsed(4_000, () => 0.999999)).toBe(0);
+  expect(callbackDelayForElapsed(50_000, () => 0)).toBe(Math.floor((share * 50) / 2));
+  expect(callbackDelayForElapsed(55_000, () => 0.999999)).toBe(Math.floor(share * 55));
+  expect(callbackDelayForElapsed(3_600_000, () => 0.999999)).toBe(RETRY_POLICY.callbackDelayCapSeconds);
+  expect(callbackDelayForElapsed(3_600_000, () => 0)).toBe(RETRY_POLICY.callbackDelayCapSeconds / 2);
+  expect(callbackDelayForElapsed(-5, () => 0.5)).toBe(0);
+});
+
+test('the in-invocation check offsets grow to a few seconds; the test knob only shrinks them', () => {
+  const offsets = RETRY_POLICY.inInvocationCheckOffsetsMs;
+  expect([...offsets].sort((left, right) => left - right)).toEqual([...offsets]);
+  expect(offsets[offsets.length - 1]).toBeLessThanOrEqual(5_000);
+  expect(inInvocationCheckOffsetsMs({})).toEqual(offsets);
+  expect(inInvocationCheckOffsetsMs({ [CHECK_TIME_SCALE_ENV]: '0.1' })).toEqual(
+    offsets.map((offset) => offset / 10),
+  );
+  for (const ignored of ['2', '0', '-1', 'fast']) {
+    expect(inInvocationCheckOffsetsMs({ [CHECK_TIME_SCALE_ENV]: ignored })).toEqual(offsets);
+  }
 });
 
 test('retry-later delays stay within their documented bounds', () => {
