@@ -79,7 +79,7 @@ export function callbackDelayForElapsed(elapsedMs: number, random: RandomSource 
     RETRY_POLICY.callbackDelayCapSeconds,
     (RETRY_POLICY.callbackShareOfElapsed * Math.max(0, elapsedMs)) / 1000,
   );
-  return Math.floor(base / 2 + (random() * base) / 2);
+  return Math.round(base / 2 + (random() * base) / 2);
 }
 
 /** Jittered callback delay for a write that is still throttled or in conflict after the SDK's retries. */
