@@ -12,6 +12,7 @@ import assignmentGroupSchema from '../assignment-group/aws-sso-assignmentgroup.j
 import assignmentSchema from '../aws-sso-assignment.json';
 import type { ResourceProperties } from './driver';
 import type { AssignmentTuple, ApiCallRecord, RunningEmulator, World } from './emulator';
+import { unitsBelow } from './emulator/world';
 import { hyphenated } from './package/type-name';
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
@@ -288,19 +289,10 @@ function stringList(value: unknown, name: string): string[] {
  * with Recursive also in every OU below, never the management account (as the group's handlers resolve them).
  */
 function unitAccounts(target: Record<string, unknown>, world: World): string[] {
-  const units = new Set(stringList(target.TargetIds, 'TargetIds'));
-  if (target.Recursive === true) {
-    // Every OU whose parent is in the set, until none is added (a root's whole tree, an OU's subtree).
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const unit of world.organization.organizationalUnits) {
-        if (units.has(unit.parentId) && !units.has(unit.id)) {
-          units.add(unit.id);
-          grew = true;
-        }
-      }
-    }
-  }
+  const listed = stringList(target.TargetIds, 'TargetIds');
+  const units = new Set(
+    target.Recursive === true ? listed.flatMap((unitId) => [...unitsBelow(world, unitId)]) : listed,
+  );
   return world.accounts
     .filter(
       (account) =>

@@ -7,7 +7,7 @@
 export { startEmulator, DEFAULTS, EMULATED_OPERATIONS } from './server';
 export type { ApiCallRecord, EmulatedOperation, EmulatorOptions, RunningEmulator } from './server';
 export { DEFAULT_WORLD, ACCOUNT_OUTSIDE_ORGANIZATION, UNKNOWN_PRINCIPAL_ID } from './world';
-export { statusOfState } from './world';
+export { statusOfState, unitsBelow } from './world';
 export type {
   AccountJoinedMethod,
   AccountState,

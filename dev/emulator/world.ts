@@ -296,3 +296,19 @@ export function cloneWorld(world: World): World {
     applications: world.applications.map((application) => ({ ...application })),
   };
 }
+
+/** The OU or root `unitId` and every OU below it in `world`'s organisation (what a recursive OU target covers). */
+export function unitsBelow(world: World, unitId: string): Set<string> {
+  const units = new Set([unitId]);
+  // Every OU whose parent is in the set, until none is added.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const unit of world.organization.organizationalUnits) {
+      if (units.has(unit.parentId) && !units.has(unit.id)) {
+        units.add(unit.id);
+        grew = true;
+      }
+    }
+  }
+  return units;
+}

@@ -4,7 +4,7 @@
 import type { ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD, type World } from '../../dev/emulator';
 import { groupAssignmentsOf, resourceType } from '../../dev/types';
-import { groupDriver, useGroupEmulator } from './support';
+import { accountNamed, groupDriver, unitNamed, useGroupEmulator } from './support';
 
 jest.setTimeout(60_000);
 
@@ -13,16 +13,6 @@ const binding = resourceType('assignment-group').emulator;
 const world = DEFAULT_WORLD;
 const { rootId } = world.organization;
 
-const unitNamed = (name: string) => {
-  const unit = world.organization.organizationalUnits.find((candidate) => candidate.name === name);
-  if (!unit) throw new Error(`no OU ${name} in the seeded world`);
-  return unit.id;
-};
-const accountNamed = (name: string) => {
-  const account = world.accounts.find((candidate) => candidate.name === name);
-  if (!account) throw new Error(`no account ${name} in the seeded world`);
-  return account.id;
-};
 /** The ACTIVE accounts whose parent is one of `parents` in `current`. */
 const activeIn = (current: World, ...parents: string[]) =>
   current.accounts

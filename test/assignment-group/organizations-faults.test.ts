@@ -5,7 +5,7 @@ import { type ResourceProperties } from '../../dev/driver';
 import { DEFAULT_WORLD, stateTableClient, type OrganizationsErrorName } from '../../dev/emulator';
 import { entrypoint } from '../../src/assignment-group/handlers';
 import { StateStore } from '../../src/assignment-group/state-store';
-import { assignmentsIn, groupDriver, useGroupEmulator } from './support';
+import { assignmentsIn, groupDriver, unitNamed, useGroupEmulator } from './support';
 
 jest.setTimeout(90_000);
 
@@ -14,11 +14,6 @@ const driver = groupDriver;
 
 const world = DEFAULT_WORLD;
 
-const unitNamed = (name: string): string => {
-  const unit = world.organization.organizationalUnits.find((candidate) => candidate.name === name);
-  if (!unit) throw new Error(`no OU ${name} in the seeded world`);
-  return unit.id;
-};
 const developers = world.groups.find((group) => group.name === 'Developers')?.id ?? '';
 const readOnly =
   world.permissionSets.find((permissionSet) => permissionSet.name === 'ReadOnlyAccess')?.arn ?? '';

@@ -7,46 +7,21 @@ import {
   ACCOUNT_OUTSIDE_ORGANIZATION,
   DEFAULT_WORLD,
   stateTableClient,
-  type World,
+  unitsBelow,
 } from '../../dev/emulator';
 import { StateStore } from '../../src/assignment-group/state-store';
-import { groupDriver, useGroupEmulator } from './support';
+import { accountNamed, groupDriver, unitNamed, useGroupEmulator } from './support';
 
 jest.setTimeout(90_000);
 
 const emulator = useGroupEmulator();
 
 const world = DEFAULT_WORLD;
-const { rootId, organizationalUnits } = world.organization;
-const unitNamed = (name: string) => {
-  const unit = organizationalUnits.find((candidate) => candidate.name === name);
-  if (!unit) throw new Error(`no OU ${name} in the seeded world`);
-  return unit.id;
-};
-const accountNamed = (name: string) => {
-  const account = world.accounts.find((candidate) => candidate.name === name);
-  if (!account) throw new Error(`no account ${name} in the seeded world`);
-  return account.id;
-};
+const { rootId } = world.organization;
 const userNamed = (name: string) => world.users.find((user) => user.name === name)?.id ?? '';
 const groupNamed = (name: string) => world.groups.find((group) => group.name === name)?.id ?? '';
 const permissionSetNamed = (name: string) =>
   world.permissionSets.find((permissionSet) => permissionSet.name === name)?.arn ?? '';
-
-/** The OUs at and below `unitId` in `current`'s organisation. */
-function unitsBelow(current: World, unitId: string): Set<string> {
-  const units = new Set([unitId]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const unit of current.organization.organizationalUnits) {
-      if (units.has(unit.parentId) && !units.has(unit.id)) {
-        units.add(unit.id);
-        grew = true;
-      }
-    }
-  }
-  return units;
-}
 
 /** The active accounts at and below `unitId` now, never the management account (what an OU target stands for). */
 function activeAccountsBelow(unitId: string, recursive = true): string[] {

@@ -1,7 +1,7 @@
 // What the group's tests share: the emulator and driver they run on, and account assignments compared as
 // `principal|permission set|account` strings.
 import { Driver, type ResourceProperties } from '../../dev/driver';
-import type { RunningEmulator } from '../../dev/emulator';
+import { DEFAULT_WORLD, type RunningEmulator } from '../../dev/emulator';
 import { CHECK_INTERVAL_ENV } from '../../src/assignment-group/assignments';
 import { entrypoint } from '../../src/assignment-group/handlers';
 import { ResourceModel } from '../../src/assignment-group/models';
@@ -56,4 +56,18 @@ export function expectedAssignments(properties: ResourceProperties): string[] {
       sets.flatMap((s) => targets.flatMap((t) => t.TargetIds.map((a) => `${p.PrincipalId}|${s}|${a}`))),
     )
     .sort();
+}
+
+/** The ID of the seeded world's OU named `name`. */
+export function unitNamed(name: string): string {
+  const unit = DEFAULT_WORLD.organization.organizationalUnits.find((candidate) => candidate.name === name);
+  if (!unit) throw new Error(`no OU ${name} in the seeded world`);
+  return unit.id;
+}
+
+/** The ID of the seeded world's account named `name`. */
+export function accountNamed(name: string): string {
+  const account = DEFAULT_WORLD.accounts.find((candidate) => candidate.name === name);
+  if (!account) throw new Error(`no account ${name} in the seeded world`);
+  return account.id;
 }
