@@ -399,8 +399,9 @@ export function groupScaleSection(group: GroupScaleResult): string[] {
       `${SCALE.maxOutstandingAsyncWrites}, P = ${formatDuration(SCALE.provisioningMs)}, R = ${SCALE.requestsPerSecond} ` +
       'requests/s, 2 calls per write (the write, one status read) and F the ListAccountAssignmentsForPrincipal ' +
       'pages that read what exists first (100 assignments a page, at least one per principal); READ is F alone. ' +
-      'Fewest calls = N x 2 + F; SSO calls counts every request to the emulator, the Identity Store included (the ' +
-      'group checks its principals). Table calls: the state table (DynamoDB, dynalite in a process of its own); ' +
+      'Fewest calls = N x 2 + F; SSO calls counts every request to the emulator, the Identity Store and ' +
+      'Organizations included (the group checks its principals and its accounts). Table calls: the state table ' +
+      '(DynamoDB, dynalite in a process of its own); ' +
       (clockMoved === 0 ? 'none' : `**${clockMoved}**`) +
       " saw virtual time move. Largest item: DynamoDB's size of the biggest item written (its limit is 400 KB). " +
       'Peak RSS: the bench worker, sampled every 20 ms: the handler, the emulator holding the instance, and the ' +

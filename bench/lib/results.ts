@@ -1,4 +1,5 @@
 /** The shapes of every section's result, as written to bench/results/latest.json. */
+import type { ResolutionFigures } from './resolution';
 
 export type Strategy = 'ours' | 'native';
 
@@ -54,6 +55,8 @@ export interface ScaleRun {
   assignmentsInEmulator: number;
   /** The group's state table: its calls, how many of them saw virtual time move (must be 0), the largest item. */
   stateTable?: StateTableFigures;
+  /** The group's resolution (its account check): calls and time before it first read what exists. */
+  resolution?: ResolutionFigures;
   wallMs: number;
 }
 
@@ -72,7 +75,13 @@ export interface ScaleResult {
   /** The limit of the separate resources' rows. */
   limit: LimitFigures;
   /** The limit of the group row, and the group's shape. */
-  group?: { typeName: string; shape: GroupShape; limit: LimitFigures };
+  group?: {
+    typeName: string;
+    shape: GroupShape;
+    limit: LimitFigures;
+    /** Accounts in the emulated organisation the group's accounts were checked against (absent in older results). */
+    organizationAccounts?: number;
+  };
   runs: ScaleRun[];
 }
 
@@ -120,6 +129,8 @@ export interface GroupOperationResult {
   /** The group's assignments in the emulator at the end, and how many there should be. */
   assignmentsInEmulator: number;
   expectedInEmulator: number;
+  /** CREATE and UPDATE: the resolution (its account check) before the group first read what exists. */
+  resolution?: ResolutionFigures;
   wallMs: number;
 }
 
@@ -135,6 +146,8 @@ export interface GroupScaleResult {
   itemLimitBytes: number;
   /** The worker's maxRSS over its whole life (getrusage), MB. */
   workerMaxRssMb: number;
+  /** Accounts in the emulated organisation the group's accounts were checked against (absent in older results). */
+  organizationAccounts?: number;
 }
 
 export interface ListScaleResult {
