@@ -1,5 +1,5 @@
 /** The shapes of every section's result, as written to bench/results/latest.json. */
-import type { ResolutionFigures } from './resolution';
+import type { ResolutionFigures, ServiceCounts } from './resolution';
 
 export type Strategy = 'ours' | 'native';
 
@@ -150,6 +150,55 @@ export interface GroupScaleResult {
   organizationAccounts?: number;
 }
 
+/** One of section 9's group CREATEs, whose declaration must be resolved. */
+export interface ResolutionCaseResult {
+  /** Short label: 'root, recursive', '50 OUs', … */
+  label: string;
+  /** The declaration, in words. */
+  declaration: string;
+  /** What resolution cost (calls before the first listing of what exists, and that call's arrival). */
+  resolution: ResolutionFigures;
+  /** The fewest calls per service a correct resolution needs, and how. */
+  fewest: ServiceCounts;
+  fewestMethod: string;
+  /** Per service (fewest - R) / R at the rates; the limit is the largest. */
+  limitBoundsMs: ServiceCounts;
+  limitMs: number;
+  ratioToLimit: number;
+  /** Resolution time ÷ the Lambda timeout: resolution is not resumable, it must end within one invocation. */
+  lambdaShare: number;
+  /** Accounts the targets must resolve to, those the group resolved (AccountCount), and whether its assignments are exactly right. */
+  accounts: { expected: number; resolved: number; exact: boolean };
+  /** The whole CREATE (resolution, the writes, their confirmation). */
+  create: {
+    succeeded: boolean;
+    failure?: string;
+    totalMs: number;
+    invocations: number;
+    writes: number;
+    apiCalls: number;
+  };
+  wallMs: number;
+}
+
+export interface ResolutionResult {
+  typeName: string;
+  organization: {
+    activeAccounts: number;
+    organizationalUnits: number;
+    suspendedAccounts: number;
+    /** Every account, the management account and the suspended ones included. */
+    accounts: number;
+    maxDepth: number;
+  };
+  permissionSets: number;
+  /** Requests/s per service; Identity Store: not limited by the emulator (absent). */
+  rates: Partial<ServiceCounts>;
+  organizationsPageSize: number;
+  lambdaTimeoutMs: number;
+  cases: ResolutionCaseResult[];
+}
+
 export interface ListScaleResult {
   accounts: number;
   permissionSets: number;
@@ -257,6 +306,7 @@ export interface BenchResults {
   scale?: ScaleResult;
   listScale?: ListScaleResult;
   groupScale?: GroupScaleResult;
+  resolution?: ResolutionResult;
   /** Per type; a single object in results written before every type was measured. */
   memory?: MemoryResult[] | MemoryResult;
   overhead?: OverheadResult;
