@@ -259,13 +259,17 @@ async function main(mode: GroupMode): Promise<number> {
     const convergenceRun = runWorker<ConvergenceCase[]>(VIRTUAL_WORKER, ['convergence'], (units) =>
       convergenceBar.increment(units),
     ).finally(() => convergenceBar.done());
+    const scaleRun = runWorker<ScaleResult>(VIRTUAL_WORKER, ['scale'], (units) =>
+      scaleBar.increment(units),
+    ).finally(() => scaleBar.done());
     const listRun = runWorker<ListScaleResult>(VIRTUAL_WORKER, ['list'], (units) =>
       listBar.increment(units),
     ).finally(() => listBar.done());
     // Sections 8 and 9 each wait for another section to end, so at most three workers share the two cores: virtual
     // time does not cover the sockets' own real timers, and a worker starved of CPU can fail a call for real.
     // Section 9 is short: in a quick run it goes between section 3 and section 8 (which ends well before sections 4
-    // and 7); with --full section 8 is the longest, so it starts after section 3 and section 9 after section 7.
+    // and 7); with --full section 8 is the longest, so it starts after section 3, and section 9 after sections 4 and
+    // 7, off the critical path and never next to section 4's 500 concurrent operations, the most sensitive to CPU.
     const after = <T>(previous: Promise<unknown>, run: () => Promise<T>): Promise<T> =>
       previous.catch(() => undefined).then(run);
     const startResolution = (previous: Promise<unknown>): Promise<ResolutionResult> =>
@@ -278,13 +282,13 @@ async function main(mode: GroupMode): Promise<number> {
       after(previous, () =>
         runWorker<GroupScaleResult>(VIRTUAL_WORKER, ['group', mode], (units) => groupBar.increment(units)),
       ).finally(() => groupBar.done());
-    const resolutionRun = startResolution(mode === 'full' ? listRun : convergenceRun);
+    const resolutionRun = startResolution(
+      mode === 'full' ? Promise.allSettled([scaleRun, listRun]) : convergenceRun,
+    );
     const groupRun = startGroup(mode === 'full' ? convergenceRun : resolutionRun);
     const [convergence, scale, list, group, resolution] = await Promise.allSettled([
       convergenceRun,
-      runWorker<ScaleResult>(VIRTUAL_WORKER, ['scale'], (units) => scaleBar.increment(units)).finally(() =>
-        scaleBar.done(),
-      ),
+      scaleRun,
       listRun,
       groupRun,
       resolutionRun,
