@@ -9,3 +9,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // every service, Organizations (a global service, organizations.us-east-1.amazonaws.com) included. Port 9
 // (discard) has no listener here. A test that checks the SDK's own endpoint resolution deletes this first.
 process.env.AWS_ENDPOINT_URL ??= 'http://127.0.0.1:9';
+
+// The handlers check a write within its invocation at offsets of 0.5 to 4 s (src/core/retry-policy.ts); the
+// emulator in tests provisions in milliseconds, so the tests check at a tenth of them (50 to 400 ms), still
+// spaced enough for the emulator's 20 requests per second.
+process.env.SSO_CHECK_TIME_SCALE ??= '0.1';

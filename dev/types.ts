@@ -76,8 +76,11 @@ export interface EmulatorBinding {
   deleteOperation: string;
   /** The SSO Admin read a READ of one model sends (possibly several times, e.g. once per principal). */
   readOperation: string;
-  /** How many service resources (create writes) the model stands for. */
-  size(model: ResourceProperties): number;
+  /**
+   * How many service resources (create writes) the model stands for. A model that targets organizational units
+   * stands for accounts of `world` (the emulator's, `emulator.state.world()`), and needs it.
+   */
+  size(model: ResourceProperties, world?: World): number;
   /**
    * How many complete copies of the model's resource exist in the emulator now: for one service resource, how
    * many match it; for several, the fewest copies any of them has (0 when one is missing).
@@ -119,14 +122,33 @@ export interface DemoScenario {
   update(world: World): { model: ResourceProperties; change: string };
   /** One service resource of the updated model, as a model of its own, deleted out of band; and in a few words. */
   drift(world: World): { model: ResourceProperties; description: string };
-  /** The read-only properties READ answers for `model` when `missing` of its service resources are missing. */
-  readOnly(model: ResourceProperties, missing: number): ResourceProperties;
+  /**
+   * The read-only properties READ answers for `model` when `missing` of its service resources are missing, `world`
+   * being the organisation as it was when the model was last applied (what its OU targets resolved to).
+   */
+  readOnly(model: ResourceProperties, missing: number, world: World): ResourceProperties;
   /**
    * The demo's Lambda timeout for the type (the driver's default is 60 s). A type that works through many service
    * resources per invocation and calls back when its work time is spent shows its progress over several callbacks
    * only if the demo's few resources outlast one invocation's work time.
    */
   lambdaTimeoutMs?: number;
+  /** For a type whose targets may be organizational units: an account joining one, shown as drift, then applied. */
+  membership?: MembershipScenario;
+}
+
+/**
+ * Membership drift, after the repair and before DELETE (dev/demo/lifecycle.ts MEMBERSHIP_STEPS): an UPDATE to an
+ * organizational-unit target, an account moved into that OU out of band (as Control Tower's Account Factory places
+ * a vended account), READ showing the OU as drift, and an UPDATE applying the resource again, which assigns it.
+ */
+export interface MembershipScenario {
+  /** The UPDATE to an OU target (same identifier): the new model, and the change in a few words. */
+  update(world: World): { model: ResourceProperties; change: string };
+  /** The account that joins, the OU it is moved into (one the updated model targets), and the move in a few words. */
+  join(world: World): { accountId: string; parentId: string; description: string };
+  /** `model` applied again with its lists unchanged (e.g. a new revision), and the change in a few words. */
+  reapply(model: ResourceProperties): { model: ResourceProperties; change: string };
 }
 
 /** What a registry entry declares; everything else about the type follows from it. */
@@ -261,13 +283,49 @@ function stringList(value: unknown, name: string): string[] {
   return value;
 }
 
-/** Every account assignment a group model stands for: Principals x PermissionSets x target accounts. */
-export function groupAssignmentsOf(model: ResourceProperties): AssignmentTuple[] {
+/**
+ * The accounts an AWS_OU target stands for in `world`: the ACTIVE accounts directly in each of its OUs or roots,
+ * with Recursive also in every OU below, never the management account (as the group's handlers resolve them).
+ */
+function unitAccounts(target: Record<string, unknown>, world: World): string[] {
+  const units = new Set(stringList(target.TargetIds, 'TargetIds'));
+  if (target.Recursive === true) {
+    // Every OU whose parent is in the set, until none is added (a root's whole tree, an OU's subtree).
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const unit of world.organization.organizationalUnits) {
+        if (units.has(unit.parentId) && !units.has(unit.id)) {
+          units.add(unit.id);
+          grew = true;
+        }
+      }
+    }
+  }
+  return world.accounts
+    .filter(
+      (account) =>
+        units.has(account.parentId) && account.state === 'ACTIVE' && account.id !== world.ownerAccountId,
+    )
+    .map((account) => account.id);
+}
+
+/**
+ * Every account assignment a group model stands for: Principals x PermissionSets x target accounts, less
+ * ExcludedAccountIds. OU targets stand for accounts of `world`: a model with one needs it.
+ */
+export function groupAssignmentsOf(model: ResourceProperties, world?: World): AssignmentTuple[] {
   const principals = recordList(model, 'Principals').map((principal) => principalTypeAndId(principal));
   const permissionSets = stringList(model.PermissionSets, 'PermissionSets');
-  const accounts = recordList(model, 'Targets').flatMap((target) =>
-    stringList(target.TargetIds, 'TargetIds'),
+  const excluded = new Set(
+    model.ExcludedAccountIds === undefined ? [] : stringList(model.ExcludedAccountIds, 'ExcludedAccountIds'),
   );
+  const targeted = recordList(model, 'Targets').flatMap((target) => {
+    if (target.TargetType !== 'AWS_OU') return stringList(target.TargetIds, 'TargetIds');
+    if (world === undefined) throw new TypeError('An AWS_OU target stands for accounts of a world: pass it');
+    return unitAccounts(target, world);
+  });
+  // An account both listed and in a targeted OU is assigned once.
+  const accounts = [...new Set(targeted)].filter((accountId) => !excluded.has(accountId));
   return principals.flatMap((principal) =>
     permissionSets.flatMap((permissionSetArn) =>
       accounts.map((targetId) => ({ ...principal, permissionSetArn, targetId })),
@@ -317,6 +375,16 @@ function groupDemoModel(
       },
     ],
   };
+}
+
+/** The demo's group once updated: user alice replaced by user bob, account log-archive added. */
+function groupDemoUpdate(world: World): ResourceProperties {
+  return groupDemoModel(world, ['bob'], ['workload-staging', 'shared-services', 'log-archive']);
+}
+
+/** The OU the demo's group targets: a small one (3 accounts), so the demo stays a few dozen assignments. */
+function securityUnit(world: World) {
+  return named(world.organization.organizationalUnits, 'Security', 'organizational unit');
 }
 
 const REGISTRY = [
@@ -405,37 +473,38 @@ const REGISTRY = [
       createOperation: 'CreateAccountAssignment',
       deleteOperation: 'DeleteAccountAssignment',
       readOperation: 'ListAccountAssignmentsForPrincipal',
-      size: (model) => groupAssignmentsOf(model).length,
+      size: (model, world) => groupAssignmentsOf(model, world).length,
+      // OU targets stand for the accounts in them now.
       count: (emulator, model) => {
         const existing = emulator.state.accountAssignments();
         return Math.min(
-          ...groupAssignmentsOf(model).map(
+          ...groupAssignmentsOf(model, emulator.state.world()).map(
             (wanted) => existing.filter((candidate) => sameFields(candidate, wanted)).length,
           ),
         );
       },
       exists: (emulator, model) => {
         const existing = emulator.state.accountAssignments();
-        return groupAssignmentsOf(model).every((wanted) =>
+        return groupAssignmentsOf(model, emulator.state.world()).every((wanted) =>
           existing.some((candidate) => sameFields(candidate, wanted)),
         );
       },
       present: (emulator, model) => {
         const existing = emulator.state.accountAssignments();
-        return groupAssignmentsOf(model).filter((wanted) =>
+        return groupAssignmentsOf(model, emulator.state.world()).filter((wanted) =>
           existing.some((candidate) => sameFields(candidate, wanted)),
         ).length;
       },
       seed: (emulator, model) => {
         const existing = emulator.state.accountAssignments();
-        for (const wanted of groupAssignmentsOf(model)) {
+        for (const wanted of groupAssignmentsOf(model, emulator.state.world())) {
           if (!existing.some((candidate) => sameFields(candidate, wanted))) {
             emulator.state.addAccountAssignment(wanted);
           }
         }
       },
       remove: (emulator, model) =>
-        groupAssignmentsOf(model)
+        groupAssignmentsOf(model, emulator.state.world())
           .map((wanted) => emulator.state.removeAccountAssignment(wanted))
           .every(Boolean),
     },
@@ -445,7 +514,7 @@ const REGISTRY = [
     demo: {
       model: (world) => groupDemoModel(world, ['alice'], ['workload-staging', 'shared-services']),
       update: (world) => ({
-        model: groupDemoModel(world, ['bob'], ['workload-staging', 'shared-services', 'log-archive']),
+        model: groupDemoUpdate(world),
         change: 'user alice replaced by user bob, account log-archive added',
       }),
       drift: (world) => ({
@@ -461,14 +530,48 @@ const REGISTRY = [
         },
         description: "group Developers' ReadOnlyAccess in workload-prod",
       }),
-      readOnly: (model, missing) => ({
-        AccountCount: new Set(groupAssignmentsOf(model).map((assignment) => assignment.targetId)).size,
-        AssignmentCount: groupAssignmentsOf(model).length,
-        MissingAssignmentCount: missing,
-      }),
+      readOnly: (model, missing, world) => {
+        const assignments = groupAssignmentsOf(model, world);
+        return {
+          AccountCount: new Set(assignments.map((assignment) => assignment.targetId)).size,
+          AssignmentCount: assignments.length,
+          MissingAssignmentCount: missing,
+        };
+      },
       // One second of work per invocation (the handler stops 5 s before the timeout): the demo's 24 assignments
       // then take a few callbacks, as thousands do with a 60 s timeout, so the progress shows.
       lambdaTimeoutMs: 6_000,
+      // The same principals and permission sets in the OU Security (3 accounts, 18 assignments; a small OU keeps the
+      // demo short), then sandbox-01 vended into it: READ drops the OU from Targets, Revision 2 assigns it (24).
+      membership: {
+        update: (world) => {
+          const target = {
+            TargetType: 'AWS_OU',
+            TargetIds: [securityUnit(world).id],
+            Recursive: false,
+          };
+          const members = unitAccounts(target, world).flatMap(
+            (id) => world.accounts.find((account) => account.id === id)?.name ?? [],
+          );
+          return {
+            model: { ...groupDemoUpdate(world), Targets: [target] },
+            change: `Targets become the OU Security: its ${members.length} active accounts (${members.join(', ')})`,
+          };
+        },
+        join: (world) => {
+          const account = named(world.accounts, 'sandbox-01', 'account');
+          const from = world.organization.organizationalUnits.find((unit) => unit.id === account.parentId);
+          return {
+            accountId: account.id,
+            parentId: securityUnit(world).id,
+            description: `${account.name} moved from ${from?.name ?? account.parentId} into Security (Organizations MoveAccount), as Control Tower's Account Factory places a vended account`,
+          };
+        },
+        reapply: (model) => ({
+          model: { ...model, Revision: '2' },
+          change: 'Revision 2, the lists unchanged: the OU resolved again',
+        }),
+      },
     },
     state: {
       record: async (endpoint, model) => {

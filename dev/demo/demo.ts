@@ -2,7 +2,8 @@
  * `npm run demo`: the resource types' lifecycle (CREATE -> READ -> LIST -> DELETE -> READ) driven the way
  * CloudFormation drives it, against an SSO Admin emulator started in-process and seeded with an instance,
  * permission sets, users, groups, accounts and applications. A type with a demo scenario (dev/types.ts) also goes
- * through UPDATE, drift from an out-of-band delete, and its repair. With --endpoint (any SSO Admin endpoint) or
+ * through UPDATE, drift from an out-of-band delete, and its repair; one with membership drift also through an OU
+ * target, an account joining it, and the UPDATE that assigns that account. With --endpoint (any SSO Admin endpoint) or
  * --live (real AWS, credentials from the default provider chain) nothing is seeded: pass the model.
  * Exit code 0 only if every step gives the expected result.
  */
@@ -39,7 +40,8 @@ Runs CREATE -> READ -> LIST -> DELETE -> READ (expects NotFound) for each resour
 line per handler invocation and a verdict per step. Exit code 0 only if every step is as expected.
 In the seeded run, a type that can be updated in place also goes CREATE -> READ -> LIST -> UPDATE ->
 DELETE out of band -> READ (drift) -> UPDATE (repair) -> READ -> DELETE -> READ, with its progress (n/N
-assignments) on each invocation's line.
+assignments) on each invocation's line. A type whose targets may be organizational units goes, before that
+DELETE, UPDATE (to an OU target) -> an account joins the OU out of band -> READ (drift) -> UPDATE (assigns it).
 
 Where it runs (default: an SSO Admin emulator started in-process on 127.0.0.1, seeded; nothing else needed):
   --endpoint URL          an SSO Admin endpoint you run (e.g. npx tsx dev/emulator/main.ts); nothing is seeded.
@@ -169,8 +171,10 @@ function seededName(value: unknown): string | undefined {
     ['group', world.groups],
     ['account', world.accounts],
     ['application', world.applications],
+    ['OU', world.organization.organizationalUnits],
   ];
   if (value === world.instanceArn) return 'the seeded instance';
+  if (value === world.organization.rootId) return 'the organization root';
   for (const [kind, items] of kinds) {
     const item = items.find((candidate) => candidate.id === value || candidate.arn === value);
     if (item) return `${kind} ${item.name}`;
@@ -348,7 +352,8 @@ async function main(argv: string[]): Promise<number> {
       const progress = (): string => {
         const { emulator } = target;
         if (emulator === undefined || writing === undefined) return '';
-        const total = entry.emulator.size(writing);
+        // A model's OU targets stand for the accounts in them now.
+        const total = entry.emulator.size(writing, emulator.state.world());
         return total > 1 ? ` [${entry.emulator.present(emulator, writing)}/${total} assignments]` : '';
       };
       const driver = new Driver({

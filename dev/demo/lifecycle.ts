@@ -1,7 +1,9 @@
 // The demo's scenario for one resource type, each step judged against what CloudFormation expects. Every type goes
 // CREATE -> READ -> LIST -> DELETE -> READ after DELETE (NotFound). A type with a demo scenario (dev/types.ts
 // DemoScenario) run against the in-process emulator also UPDATEs in place, has one of its service resources deleted
-// out of band, shows that as drift on READ, and is repaired by an UPDATE with the same model, before DELETE.
+// out of band, shows that as drift on READ, and is repaired by an UPDATE with the same model, before DELETE. One whose
+// scenario has membership drift then also targets an OU, has an account join it out of band, shows that as drift on
+// READ, and is applied again, which assigns the new member.
 import {
   ContractViolation,
   DriverError,
@@ -10,8 +12,8 @@ import {
   type ResourceProperties,
   type RunResult,
 } from '../driver';
-import type { RunningEmulator } from '../emulator';
-import { listFilterFor, primaryIdentifierOf, type ResourceTypeEntry } from '../types';
+import type { RunningEmulator, World } from '../emulator';
+import { type DemoScenario, listFilterFor, primaryIdentifierOf, type ResourceTypeEntry } from '../types';
 
 export const LIFECYCLE_STEPS = ['CREATE', 'READ', 'LIST', 'DELETE', 'READ after DELETE'] as const;
 
@@ -29,7 +31,24 @@ export const SCENARIO_STEPS = [
   'READ after DELETE',
 ] as const;
 
-export type LifecycleStep = (typeof SCENARIO_STEPS)[number];
+/** What a scenario with membership drift (DemoScenario.membership) adds after 'READ after repair'. */
+export const MEMBERSHIP_STEPS = [
+  'UPDATE to an OU target',
+  'account joins the OU out of band',
+  'READ shows membership drift',
+  'UPDATE assigns the new member',
+] as const;
+
+export type LifecycleStep = (typeof SCENARIO_STEPS)[number] | (typeof MEMBERSHIP_STEPS)[number];
+
+const AFTER_REPAIR = SCENARIO_STEPS.indexOf('READ after repair') + 1;
+
+/** The steps of a type whose demo scenario has membership drift, against the in-process emulator. */
+export const MEMBERSHIP_SCENARIO_STEPS: readonly LifecycleStep[] = [
+  ...SCENARIO_STEPS.slice(0, AFTER_REPAIR),
+  ...MEMBERSHIP_STEPS,
+  ...SCENARIO_STEPS.slice(AFTER_REPAIR),
+];
 
 export interface LifecycleOptions {
   /** The in-process emulator: the type's demo scenario runs, and the steps check the emulator's state. */
@@ -38,12 +57,19 @@ export interface LifecycleOptions {
   nameOf?: (value: string) => string | undefined;
 }
 
+/** The demo scenario that runs: the type's own, only against the in-process emulator (its world and state). */
+function scenarioOf(entry: ResourceTypeEntry, options: LifecycleOptions): DemoScenario | undefined {
+  return options.emulator === undefined ? undefined : entry.demo;
+}
+
 /** The steps runLifecycle runs for `entry` with these options. */
 export function lifecycleSteps(
   entry: ResourceTypeEntry,
   options: LifecycleOptions = {},
 ): readonly LifecycleStep[] {
-  return entry.demo !== undefined && options.emulator !== undefined ? SCENARIO_STEPS : LIFECYCLE_STEPS;
+  const scenario = scenarioOf(entry, options);
+  if (scenario === undefined) return LIFECYCLE_STEPS;
+  return scenario.membership === undefined ? SCENARIO_STEPS : MEMBERSHIP_SCENARIO_STEPS;
 }
 
 export interface StepOutcome {
@@ -116,11 +142,38 @@ function stringsIn(value: unknown): string[] {
   return [];
 }
 
+/**
+ * `Targets lacks account workload-prod`: per property of `declared` that READ answered otherwise, the IDs it lost,
+ * named when `nameOf` knows them.
+ */
+function lackingText(
+  declared: ResourceProperties,
+  read: ResourceProperties,
+  nameOf: LifecycleOptions['nameOf'],
+): string {
+  return differingProperties(declared, read)
+    .map((name) => {
+      const kept = new Set(stringsIn(read[name]));
+      const lost = stringsIn(declared[name]).filter((value) => !kept.has(value));
+      const named = lost.flatMap((value) => nameOf?.(value) ?? []);
+      return `${name} lacks ${(named.length > 0 ? named : lost).join(', ') || 'an element'}`;
+    })
+    .join('; ');
+}
+
 /** `Name 1, Other 0`: the properties as the model has them. */
 function propertiesText(model: ResourceProperties): string {
   return Object.entries(model)
     .map(([name, value]) => `${name} ${String(value)}`)
     .join(', ');
+}
+
+/** A drift READ's verdict when its read-only properties are not `readOnly`; undefined when they are. */
+function wrongCounts(readOnly: ResourceProperties, read: ResourceProperties): string | undefined {
+  const wrong = differingProperties(readOnly, read);
+  if (wrong.length === 0) return undefined;
+  const answered = Object.fromEntries(wrong.map((name) => [name, read[name]]));
+  return `SUCCESS, but ${propertiesText(answered)} (expected ${propertiesText(readOnly)})`;
 }
 
 type Judge = (result: RunResult) => { ok: boolean; summary: string };
@@ -165,8 +218,15 @@ export async function runLifecycle(
 ): Promise<StepOutcome[]> {
   const { emulator } = options;
   const steps = lifecycleSteps(entry, options);
-  const scenario = steps === SCENARIO_STEPS ? entry.demo : undefined;
+  const scenario = scenarioOf(entry, options);
   const binding = entry.emulator;
+  // The organisation as the resource was last applied in: what READ's counts are of (it compares, never applies).
+  let appliedWorld: World | undefined = emulator?.state.world();
+  /** The read-only properties the scenario expects READ to answer for `declared`; none without a scenario. */
+  const expectedReadOnly = (declared: ResourceProperties, missing: number): ResourceProperties =>
+    scenario === undefined || appliedWorld === undefined
+      ? {}
+      : scenario.readOnly(declared, missing, appliedWorld);
   const outcomes: StepOutcome[] = [];
   const record = async (
     start: Omit<StepStart, 'index' | 'total'>,
@@ -185,11 +245,18 @@ export async function runLifecycle(
     hooks.onStepEnd?.(outcome, outcomes.length - 1);
   };
 
-  /** ` (n/N assignments)`, for a model of several service resources in the in-process emulator. */
-  const countText = (of: ResourceProperties): string =>
-    emulator !== undefined && binding.size(of) > 1
-      ? ` (${binding.present(emulator, of)}/${binding.size(of)} assignments)`
-      : '';
+  /** `n/N assignments`, for a model of several service resources in the in-process emulator; else ''. */
+  const presentText = (of: ResourceProperties): string => {
+    if (emulator === undefined) return '';
+    // OU targets stand for the accounts in them now.
+    const size = binding.size(of, emulator.state.world());
+    return size > 1 ? `${binding.present(emulator, of)}/${size} assignments` : '';
+  };
+  /** ` (n/N assignments)`, or ''. */
+  const countText = (of: ResourceProperties): string => {
+    const text = presentText(of);
+    return text === '' ? '' : ` (${text})`;
+  };
   /** Runs `operation` and counts the service-resource writes it makes in the emulator. */
   const counting = async (operation: () => Promise<RunResult>) => {
     const before = emulator?.calls().length ?? 0;
@@ -204,7 +271,7 @@ export async function runLifecycle(
     (declared: ResourceProperties): Judge =>
     ({ final }) => {
       if (final.status !== 'SUCCESS') return { ok: false, summary: `${eventText(final)} (expected SUCCESS)` };
-      const readOnly = scenario?.readOnly(declared, 0) ?? {};
+      const readOnly = expectedReadOnly(declared, 0);
       const differing = differingProperties({ ...declared, ...readOnly }, final.resourceModel);
       const counts = Object.keys(readOnly).length > 0 ? `, ${propertiesText(readOnly)}` : '';
       return differing.length === 0
@@ -239,6 +306,7 @@ export async function runLifecycle(
         async () => {
           const { result, writesText } = await counting(() => driver.update(declared, previous));
           writes = writesText;
+          if (result.final.status === 'SUCCESS') appliedWorld = emulator?.state.world();
           return result;
         },
         updateJudge(declared, () => writes),
@@ -295,15 +363,17 @@ export async function runLifecycle(
   // The model the resource is declared with now, and the identifier CloudFormation keeps for it.
   let current = model;
   let currentModel = createdModel;
+  /** An UPDATE step to a new declaration, which the later steps then read, update and delete. */
+  const updateTo = async (step: LifecycleStep, update: { model: ResourceProperties; change: string }) => {
+    const outcome = await updateStep(step, update.change, update.model, current);
+    current = update.model;
+    if (outcome.final?.status === 'SUCCESS' && outcome.final.resourceModel !== undefined) {
+      currentModel = outcome.final.resourceModel;
+    }
+  };
   if (scenario !== undefined && emulator !== undefined) {
     const world = emulator.state.world();
-    const update = scenario.update(world);
-    const updated = update.model;
-    const updateOutcome = await updateStep('UPDATE', update.change, updated, current);
-    current = updated;
-    if (updateOutcome.final?.status === 'SUCCESS' && updateOutcome.final.resourceModel !== undefined) {
-      currentModel = updateOutcome.final.resourceModel;
-    }
+    await updateTo('UPDATE', scenario.update(world));
 
     const drift = scenario.drift(world);
     await record({ step: 'DELETE out of band', detail: drift.description }, async () => {
@@ -334,28 +404,19 @@ export async function runLifecycle(
             return { ok: false, summary: `${eventText(final)} (expected SUCCESS, with drift)` };
           }
           const read = final.resourceModel ?? {};
-          const readOnly = scenario.readOnly(declared, binding.size(drift.model));
-          const wrongCounts = differingProperties(readOnly, read);
-          if (wrongCounts.length > 0) {
-            return {
-              ok: false,
-              summary: `SUCCESS, but ${propertiesText(Object.fromEntries(wrongCounts.map((name) => [name, read[name]])))} (expected ${propertiesText(readOnly)})`,
-            };
-          }
-          const drifted = differingProperties(declared, read);
-          if (drifted.length === 0) {
+          const readOnly = expectedReadOnly(declared, binding.size(drift.model, world));
+          const countsWrong = wrongCounts(readOnly, read);
+          if (countsWrong !== undefined) return { ok: false, summary: countsWrong };
+          if (differingProperties(declared, read).length === 0) {
             return {
               ok: false,
               summary: 'SUCCESS, but the model read back equals the input: no drift shown',
             };
           }
-          const lacking = drifted.map((name) => {
-            const kept = new Set(stringsIn(read[name]));
-            const lost = stringsIn(declared[name]).filter((value) => !kept.has(value));
-            const named = lost.flatMap((value) => options.nameOf?.(value) ?? []);
-            return `${name} lacks ${(named.length > 0 ? named : lost).join(', ') || 'an element'}`;
-          });
-          return { ok: true, summary: `SUCCESS, drift: ${lacking.join('; ')}; ${propertiesText(readOnly)}` };
+          return {
+            ok: true,
+            summary: `SUCCESS, drift: ${lackingText(declared, read, options.nameOf)}; ${propertiesText(readOnly)}`,
+          };
         },
       ),
     );
@@ -365,6 +426,63 @@ export async function runLifecycle(
     await record({ step: 'READ after repair' }, () =>
       runStep('READ after repair', () => driver.read(currentModel), readJudge(declared)),
     );
+
+    const { membership } = scenario;
+    if (membership !== undefined) {
+      await updateTo('UPDATE to an OU target', membership.update(emulator.state.world()));
+
+      const join = membership.join(emulator.state.world());
+      const name = (id: string) => options.nameOf?.(id) ?? id;
+      await record({ step: 'account joins the OU out of band', detail: join.description }, async () => {
+        const step = 'account joins the OU out of band';
+        // As Organizations would (MoveAccount), behind the handler's back.
+        let problem: string | undefined;
+        try {
+          if (!emulator.state.moveAccount(join.accountId, join.parentId)) problem = 'it was already there';
+        } catch (error: unknown) {
+          problem = error instanceof Error ? error.message : String(error);
+        }
+        return problem === undefined
+          ? {
+              step,
+              ok: true,
+              skipped: false,
+              summary: `moved ${name(join.accountId)} into ${name(join.parentId)} in the emulator, not through the handler${countText(current)}`,
+            }
+          : { step, ok: false, skipped: false, summary: `${name(join.accountId)} did not move: ${problem}` };
+      });
+
+      const applied = current;
+      await record({ step: 'READ shows membership drift' }, () =>
+        runStep(
+          'READ shows membership drift',
+          () => driver.read(currentModel),
+          ({ final }) => {
+            if (final.status !== 'SUCCESS') {
+              return { ok: false, summary: `${eventText(final)} (expected SUCCESS, with drift)` };
+            }
+            const read = final.resourceModel ?? {};
+            // The counts of the last apply: READ resolves the OU again only to compare.
+            const readOnly = expectedReadOnly(applied, 0);
+            const countsWrong = wrongCounts(readOnly, read);
+            if (countsWrong !== undefined) return { ok: false, summary: countsWrong };
+            if (differingProperties(applied, read).length === 0 || stringsIn(read).includes(join.parentId)) {
+              return {
+                ok: false,
+                summary: `SUCCESS, but the model read back still has ${name(join.parentId)}: the new member is not shown`,
+              };
+            }
+            const assigned = presentText(applied);
+            return {
+              ok: true,
+              summary: `SUCCESS, drift: ${lackingText(applied, read, options.nameOf)}, which ${name(join.accountId)} joined${assigned === '' ? '' : ` (not assigned yet: ${assigned})`}; ${propertiesText(readOnly)}`,
+            };
+          },
+        ),
+      );
+
+      await updateTo('UPDATE assigns the new member', membership.reapply(applied));
+    }
   }
 
   const deleted = current;

@@ -182,12 +182,26 @@ export interface StageOptions {
   readonly checkpoint: (progress: OperationProgress, confirmed: readonly string[]) => Promise<void>;
 }
 
+/** A write sent and not yet confirmed, with when to check it next (not kept in the state: a restart checks at once). */
+interface PendingWrite {
+  readonly requestId: string;
+  readonly key: string;
+  readonly sentAt: number;
+  dueAt: number;
+  /** A status check of it is under way. */
+  checking: boolean;
+}
+
 /**
- * Runs the current stage's writes (creates, then removes) from `progress`: checks those in flight, sends more
- * while fewer than 15 are outstanding, paced to 20 requests per second, until the stage is done or the work time
- * is spent. Each batch is reserved in the state before it is sent (write-ahead); after a crash, reserved keys with
- * no recorded request are looked up and only written again when still needed. So no write is repeated blindly:
- * a second CreateAccountAssignment would be harmless, but deleting an assignment already gone FAILs.
+ * Runs the current stage's writes (creates, then removes) from `progress` until the stage is done or the work time
+ * is spent, spending every slot of the 20 requests per second: each slot goes to the status check of a write that
+ * is due, else to a new write while fewer than 15 are outstanding, so sending and checking overlap (one write, one
+ * check: the fewest calls an assignment takes). Calls overlap their latency: the loop only waits for its call's
+ * slot, not its answer.
+ *
+ * Writes are reserved in the state before they are sent (write-ahead), 15 at a time; after a crash, reserved keys
+ * with no recorded request are looked up and only written again when still needed. So no write is repeated
+ * blindly: a second CreateAccountAssignment would be harmless, but deleting an assignment already gone FAILs.
  */
 export async function runStage(options: StageOptions, start: OperationProgress): Promise<StageRun> {
   const now = options.now ?? Date.now;
@@ -195,93 +209,180 @@ export async function runStage(options: StageOptions, start: OperationProgress):
   const creating = start.stage === 'create';
   const writes = creating ? start.create : start.remove;
   let cursor = start.cursor;
-  let inFlight = [...start.inFlight];
-  // Requests taken out of inFlight to be checked; kept in the snapshot until checked, so an error loses none.
-  let checking: { requestId: string; key: string }[] = [];
-  // Reserved and not yet sent in this invocation (after a crash: reserved by the dead one, still needed).
-  let reserved: string[] = [];
+  const pending = new Map<string, PendingWrite>();
+  // Reserved (recorded in the state) and not yet answered: after a crash, looked up before being written again.
+  const reserved: string[] = [];
+  // Of `reserved`, those whose write has been handed to the pacer.
+  let sending = 0;
   const failures = [...start.failures];
   const confirmed: string[] = [];
-  let interval = firstCheckInterval();
+  // How long after sending a write is first checked: short at first, then as long as writes were seen to take
+  // (at most CHECK_INTERVAL_MS.max), so a steady stage checks each write once.
+  let firstCheckAfter = firstCheckInterval();
   const snapshot = (): OperationProgress => ({
     ...start,
     cursor,
-    inFlight: [...checking, ...inFlight],
+    inFlight: [...pending.values()].map(({ requestId, key }) => ({ requestId, key })),
     reserved: [...reserved],
     failures: [...failures],
   });
-  const done = (key: string) => confirmed.push(key);
-  const settle = async (key: string, status: RequestStatus, requestId: string | undefined): Promise<void> => {
-    if (status.status === 'IN_PROGRESS') {
-      if (requestId) inFlight.push({ requestId, key });
-    } else if (status.status === 'SUCCEEDED') {
-      done(key);
+  const track = (requestId: string, key: string, sentAt: number) =>
+    pending.set(requestId, { requestId, key, sentAt, dueAt: sentAt + firstCheckAfter, checking: false });
+  const settle = async (
+    key: string,
+    status: Exclude<RequestStatus, { status: 'IN_PROGRESS' }>,
+  ): Promise<void> => {
+    if (status.status === 'SUCCEEDED') {
+      confirmed.push(key);
     } else if (!creating && !(await options.existing([key])).has(key)) {
-      done(key); // deleting an assignment already gone FAILs: what was asked is true
+      confirmed.push(key); // deleting an assignment already gone FAILs: what was asked is true
     } else {
       failures.push({ key, reason: status.reason });
     }
   };
-  const paced = <T>(call: () => Promise<T>) => options.pacer.schedule(call);
+
+  // Calls under way; the loop is woken when one ends. The first error stops the stage (its progress still holds).
+  const running = new Set<Promise<void>>();
+  let interruptedBy: { error: unknown } | undefined;
+  let wake: () => void = () => undefined;
+  const launch = async (call: () => Promise<void>): Promise<void> => {
+    let started: () => void = () => undefined;
+    const slot = new Promise<void>((resolve) => (started = resolve));
+    const task = options.pacer
+      .schedule(async () => {
+        started();
+        // A call queued before another ended the stage (throttled past the SDK's retries) is not made.
+        if (interruptedBy === undefined) await call();
+      })
+      .catch((error: unknown) => {
+        interruptedBy ??= { error };
+        started();
+      })
+      .finally(() => {
+        running.delete(task);
+        wake();
+      });
+    running.add(task);
+    await slot;
+  };
+
+  const sendNext = async (): Promise<void> => {
+    const key = reserved[sending] ?? '';
+    sending += 1;
+    await launch(async () => {
+      const target = accountAssignmentKey(options.instanceArn, tupleOfKey(key));
+      const sentAt = now();
+      const sent = await (creating
+        ? requestCreation(options.client, target)
+        : requestDeletion(options.client, target));
+      reserved.splice(reserved.indexOf(key), 1);
+      sending -= 1;
+      const requestId = sent.requests[0];
+      if (sent.status.status !== 'IN_PROGRESS') await settle(key, sent.status);
+      else if (requestId) track(requestId, key, sentAt);
+    });
+  };
+  const check = async (write: PendingWrite): Promise<void> => {
+    write.checking = true;
+    await launch(async () => {
+      const status = await (creating
+        ? creationStatus(options.client, options.instanceArn, write.requestId)
+        : deletionStatus(options.client, options.instanceArn, write.requestId));
+      write.checking = false;
+      const age = now() - write.sentAt;
+      if (status.status === 'IN_PROGRESS') {
+        // Not done at this age: later writes are first checked no sooner, and this one after as long again.
+        firstCheckAfter = Math.min(CHECK_INTERVAL_MS.max, Math.max(firstCheckAfter, 2 * age));
+        write.dueAt = now() + Math.min(CHECK_INTERVAL_MS.max, Math.max(age, 1));
+        return;
+      }
+      pending.delete(write.requestId);
+      await settle(write.key, status);
+    });
+  };
+
   try {
     // A batch the last invocation reserved and may have sent without recording it: write only what is still needed.
-    const recorded = new Set(inFlight.map((write) => write.key));
+    const recorded = new Set(start.inFlight.map((write) => write.key));
+    for (const { requestId, key } of start.inFlight) {
+      pending.set(requestId, {
+        requestId,
+        key,
+        sentAt: now() - firstCheckAfter,
+        dueAt: now(),
+        checking: false,
+      });
+    }
     const unresolved = (start.reserved ?? []).filter((key) => !recorded.has(key));
     if (unresolved.length > 0) {
       const present = await options.existing(unresolved);
       const stillNeeded = unresolved.filter((key) => present.has(key) !== creating);
-      for (const key of unresolved) if (present.has(key) === creating) done(key);
+      for (const key of unresolved) if (present.has(key) === creating) confirmed.push(key);
       // Sent but not finished: follow its request rather than writing again.
-      const running =
+      const underWay =
         stillNeeded.length > 0
           ? await requestsInProgress(options.client, options.pacer, options.instanceArn, creating)
           : new Map<string, string>();
       for (const key of stillNeeded) {
-        const requestId = running.get(key);
-        if (requestId) inFlight.push({ requestId, key });
+        const requestId = underWay.get(key);
+        if (requestId)
+          pending.set(requestId, { requestId, key, sentAt: now(), dueAt: now(), checking: false });
         else reserved.push(key);
       }
     }
-    while (now() < options.workUntil) {
-      // Reserve (write-ahead), then send, while the outstanding-writes quota allows.
-      const room = SSO_QUOTAS.outstandingWrites - inFlight.length - reserved.length;
-      const taken = writes.slice(cursor, cursor + Math.max(0, room));
-      if (taken.length > 0) {
-        cursor += taken.length;
-        reserved.push(...taken);
+    while (interruptedBy === undefined && now() < options.workUntil) {
+      const due = [...pending.values()].find((write) => !write.checking && write.dueAt <= now());
+      if (due) {
+        await check(due);
+        continue;
       }
-      if (reserved.length > 0) await options.checkpoint(snapshot(), confirmed);
-      while (reserved.length > 0 && now() < options.workUntil) {
-        const key = reserved[0] ?? '';
-        const target = accountAssignmentKey(options.instanceArn, tupleOfKey(key));
-        const sent = await paced(() =>
-          creating ? requestCreation(options.client, target) : requestDeletion(options.client, target),
-        );
-        reserved = reserved.slice(1);
-        await settle(key, sent.status, sent.requests[0]);
+      const outstanding = pending.size + sending;
+      if (
+        outstanding < SSO_QUOTAS.outstandingWrites &&
+        (sending < reserved.length || cursor < writes.length)
+      ) {
+        if (sending === reserved.length) {
+          // Reserve (write-ahead) the next writes, recorded before any of them is sent.
+          const taken = writes.slice(cursor, cursor + SSO_QUOTAS.outstandingWrites);
+          cursor += taken.length;
+          reserved.push(...taken);
+          await options.checkpoint(snapshot(), confirmed);
+        }
+        await sendNext();
+        continue;
       }
-      if (inFlight.length === 0 && reserved.length === 0 && cursor >= writes.length) {
+      if (running.size === 0 && pending.size === 0 && reserved.length === 0 && cursor >= writes.length) {
         return { progress: snapshot(), confirmed, stageDone: true };
       }
-      if (now() + interval >= options.workUntil) break;
-      await sleep(interval);
-      interval = Math.min(CHECK_INTERVAL_MS.max, Math.max(interval * 2, 1));
-      checking = inFlight;
-      inFlight = [];
-      for (let next = checking[0]; next !== undefined; next = checking[0]) {
-        const { requestId, key } = next;
-        const status = await paced(() =>
-          creating
-            ? creationStatus(options.client, options.instanceArn, requestId)
-            : deletionStatus(options.client, options.instanceArn, requestId),
-        );
-        checking = checking.slice(1);
-        await settle(key, status, requestId);
-      }
+      // Nothing to do until a call ends or the next check is due.
+      const nextDue = Math.min(
+        ...[...pending.values()].filter((write) => !write.checking).map((write) => write.dueAt),
+      );
+      if (running.size === 0 && nextDue >= options.workUntil) break;
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      await Promise.race(Number.isFinite(nextDue) ? [woken, sleep(Math.max(1, nextDue - now()))] : [woken]);
     }
-    return { progress: snapshot(), confirmed, stageDone: false };
+    await Promise.all(running);
+    if (interruptedBy !== undefined) {
+      return { progress: snapshot(), confirmed, stageDone: false, interruptedBy: interruptedBy.error };
+    }
+    // Reserved at the deadline and never sent: handed back to the next invocation as unsent (the cursor moves back),
+    // so it need not look them up first. Only the tail of the last reservation is, in order.
+    const unsent = reserved.slice(sending);
+    if (unsent.length > 0 && unsent.join() === writes.slice(cursor - unsent.length, cursor).join()) {
+      cursor -= unsent.length;
+      reserved.splice(sending);
+    }
+    const stageDone = pending.size === 0 && reserved.length === 0 && cursor >= writes.length;
+    return { progress: snapshot(), confirmed, stageDone };
   } catch (error: unknown) {
-    return { progress: snapshot(), confirmed, stageDone: false, interruptedBy: error };
+    await Promise.all(running);
+    return {
+      progress: snapshot(),
+      confirmed,
+      stageDone: false,
+      interruptedBy: interruptedBy?.error ?? error,
+    };
   }
 }
 

@@ -19,7 +19,7 @@ import {
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import Bottleneck from 'bottleneck';
-import { clientCache, commonClientConfig, identityStoreIdOf, isErrorNamed } from '../core';
+import { clientCache, commonClientConfig, nameFailedActions, identityStoreIdOf, isErrorNamed } from '../core';
 import {
   DeclarationError,
   GroupProperties,
@@ -31,9 +31,11 @@ import {
 import { IDENTITY_STORE_CONCURRENCY } from './principals';
 
 /** An Organizations client for the caller's credentials (`AWS_ENDPOINT_URL_ORGANIZATIONS` points it at a stand-in). */
-export const organizationsClientFor = clientCache(
-  (settings, typeName) => new OrganizationsClient(commonClientConfig(settings, typeName)),
-);
+export const organizationsClientFor = clientCache((settings, typeName) => {
+  const client = new OrganizationsClient(commonClientConfig(settings, typeName));
+  nameFailedActions(client.middlewareStack);
+  return client;
+});
 
 /** One declared element that cannot be resolved: where it is and why. */
 export interface ResolutionProblem {
@@ -284,6 +286,21 @@ class Resolver {
   }
 
   async accounts(): Promise<Pick<Resolution, 'accounts' | 'inactive' | 'units'>> {
+    try {
+      return await this.organizationAccounts();
+    } catch (error: unknown) {
+      if (!isErrorNamed(error, 'AWSOrganizationsNotInUseException')) throw error;
+      // Targets are accounts of an organization (an organization instance of IAM Identity Center has one).
+      this.problem(
+        'Targets',
+        'the caller’s account is not in an organization, so no target can be resolved: AWS_OU and AWS_ACCOUNT ' +
+          'targets need AWS Organizations (deploy from the management account or a delegated administrator)',
+      );
+      return { accounts: [], inactive: [], units: {} };
+    }
+  }
+
+  private async organizationAccounts(): Promise<Pick<Resolution, 'accounts' | 'inactive' | 'units'>> {
     const { ExcludedAccountIds: excluded = [] } = this.declared;
     const { explicit, units } = this;
     const found = new Map<string, Account>();

@@ -7,14 +7,16 @@ import {
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { clientCache, commonClientConfig, isErrorNamed } from '../core';
+import { clientCache, commonClientConfig, nameFailedActions, isErrorNamed } from '../core';
 import { GroupProperties, literalResolution, Resolution } from './declaration';
 import { STATE_TABLE } from './state-table';
 
 /** A DynamoDB client for the caller's credentials (`AWS_ENDPOINT_URL_DYNAMODB` points it at a stand-in). */
-export const dynamoDbClientFor = clientCache(
-  (settings, typeName) => new DynamoDBClient(commonClientConfig(settings, typeName)),
-);
+export const dynamoDbClientFor = clientCache((settings, typeName) => {
+  const client = new DynamoDBClient(commonClientConfig(settings, typeName));
+  nameFailedActions(client.middlewareStack);
+  return client;
+});
 
 /** Where an operation on the group stands, kept in the group's item so a crash loses nothing. */
 export interface OperationProgress {

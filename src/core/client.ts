@@ -1,7 +1,15 @@
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { ServiceInputTypes, ServiceOutputTypes, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import type { FinalizeHandler, FinalizeHandlerArguments } from '@smithy/types';
-import { isErrorNamed } from './errors';
+import type {
+  FinalizeHandler,
+  FinalizeHandlerArguments,
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+  MetadataBearer,
+  MiddlewareStack,
+} from '@smithy/types';
+import { FAILED_ACTION, isErrorNamed } from './errors';
 import { isRecord } from './records';
 import { RETRY_POLICY } from './retry-policy';
 import { InvocationBudgetRetryStrategy } from './retry-strategy';
@@ -74,11 +82,54 @@ export function commonClientConfig(settings: ClientSettings, typeName: string) {
 }
 
 /**
+ * IAM's service prefix of each client the handlers create (the Service Authorization Reference), keyed by the
+ * SDK's client name.
+ */
+const IAM_PREFIXES: Readonly<Record<string, string>> = {
+  SSOAdminClient: 'sso',
+  IdentitystoreClient: 'identitystore',
+  OrganizationsClient: 'organizations',
+  DynamoDBClient: 'dynamodb',
+};
+
+/** `organizations:ListAccountsForParent` for the call `context` describes, when the client is one of ours. */
+function iamActionOf(context: HandlerExecutionContext): string | undefined {
+  const prefix = context.clientName === undefined ? undefined : IAM_PREFIXES[context.clientName];
+  const operation = context.commandName?.replace(/Command$/, '');
+  return prefix === undefined || operation === undefined ? undefined : `${prefix}:${operation}`;
+}
+
+/**
+ * Marks every error a call of the client ends with (after the SDK's retries) with the call's IAM action, so the
+ * error table can name it (errors.ts FAILED_ACTION).
+ */
+export function nameFailedActions<Input extends object, Output extends MetadataBearer>(
+  stack: MiddlewareStack<Input, Output>,
+): void {
+  stack.add(
+    (next: InitializeHandler<Input, Output>, context: HandlerExecutionContext) =>
+      async (args: InitializeHandlerArguments<Input>) => {
+        try {
+          return await next(args);
+        } catch (error: unknown) {
+          const action = iamActionOf(context);
+          if (typeof error === 'object' && error !== null && action !== undefined) {
+            Object.assign(error, { [FAILED_ACTION]: action });
+          }
+          throw error;
+        }
+      },
+    { step: 'initialize', name: 'failedActionMiddleware' },
+  );
+}
+
+/**
  * An SSO Admin client for the caller's credentials. Endpoint resolution is left to the SDK, so the
  * standard `AWS_ENDPOINT_URL_SSO_ADMIN` / `AWS_ENDPOINT_URL` settings point it at any stand-in.
  */
 export function createSsoAdminClient(settings: ClientSettings, typeName: string): SSOAdminClient {
   const client = new SSOAdminClient(commonClientConfig(settings, typeName));
+  nameFailedActions(client.middlewareStack);
   // The SSO Admin model documents ConflictException as "a retry (with appropriate backoff logic) is the
   // recommended response", but the SDK does not classify it as retryable. Marking it with the
   // `$retryable` trait lets the SDK's own strategy retry it with its jittered backoff.
@@ -104,7 +155,9 @@ export function createSsoAdminClient(settings: ClientSettings, typeName: string)
  * `AWS_ENDPOINT_URL` point it at a stand-in).
  */
 export function createIdentityStoreClient(settings: ClientSettings, typeName: string): IdentitystoreClient {
-  return new IdentitystoreClient(commonClientConfig(settings, typeName));
+  const client = new IdentitystoreClient(commonClientConfig(settings, typeName));
+  nameFailedActions(client.middlewareStack);
+  return client;
 }
 
 interface Destroyable {

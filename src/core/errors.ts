@@ -53,15 +53,32 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   },
   // DynamoDB (the assignment group's state table) names its throttling ProvisionedThroughputExceededException and
   // RequestLimitExceeded (the DynamoDB API reference).
+  // Organizations (the group's OU targets) names its throttling TooManyRequestsException and its internal fault
+  // ServiceException (organizations.service-2.json).
   {
-    names: ['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded'],
+    names: [
+      'ThrottlingException',
+      'ProvisionedThroughputExceededException',
+      'RequestLimitExceeded',
+      'TooManyRequestsException',
+    ],
     code: HandlerErrorCode.Throttling,
     writesRetryLater: true,
   },
   // The model documents ConflictException as "a retry (with appropriate backoff logic) is the recommended response".
   { names: ['ConflictException'], code: HandlerErrorCode.ResourceConflict, writesRetryLater: true },
   // A write calls back rather than failing the stack on a 5xx blip that outlasted the SDK's sub-second retries.
-  { names: ['InternalServerException'], code: HandlerErrorCode.ServiceInternalError, writesRetryLater: true },
+  {
+    names: ['InternalServerException', 'ServiceException'],
+    code: HandlerErrorCode.ServiceInternalError,
+    writesRetryLater: true,
+  },
+  // Organizations: another change to the organization is under way ("try again later", the model says).
+  {
+    names: ['ConcurrentModificationException'],
+    code: HandlerErrorCode.ResourceConflict,
+    writesRetryLater: true,
+  },
   {
     // Common AWS authentication errors and the SDK's credential errors.
     names: [
@@ -140,6 +157,18 @@ export function isResourceAbsent(error: unknown): boolean {
   return isErrorNamed(error, 'ResourceNotFoundException') && kmsReasonOf(error) === undefined;
 }
 
+/**
+ * The property a client's failed call carries its IAM action in (`organizations:ListAccountsForParent`; set by
+ * client.ts), so a FAILED message can say which call failed and, when access is denied, which permission to add.
+ */
+export const FAILED_ACTION = '$failedAction';
+
+function failedActionOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const action: unknown = Reflect.get(error, FAILED_ACTION);
+  return typeof action === 'string' ? action : undefined;
+}
+
 function errorNames(error: unknown): string[] {
   if (typeof error !== 'object' || error === null) return [];
   const { name, code } = error as { name?: unknown; code?: unknown };
@@ -186,7 +215,15 @@ export function classifyError(error: unknown, operation: OperationKind): ErrorOu
       message: `${label} (${kmsReason ?? ''}): ${kmsRule.advice}. ${errorMessage(error)}`,
     };
   }
-  const message = `${label}${kmsReason === undefined ? '' : ` (${kmsReason})`}: ${errorMessage(error)}`;
+  const action = failedActionOf(error);
+  const detail = [action, kmsReason].filter((part) => part !== undefined).join(', ');
+  const advice =
+    rule?.code === HandlerErrorCode.AccessDenied && action !== undefined
+      ? ` The handler's execution role needs ${action}: the schema's handler permissions list it.`
+      : '';
+  const said = errorMessage(error);
+  const sentence = advice === '' || /[.!?]$/.test(said) ? said : `${said}.`;
+  const message = `${label}${detail === '' ? '' : ` (${detail})`}: ${sentence}${advice}`;
   if (!rule) return { kind: 'fail', code: HandlerErrorCode.InternalFailure, message };
   // A CREATE or UPDATE writes what the properties say, so a missing thing they name is a bad property.
   const code = ((operation === 'create' || operation === 'update') && rule.codeOnCreate) || rule.code;

@@ -15,7 +15,7 @@ export type { WriteKind } from './write-machine';
 export type { SubmittedWrite, WriteHooks } from './write-machine';
 export type { RequestStatus } from './stabilizer';
 export { errorMessage, isErrorNamed, isResourceAbsent } from './errors';
-export { clientCache, commonClientConfig } from './client';
+export { clientCache, commonClientConfig, nameFailedActions } from './client';
 export { identityStoreIdOf, instanceArnOfApplication, isPrincipalType, principalExists } from './principals';
 export type { PrincipalRef } from './principals';
 export { isRecord } from './records';

@@ -24,3 +24,32 @@ export function remainingWorkMs(now: number = Date.now()): number {
   const scope = storage.getStore();
   return scope ? scope.deadline - RETRY_POLICY.invocationSafetyMarginMs - now : Number.POSITIVE_INFINITY;
 }
+
+/** The clock an invocation waits on: Date.now and setTimeout in a handler. */
+export interface InvocationClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: InvocationClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
+let clock: InvocationClock = REAL_CLOCK;
+
+/** The clock the handlers wait on within an invocation. */
+export function invocationClock(): InvocationClock {
+  return clock;
+}
+
+/**
+ * For tests on virtual time only: the handlers wait on `replacement` (whose sleep moves the virtual clock) until
+ * the returned function restores the real clock. Nothing in the shipped handlers calls it.
+ */
+export function replaceInvocationClock(replacement: InvocationClock): () => void {
+  clock = replacement;
+  return () => {
+    clock = REAL_CLOCK;
+  };
+}

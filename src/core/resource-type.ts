@@ -16,6 +16,7 @@ import { identityStoreClientFor, ssoAdminClientFor } from './client';
 import { buildEntrypoints, Entrypoint } from './entrypoints';
 import { guarded, Progress } from './guard';
 import { invokedTypeName, notFound } from './identity';
+import { invocationClock } from './invocation';
 import { describePage, Listing, listPage } from './list-pages';
 import { PrincipalRef, principalExists } from './principals';
 import { failed, JsonObject, listed, succeeded } from './progress';
@@ -205,7 +206,10 @@ export function defineResourceType<M extends BaseModel, C extends BaseModel, K, 
             find: (wanted) => hooks.find(clients, wanted),
             grants: async (wanted) => (await findGranting(clients, wanted)) !== undefined,
           };
-          return runWrite({ kind, hooks: writeHooks, subject, logger, onProgress }, progress);
+          return runWrite(
+            { kind, hooks: writeHooks, subject, logger, onProgress, waitInInvocation: invocationClock() },
+            progress,
+          );
         },
         () => (progress && resumeModel ? { model: resumeModel, progress } : undefined),
       );

@@ -25,6 +25,18 @@ export const RETRY_POLICY = {
    * is held long.
    */
   batchWorkMs: 40_000,
+  /**
+   * After an asynchronous write is accepted, its status is checked within the same invocation this long (at the
+   * offsets below, from when the invocation began waiting) before the wait is handed to CloudFormation: an
+   * assignment is often provisioned in a second or two, and each callback costs a re-invocation on top of its
+   * delay. A few seconds, so no invocation is held long.
+   */
+  inInvocationCheckOffsetsMs: [500, 1_000, 1_500, 2_000, 3_000, 4_000],
+  /**
+   * Once handed to CloudFormation, the next check comes after about this share of the time the write has taken
+   * (jittered, whole seconds, at most callbackDelayCapSeconds): a late check costs at most that share.
+   */
+  callbackShareOfElapsed: 0.12,
   /** Work in one invocation stops this long before the Lambda timeout, to leave time to answer. */
   invocationSafetyMarginMs: 5_000,
 } as const;
@@ -41,6 +53,33 @@ export function stabilizationDelaySeconds(poll: number, random: RandomSource = M
     RETRY_POLICY.firstCallbackDelaySeconds * 2 ** Math.max(0, poll),
   );
   return Math.max(1, Math.ceil(base / 2 + (random() * base) / 2));
+}
+
+/**
+ * Test and development knob: a factor in (0, 1] on the in-invocation check offsets (tests whose emulator provisions
+ * in milliseconds set it low). A registered type's Lambda has no environment of ours, so production always runs
+ * on RETRY_POLICY.
+ */
+export const CHECK_TIME_SCALE_ENV = 'SSO_CHECK_TIME_SCALE';
+
+/** RETRY_POLICY.inInvocationCheckOffsetsMs, scaled by CHECK_TIME_SCALE_ENV when it is set (down only). */
+export function inInvocationCheckOffsetsMs(env: NodeJS.ProcessEnv = process.env): readonly number[] {
+  const scale = Number(env[CHECK_TIME_SCALE_ENV]);
+  const factor = Number.isFinite(scale) && scale > 0 && scale < 1 ? scale : 1;
+  return RETRY_POLICY.inInvocationCheckOffsetsMs.map((offset) => Math.round(offset * factor));
+}
+
+/**
+ * Callback delay for a write still in progress after `elapsedMs` (since the operation began) and after its
+ * in-invocation checks: about callbackShareOfElapsed of the elapsed time, with "equal jitter" so that resources
+ * created together do not poll in lockstep, in whole seconds (CloudFormation's unit; 0 re-invokes at once).
+ */
+export function callbackDelayForElapsed(elapsedMs: number, random: RandomSource = Math.random): number {
+  const base = Math.min(
+    RETRY_POLICY.callbackDelayCapSeconds,
+    (RETRY_POLICY.callbackShareOfElapsed * Math.max(0, elapsedMs)) / 1000,
+  );
+  return Math.floor(base / 2 + (random() * base) / 2);
 }
 
 /** Jittered callback delay for a write that is still throttled or in conflict after the SDK's retries. */

@@ -8,7 +8,13 @@ import { codeForFailureReason } from './errors';
 import { Progress } from './guard';
 import { alreadyExists, notFound } from './identity';
 import { failed, inProgress, succeeded } from './progress';
-import { stabilizationDelaySeconds } from './retry-policy';
+import { InvocationClock, remainingWorkMs } from './invocation';
+import {
+  callbackDelayForElapsed,
+  RandomSource,
+  inInvocationCheckOffsetsMs,
+  stabilizationDelaySeconds,
+} from './retry-policy';
 import { firstWait, RequestStatus, StabilizationStep, stabilizeOnce } from './stabilizer';
 
 /** The handlers that change a resource. */
@@ -94,6 +100,31 @@ export interface WriteRun<M extends BaseModel, K> {
    * skeleton's guard answers IN_PROGRESS from the last progress reported.
    */
   readonly onProgress: (progress: WriteProgress) => void;
+  /**
+   * Checks an asynchronous write again within this invocation for a few seconds (RETRY_POLICY
+   * .inInvocationCheckOffsetsMs) before handing the wait to CloudFormation. Absent: every check after the first
+   * is a callback (the unit tests of single steps).
+   */
+  readonly waitInInvocation?: InvocationClock & { readonly random?: RandomSource };
+}
+
+/** When each running write began waiting in its invocation, and how many in-invocation checks it made. */
+const waits = new WeakMap<object, { since: number; checks: number }>();
+
+/**
+ * How long to sleep before the next in-invocation check of `run`, or undefined when the wait goes to
+ * CloudFormation (the offsets are spent, or the invocation has too little time left).
+ */
+function nextInvocationCheck(run: WriteRun<BaseModel, unknown>, clock: InvocationClock): number | undefined {
+  const now = clock.now();
+  const wait = waits.get(run) ?? { since: now, checks: 0 };
+  waits.set(run, wait);
+  const offset = inInvocationCheckOffsetsMs()[wait.checks];
+  if (offset === undefined) return undefined;
+  const sleepMs = Math.max(0, wait.since + offset - now);
+  if (sleepMs >= remainingWorkMs(now)) return undefined;
+  wait.checks += 1;
+  return sleepMs;
 }
 
 /**
@@ -236,6 +267,17 @@ async function answer<M extends BaseModel, K>(
         hooks.mode === 'asynchronous'
           ? `${label} is in progress (check ${polls + 1})`
           : `${hooks.operation} succeeded; waiting for ${hooks.readOperation} to reflect it (check ${polls})`;
+      const clock = run.waitInInvocation;
+      if (hooks.mode === 'asynchronous' && clock !== undefined) {
+        const sleepMs = nextInvocationCheck(run, clock);
+        if (sleepMs !== undefined) {
+          await clock.sleep(sleepMs);
+          return check(run, step.progress);
+        }
+        // Handed to CloudFormation: the next check after a share of the time the write has taken so far.
+        const delaySeconds = callbackDelayForElapsed(clock.now() - progress.startedAt, clock.random);
+        return inProgress(subject.modelFromKey(key), step.progress, delaySeconds, message);
+      }
       return inProgress(subject.modelFromKey(key), step.progress, step.delaySeconds, message);
     }
     case 'timed-out': {

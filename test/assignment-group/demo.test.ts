@@ -1,7 +1,9 @@
 // `npm run demo` for the group (issue 12): CREATE 3 principals x 2 permission sets x 4 member accounts, READ, LIST,
 // UPDATE (one principal replaced by another, an account added), an assignment deleted out of band that READ shows
-// as drift, the UPDATE with the same model that repairs it, and DELETE. Through the lifecycle in-process (what each
-// step leaves in SSO Admin and the state table) and through the script as a user runs it (its progress lines).
+// as drift, the UPDATE with the same model that repairs it; then (issue 13) an UPDATE to an OU target, an account
+// joining that OU out of band, READ showing it as drift, and the UPDATE with a new Revision that assigns it; and
+// DELETE. Through the lifecycle in-process (what each step leaves in SSO Admin and the state table) and through the
+// script as a user runs it (its progress lines).
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DEFAULT_CALLER_CREDENTIALS,
@@ -10,7 +12,7 @@ import {
   type ResourceProperties,
 } from '../../dev/driver';
 import { DEFAULT_WORLD } from '../../dev/emulator';
-import { runLifecycle, SCENARIO_STEPS, type LifecycleStep } from '../../dev/demo/lifecycle';
+import { MEMBERSHIP_SCENARIO_STEPS, runLifecycle, type LifecycleStep } from '../../dev/demo/lifecycle';
 import { resourceType, STATE_TABLE } from '../../dev/types';
 import { CHECK_INTERVAL_ENV } from '../../src/assignment-group/assignments';
 import { runScript } from '../demo/support/scripts';
@@ -38,6 +40,12 @@ const created = demo.model(world);
 const update = demo.update(world);
 const updated = update.model;
 const drift = demo.drift(world);
+const { membership } = demo;
+if (!membership) throw new Error('the group declares membership drift in its demo scenario');
+const unitUpdate = membership.update(world);
+const unitModel = unitUpdate.model;
+const join = membership.join(world);
+const reapply = membership.reapply(unitModel);
 
 interface Principal {
   PrincipalType: string;
@@ -54,6 +62,20 @@ const without = <T>(items: readonly T[], dropped: readonly T[]) =>
 const keysOf = (model: ResourceProperties) => expectedAssignments(model);
 const addedByUpdate = without(keysOf(updated), keysOf(created));
 const droppedByUpdate = without(keysOf(created), keysOf(updated));
+
+/** The assignments of `model`'s principals and permission sets in `accounts`. */
+const keysIn = (model: ResourceProperties, accounts: readonly string[]) =>
+  expectedAssignments({ ...model, Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: accounts }] });
+/** The accounts directly in the OU the membership steps target, before the join: what that OU stands for. */
+const unitAccounts = world.accounts
+  .filter((account) => account.parentId === join.parentId && account.state === 'ACTIVE')
+  .map((account) => account.id);
+const unitKeys = keysIn(unitModel, unitAccounts);
+/** What the joined account gets once applied again, and all the group then stands for. */
+const joinedKeys = keysIn(unitModel, [join.accountId]);
+const reappliedKeys = [...unitKeys, ...joinedKeys].sort();
+const nameOfAccount = (id: string) => world.accounts.find((account) => account.id === id)?.name;
+const unitName = world.organization.organizationalUnits.find((unit) => unit.id === join.parentId)?.name;
 
 describe("the demo's group", () => {
   test('stands for 3 principals x 2 permission sets x 4 member accounts, none of them the management account', () => {
@@ -84,6 +106,26 @@ describe("the demo's group", () => {
   test('drifts on one assignment the updated group holds', () => {
     expect(keysOf(drift.model)).toHaveLength(1);
     expect(keysOf(updated)).toEqual(expect.arrayContaining(keysOf(drift.model)));
+  });
+
+  test('then targets one small OU, same principals and permission sets, which an active member account joins', () => {
+    // Only Targets change: an AWS_OU target naming the OU the account joins, its direct accounts.
+    expect(unitModel).toEqual({
+      ...updated,
+      Targets: [{ TargetType: 'AWS_OU', TargetIds: [join.parentId], Recursive: false }],
+    });
+    expect(unitName).toBeDefined();
+    expect(unitAccounts.length).toBeGreaterThan(0);
+    // A few dozen assignments at most, and never the management account (an OU never stands for it).
+    expect(reappliedKeys.length).toBeLessThanOrEqual(keysOf(created).length);
+    expect(unitAccounts).not.toContain(world.ownerAccountId);
+    const joining = world.accounts.find((account) => account.id === join.accountId);
+    expect(joining).toMatchObject({ state: 'ACTIVE' });
+    expect(joining?.parentId).not.toBe(join.parentId);
+    expect(join.accountId).not.toBe(world.ownerAccountId);
+    // Applied again with its lists unchanged: only the Revision differs.
+    expect(unitModel.Revision).toBeUndefined();
+    expect(reapply.model).toEqual({ ...unitModel, Revision: expect.any(String) });
   });
 });
 
@@ -143,9 +185,10 @@ test('in-process: each step answers as CloudFormation expects and leaves SSO Adm
     { emulator: emulator() },
   );
   expect(outcomes.map(({ step: name, ok }) => ({ step: name, ok }))).toEqual(
-    SCENARIO_STEPS.map((name) => ({ step: name, ok: true })),
+    MEMBERSHIP_SCENARIO_STEPS.map((name) => ({ step: name, ok: true })),
   );
-  const final = (name: LifecycleStep) => outcomes.find((outcome) => outcome.step === name)?.final;
+  const outcomeOf = (name: LifecycleStep) => outcomes.find((outcome) => outcome.step === name);
+  const final = (name: LifecycleStep) => outcomeOf(name)?.final;
   const writes = (name: LifecycleStep, operation: string) =>
     after.get(name)?.writes.filter((each) => each === operation).length;
 
@@ -212,14 +255,67 @@ test('in-process: each step answers as CloudFormation expects and leaves SSO Adm
   });
   expect(final('READ after repair')?.resourceModel).toEqual({ ...updated, ...counts(updated, 0) });
 
-  // DELETE: every assignment the group owned is gone, and so is its record; READ then answers NotFound.
+  // UPDATE to an OU target: the OU's accounts get every assignment, those of accounts it does not hold go,
+  // additions first; its counts are of the accounts it resolved to.
+  const unitCounts = (accounts: number, assignments: number) => ({
+    AccountCount: accounts,
+    AssignmentCount: assignments,
+    MissingAssignmentCount: 0,
+  });
+  expect(final('UPDATE to an OU target')?.resourceModel).toEqual({
+    ...unitModel,
+    ...unitCounts(unitAccounts.length, unitKeys.length),
+  });
+  expect(after.get('UPDATE to an OU target')?.assignments).toEqual(unitKeys);
+  expect(writes('UPDATE to an OU target', 'CreateAccountAssignment')).toBe(
+    without(unitKeys, keysOf(updated)).length,
+  );
+  expect(writes('UPDATE to an OU target', 'DeleteAccountAssignment')).toBe(
+    without(keysOf(updated), unitKeys).length,
+  );
+  const unitWrites = after.get('UPDATE to an OU target')?.writes ?? [];
+  expect(unitWrites.lastIndexOf('CreateAccountAssignment')).toBeLessThan(
+    unitWrites.indexOf('DeleteAccountAssignment'),
+  );
+
+  // The account joins the OU in Organizations: nothing written, nothing assigned to it yet.
+  expect(after.get('account joins the OU out of band')).toEqual({ assignments: unitKeys, writes: [] });
+  expect(
+    emulator()
+      .state.world()
+      .accounts.find((account) => account.id === join.accountId)?.parentId,
+  ).toBe(join.parentId);
+
+  // READ shows it as drift: the OU dropped from Targets, the counts those of the last apply, nothing written; the
+  // verdict names the account that joined.
+  expect(final('READ shows membership drift')?.resourceModel).toEqual({
+    ...unitModel,
+    Targets: [],
+    ...unitCounts(unitAccounts.length, unitKeys.length),
+  });
+  expect(outcomeOf('READ shows membership drift')?.summary).toContain(join.accountId);
+  expect(after.get('READ shows membership drift')).toEqual({ assignments: unitKeys, writes: [] });
+
+  // UPDATE with a new Revision: the OU resolved again, the joined account gets the group's assignments, nothing
+  // else is written.
+  expect(final('UPDATE assigns the new member')?.resourceModel).toEqual({
+    ...reapply.model,
+    ...unitCounts(unitAccounts.length + 1, reappliedKeys.length),
+  });
+  expect(after.get('UPDATE assigns the new member')).toEqual({
+    assignments: reappliedKeys,
+    writes: joinedKeys.map(() => 'CreateAccountAssignment'),
+  });
+
+  // DELETE: every assignment the group owned is gone, the joined account's included, and so is its record; READ
+  // then answers NotFound.
   expect(after.get('DELETE')?.assignments).toEqual([]);
-  expect(writes('DELETE', 'DeleteAccountAssignment')).toBe(keysOf(updated).length);
+  expect(writes('DELETE', 'DeleteAccountAssignment')).toBe(reappliedKeys.length);
   expect(await groupRecord()).toBeUndefined();
   expect(final('READ after DELETE')).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
 });
 
-test('the script: each step numbered of 10, every invocation of a write with n/N assignments, the counts in the verdicts', async () => {
+test('the script: each step numbered of 14, every invocation of a write with n/N assignments, the counts in the verdicts', async () => {
   const run = await runScript(
     'demo',
     ['--type', entry.key, '--time-scale', '0.05', '--provisioning-ms', '200'],
@@ -228,8 +324,9 @@ test('the script: each step numbered of 10, every invocation of a write with n/N
   );
   expect(run.code).toBe(0);
   const lines = run.stdout.split('\n');
-  const total = SCENARIO_STEPS.length;
-  expect(lines.filter((line) => /^\[\d+\/\d+\] /.test(line))).toEqual([
+  const total = MEMBERSHIP_SCENARIO_STEPS.length;
+  const headings = lines.filter((line) => /^\[\d+\/\d+\] /.test(line));
+  expect(headings).toEqual([
     `[1/${total}] CREATE`,
     `[2/${total}] READ`,
     `[3/${total}] LIST`,
@@ -238,8 +335,12 @@ test('the script: each step numbered of 10, every invocation of a write with n/N
     `[6/${total}] READ shows drift`,
     `[7/${total}] UPDATE repairs: the same model again`,
     `[8/${total}] READ after repair`,
-    `[9/${total}] DELETE`,
-    `[10/${total}] READ after DELETE`,
+    `[9/${total}] UPDATE to an OU target: ${unitUpdate.change}`,
+    `[10/${total}] account joins the OU out of band: ${join.description}`,
+    `[11/${total}] READ shows membership drift`,
+    `[12/${total}] UPDATE assigns the new member: ${reapply.change}`,
+    `[13/${total}] DELETE`,
+    `[14/${total}] READ after DELETE`,
   ]);
   expect(run.stdout).toContain(`Model (${keysOf(created).length} assignments):`);
 
@@ -259,24 +360,58 @@ test('the script: each step numbered of 10, every invocation of a write with n/N
   expect(midway.length).toBeGreaterThan(0);
   expect(present.some((count) => count > 0 && count < size)).toBe(true);
 
+  // The invocations of a step that targets the OU count what it stands for then: the joined account included once
+  // it has joined.
+  const invocationsOf = (step: LifecycleStep) => {
+    const start = lines.indexOf(headings[MEMBERSHIP_SCENARIO_STEPS.indexOf(step)] ?? '');
+    const end = lines.findIndex((line, index) => index > start && /^ {2}(PASS|FAIL) /.test(line));
+    return lines.slice(start + 1, end).filter((line) => /^ {4}UPDATE #\d+ /.test(line));
+  };
+  for (const [step, of] of [
+    ['UPDATE to an OU target', unitKeys.length],
+    ['UPDATE assigns the new member', reappliedKeys.length],
+  ] as const) {
+    const counted = invocationsOf(step);
+    expect(counted.length).toBeGreaterThan(0);
+    for (const line of counted) expect(line).toMatch(new RegExp(`\\[\\d+/${of} assignments\\]$`));
+    expect(counted.at(-1)).toMatch(new RegExp(` SUCCESS .*\\[${of}/${of} assignments\\]$`));
+  }
+
   const verdicts = lines.filter((line) => /^ {2}(PASS|FAIL) /.test(line));
   expect(verdicts).toHaveLength(total);
   expect(verdicts.filter((line) => line.startsWith('  FAIL'))).toEqual([]);
+  const verdict = (step: LifecycleStep) => verdicts[MEMBERSHIP_SCENARIO_STEPS.indexOf(step)];
   const full = keysOf(updated).length;
-  expect(verdicts[0]).toContain(`SUCCESS: created (${size}/${size} assignments)`);
-  expect(verdicts[1]).toContain(`AssignmentCount ${size}, MissingAssignmentCount 0`);
-  expect(verdicts[3]).toContain(
+  expect(verdict('CREATE')).toContain(`SUCCESS: created (${size}/${size} assignments)`);
+  expect(verdict('READ')).toContain(`AssignmentCount ${size}, MissingAssignmentCount 0`);
+  expect(verdict('UPDATE')).toContain(
     `SUCCESS: ${addedByUpdate.length} created, ${droppedByUpdate.length} deleted (${full}/${full} assignments)`,
   );
-  expect(verdicts[4]).toContain(`(${full - 1}/${full} assignments)`);
-  expect(verdicts[5]).toMatch(
+  expect(verdict('DELETE out of band')).toContain(`(${full - 1}/${full} assignments)`);
+  expect(verdict('READ shows drift')).toMatch(
     /SUCCESS, drift: .*PermissionSets lacks permission set ReadOnlyAccess; Targets lacks account workload-prod/,
   );
-  expect(verdicts[5]).toContain(`AssignmentCount ${full}, MissingAssignmentCount 1`);
-  expect(verdicts[6]).toContain(`SUCCESS: 1 created, 0 deleted (${full}/${full} assignments)`);
-  expect(verdicts[7]).toContain(`AssignmentCount ${full}, MissingAssignmentCount 0`);
-  expect(verdicts[8]).toContain(`SUCCESS: deleted (0/${full} assignments)`);
-  expect(verdicts[9]).toContain('FAILED NotFound');
+  expect(verdict('READ shows drift')).toContain(`AssignmentCount ${full}, MissingAssignmentCount 1`);
+  expect(verdict('UPDATE repairs')).toContain(`SUCCESS: 1 created, 0 deleted (${full}/${full} assignments)`);
+  expect(verdict('READ after repair')).toContain(`AssignmentCount ${full}, MissingAssignmentCount 0`);
+
+  // The membership steps, in the seeded world's names.
+  const unit = unitKeys.length;
+  const joined = reappliedKeys.length;
+  expect(verdict('UPDATE to an OU target')).toContain(
+    `SUCCESS: ${without(unitKeys, keysOf(updated)).length} created, ${without(keysOf(updated), unitKeys).length} deleted (${unit}/${unit} assignments)`,
+  );
+  expect(verdict('account joins the OU out of band')).toContain(
+    `moved account ${nameOfAccount(join.accountId)} into OU ${unitName} in the emulator, not through the handler (${unit}/${joined} assignments)`,
+  );
+  expect(verdict('READ shows membership drift')).toContain(
+    `SUCCESS, drift: Targets lacks OU ${unitName}, which account ${nameOfAccount(join.accountId)} joined (not assigned yet: ${unit}/${joined} assignments); AccountCount ${unitAccounts.length}, AssignmentCount ${unit}, MissingAssignmentCount 0`,
+  );
+  expect(verdict('UPDATE assigns the new member')).toContain(
+    `SUCCESS: ${joinedKeys.length} created, 0 deleted (${joined}/${joined} assignments)`,
+  );
+  expect(verdict('DELETE')).toContain(`SUCCESS: deleted (0/${joined} assignments)`);
+  expect(verdict('READ after DELETE')).toContain('FAILED NotFound');
   expect(run.stdout).toMatch(new RegExp(`^All steps as expected: ${total}/${total} `, 'm'));
   expect(run.stdout + run.stderr).not.toContain(DEFAULT_CALLER_CREDENTIALS.secretAccessKey);
 });

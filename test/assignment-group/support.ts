@@ -22,10 +22,15 @@ export function useGroupEmulator(provisioningMs = 20): HandlerEmulator {
   return emulator;
 }
 
-/** The driver, playing CloudFormation for the group on a thousandth of its waits, quietly. */
-export function groupDriver(): Driver {
+type Entrypoint = ConstructorParameters<typeof Driver>[0]['entrypoint'];
+
+/**
+ * The driver, playing CloudFormation for the group on a thousandth of its waits, quietly; through `handler` (the
+ * group's entrypoint, or a wrapper of it that watches each invocation).
+ */
+export function groupDriver(handler: Entrypoint = entrypoint): Driver {
   return new Driver({
-    entrypoint,
+    entrypoint: handler,
     typeName: ResourceModel.TYPE_NAME,
     primaryIdentifier: ['/properties/Name'],
     timeScale: 0.001,

@@ -215,7 +215,10 @@ describe(`${type.typeName} fault matrix`, () => {
       // Provisioning time passes on a virtual clock, so "finished before the re-send" is certain.
       const time = new VirtualTime().install();
       try {
+        // Held while the lost invocation checks it (it would otherwise see it finish and answer SUCCESS).
+        emulator().faults.stuck(TUPLE);
         const { setup, withMarker } = await crashAfterCreate();
+        emulator().faults.release(TUPLE);
         time.advance(PROVISIONING_MS);
         expect(type.copies(emulator(), MODEL)).toBe(1);
 

@@ -25,6 +25,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { entrypoint, testEntrypoint } from '../../src/assignment/handlers';
 import { sealPageToken } from '../../src/core/list-pages';
+import { RETRY_POLICY } from '../../src/core/retry-policy';
 import {
   asProgress,
   CALLER_CREDENTIALS,
@@ -165,22 +166,31 @@ describe('CREATE', () => {
     expect(sso.commandCalls(CreateAccountAssignmentCommand)).toHaveLength(0);
   });
 
-  test('with the submit marker it sends CreateAccountAssignment and answers IN_PROGRESS with the request id', async () => {
+  test('with the submit marker it sends CreateAccountAssignment, checks it within the invocation, then hands the wait to CloudFormation', async () => {
     sso.on(CreateAccountAssignmentCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
+    });
+    sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
       AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
     });
     const startedAt = Date.now() - 1000;
     const response = await invoke('CREATE', MODEL, Object.freeze({ version: 1, phase: 'submit', startedAt }));
+    const checks = RETRY_POLICY.inInvocationCheckOffsetsMs.length;
     expect(response.status).toBe('IN_PROGRESS');
     expect(response.resourceModel).toEqual(MODEL);
     expect(response.callbackContext).toEqual({
       version: 1,
       requests: [REQUEST_ID],
       phase: 'confirm',
-      polls: 0,
+      polls: checks,
       startedAt,
     });
-    expect(response.callbackDelaySeconds).toBe(1);
+    expect(sso.commandCalls(DescribeAccountAssignmentCreationStatusCommand)).toHaveLength(checks);
+    // A few seconds into the write: CloudFormation calls back at once (its own re-invocation is the wait).
+    expect(response.callbackDelaySeconds).toBe(0);
+    expect(response.message).toBe(
+      `CreateAccountAssignment request ${REQUEST_ID} is in progress (check ${checks + 1})`,
+    );
     expect(sso.commandCalls(ListAccountAssignmentsCommand)).toHaveLength(0);
     expect(sso.commandCalls(CreateAccountAssignmentCommand)[0].args[0].input).toEqual({
       InstanceArn: INSTANCE,
@@ -190,6 +200,21 @@ describe('CREATE', () => {
       TargetId: ACCOUNT,
       TargetType: 'AWS_ACCOUNT',
     });
+  });
+
+  test('provisioned within a few seconds: SUCCESS from the invocation that wrote it, with no callback', async () => {
+    sso.on(CreateAccountAssignmentCommand).resolves({
+      AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
+    });
+    sso
+      .on(DescribeAccountAssignmentCreationStatusCommand)
+      .resolvesOnce({ AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID } })
+      .resolves({ AccountAssignmentCreationStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID } });
+    sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
+    const response = await invoke('CREATE', MODEL, { version: 1, phase: 'submit', startedAt: Date.now() });
+    expect(response).toMatchObject({ status: 'SUCCESS', resourceModel: MODEL });
+    expect(sso.commandCalls(CreateAccountAssignmentCommand)).toHaveLength(1);
+    expect(sso.commandCalls(DescribeAccountAssignmentCreationStatusCommand)).toHaveLength(2);
   });
 
   test('a re-sent submit after a crash, with the assignment already there, ends in SUCCESS, not AlreadyExists', async () => {
@@ -250,35 +275,41 @@ describe('CREATE', () => {
     };
     const second = await invoke('CREATE', MODEL, again);
     expect(second.status).toBe('IN_PROGRESS');
-    expect(second.callbackContext).toEqual({ ...again, polls: 2 });
+    // Waited out within the invocation first: one look, then one per in-invocation check.
+    const looks = 1 + RETRY_POLICY.inInvocationCheckOffsetsMs.length;
+    expect(second.callbackContext).toEqual({ ...again, polls: 1 + looks });
+    expect(sso.commandCalls(CreateAccountAssignmentCommand)).toHaveLength(0);
   });
 
-  test('still IN_PROGRESS: calls back again with a longer, capped delay', async () => {
+  test('still IN_PROGRESS: each callback checks a few times, then calls back after a share of the time taken, capped', async () => {
     sso.on(DescribeAccountAssignmentCreationStatusCommand).resolves({
       AccountAssignmentCreationStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
     });
-    const delays: number[] = [];
-    let context: Record<string, unknown> = {
-      version: 1,
-      requests: [REQUEST_ID],
-      startedAt: Date.now(),
-      phase: 'confirm',
-      polls: 0,
-    };
-    for (let round = 0; round < 7; round += 1) {
-      const response = await invoke('CREATE', MODEL, context);
+    const checks = RETRY_POLICY.inInvocationCheckOffsetsMs.length + 1;
+    for (const elapsedSeconds of [10, 50, 1000]) {
+      sso.resetHistory();
+      const context = { version: 1, requests: [REQUEST_ID], phase: 'confirm', polls: 3 };
+      const startedAt = Date.now() - elapsedSeconds * 1000;
+      const response = await invoke('CREATE', MODEL, { ...context, startedAt });
       expect(response.status).toBe('IN_PROGRESS');
       expect(response.resourceModel).toEqual(MODEL);
-      delays.push(response.callbackDelaySeconds ?? -1);
-      context = response.callbackContext ?? {};
+      expect(response.callbackContext).toEqual({ ...context, startedAt, polls: 3 + checks });
+      expect(sso.commandCalls(DescribeAccountAssignmentCreationStatusCommand)).toHaveLength(checks);
+      // About callbackShareOfElapsed of the time taken, jittered down to half, never past the cap.
+      const base = Math.min(
+        RETRY_POLICY.callbackDelayCapSeconds,
+        RETRY_POLICY.callbackShareOfElapsed * (elapsedSeconds + 1),
+      );
+      expect(response.callbackDelaySeconds).toBeGreaterThanOrEqual(
+        Math.floor(
+          Math.min(
+            RETRY_POLICY.callbackDelayCapSeconds,
+            RETRY_POLICY.callbackShareOfElapsed * elapsedSeconds,
+          ) / 2,
+        ),
+      );
+      expect(response.callbackDelaySeconds).toBeLessThanOrEqual(base);
     }
-    expect(context.polls).toBe(7);
-    delays.forEach((delay, index) => {
-      const base = Math.min(10, 2 ** (index + 1));
-      expect(delay).toBeGreaterThanOrEqual(Math.max(1, Math.ceil(base / 2)));
-      expect(delay).toBeLessThanOrEqual(base);
-    });
-    expect(Math.max(...delays)).toBeLessThanOrEqual(10);
   });
 
   test('FAILED reports the reason and request id with a specific code where the reason shows one', async () => {
@@ -394,7 +425,7 @@ describe('CREATE', () => {
 });
 
 describe('DELETE', () => {
-  test('deletes and stabilizes to SUCCESS without a resource model', async () => {
+  test('deletes and stabilizes to SUCCESS without a resource model, within the invocation', async () => {
     sso.on(ListAccountAssignmentsCommand).resolves({ AccountAssignments: [LISTED] });
     sso.on(DeleteAccountAssignmentCommand).resolves({
       AccountAssignmentDeletionStatus: { Status: 'IN_PROGRESS', RequestId: REQUEST_ID },
@@ -402,13 +433,11 @@ describe('DELETE', () => {
     sso.on(DescribeAccountAssignmentDeletionStatusCommand).resolves({
       AccountAssignmentDeletionStatus: { Status: 'SUCCEEDED', RequestId: REQUEST_ID },
     });
-    const first = await invoke('DELETE', MODEL);
-    expect(first).toMatchObject({ status: 'IN_PROGRESS', resourceModel: MODEL });
-    expect(first.callbackContext).toMatchObject({ requests: [REQUEST_ID] });
-    const second = await invoke('DELETE', MODEL, first.callbackContext);
-    expect(second.status).toBe('SUCCESS');
-    expect(second.resourceModel).toBeUndefined();
+    const response = await invoke('DELETE', MODEL);
+    expect(response.status).toBe('SUCCESS');
+    expect(response.resourceModel).toBeUndefined();
     expect(sso.commandCalls(DeleteAccountAssignmentCommand)).toHaveLength(1);
+    expect(sso.commandCalls(DescribeAccountAssignmentDeletionStatusCommand)).toHaveLength(1);
     expect(sso.commandCalls(DescribeAccountAssignmentDeletionStatusCommand)[0].args[0].input).toEqual({
       InstanceArn: INSTANCE,
       AccountAssignmentDeletionRequestId: REQUEST_ID,

@@ -1,6 +1,8 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
+import { HandlerErrorCode } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
+import { classifyError, FAILED_ACTION } from '../../src/core/errors';
 import { runInInvocation } from '../../src/core/invocation';
 import {
   clientSettingsFromSession,
@@ -117,6 +119,26 @@ test('a ValidationException is not retried', async () => {
       name: 'ValidationException',
     });
     expect(server.recorded).toHaveLength(1);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a failed call names its IAM action, which the error table puts in the FAILED message', async () => {
+  const server = await scriptedServer([
+    { status: 400, body: { __type: 'AccessDeniedException', message: 'User is not authorized' } },
+  ]);
+  try {
+    process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
+    const client = createSsoAdminClient(SETTINGS, TYPE_NAME);
+    const failure: unknown = await client.send(new ListInstancesCommand({})).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ name: 'AccessDeniedException', [FAILED_ACTION]: 'sso:ListInstances' });
+    expect(classifyError(failure, 'create')).toMatchObject({
+      code: HandlerErrorCode.AccessDenied,
+      message: expect.stringMatching(
+        /^AccessDeniedException \(sso:ListInstances\): User is not authorized\. .*execution role needs sso:ListInstances/,
+      ),
+    });
   } finally {
     await server.close();
   }

@@ -1,9 +1,10 @@
 // `npm run demo`: the lifecycle it runs (dev/demo/lifecycle.ts) in-process, and the script itself as a user
-// runs it (a child process), with short waits. A type's own demo scenario (UPDATE, drift, repair) is checked
-// here through its registry entry, and in detail in test/<key>/ (what its steps leave in the emulator).
+// runs it (a child process), with short waits. A type's own demo scenario (UPDATE, drift, repair, and membership
+// drift when it has it) is checked here through its registry entry, and in detail in test/<key>/ (what its steps
+// leave in the emulator).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CALLER_CREDENTIALS, Driver } from '../../dev/driver';
+import { DEFAULT_CALLER_CREDENTIALS, Driver, type ResourceProperties } from '../../dev/driver';
 import {
   clearStateTable,
   DEFAULT_WORLD,
@@ -11,8 +12,9 @@ import {
   pointSdkAt,
   type RunningEmulator,
   startLocalServices,
+  type World,
 } from '../../dev/emulator';
-import { LIFECYCLE_STEPS, lifecycleSteps, runLifecycle, SCENARIO_STEPS } from '../../dev/demo/lifecycle';
+import { LIFECYCLE_STEPS, lifecycleSteps, runLifecycle } from '../../dev/demo/lifecycle';
 import {
   availableResourceTypes,
   callsOf,
@@ -24,7 +26,7 @@ import {
 } from '../../dev/types';
 import { runScript } from './support/scripts';
 
-/** A whole demo run: every type, a demo scenario's ten steps among them, paced to SSO Admin's quotas. */
+/** A whole demo run: every type, a demo scenario's steps among them, paced to SSO Admin's quotas. */
 const DEMO_RUN_MS = 80_000;
 const runDemo = (args: string[], env: Record<string, string> = {}) =>
   runScript('demo', args, env, DEMO_RUN_MS);
@@ -66,6 +68,15 @@ const types = availableResourceTypes();
 const scenarioTypes = types.flatMap((entry) => (entry.demo ? [{ entry, scenario: entry.demo }] : []));
 /** The model a seeded demo run creates for a type. */
 const seededModel = (entry: ResourceTypeEntry) => (entry.demo?.model ?? entry.demoModel)(DEFAULT_WORLD);
+/** DEFAULT_WORLD after an account joined an OU (a membership scenario's join). */
+function joinedWorld(join: { accountId: string; parentId: string }): World {
+  return {
+    ...DEFAULT_WORLD,
+    accounts: DEFAULT_WORLD.accounts.map((account) =>
+      account.id === join.accountId ? { ...account, parentId: join.parentId } : account,
+    ),
+  };
+}
 /** How many verdicts a seeded run of these types prints. */
 const seededSteps = (entries: readonly ResourceTypeEntry[]) =>
   entries.reduce((total, entry) => total + lifecycleSteps(entry, { emulator }).length, 0);
@@ -124,7 +135,14 @@ describe.each(types.map((entry) => [entry.typeName, entry] as const))('%s lifecy
     expect(outcomes.map(({ step, ok, skipped }) => ({ step, ok, skipped }))).toEqual(
       lifecycleSteps(entry, { emulator }).map((step) => ({ step, ok: true, skipped: false })),
     );
-    const models = [created, ...(entry.demo ? [entry.demo.update(DEFAULT_WORLD).model] : [])];
+    const { demo } = entry;
+    const membership = demo?.membership?.update(DEFAULT_WORLD).model;
+    const models = [
+      created,
+      ...(demo ? [demo.update(DEFAULT_WORLD).model] : []),
+      // Resolved in the emulator's world now, the joined account included.
+      ...(membership ? [membership] : []),
+    ];
     expect(models.map((each) => entry.emulator.present(emulator, each))).toEqual(models.map(() => 0));
   });
 });
@@ -136,12 +154,21 @@ describe.each(scenarioTypes.map(({ entry, scenario }) => [entry.typeName, entry,
     const created = scenario.model(DEFAULT_WORLD);
     const { model: updated } = scenario.update(DEFAULT_WORLD);
     const { model: drift } = scenario.drift(DEFAULT_WORLD);
+    const { membership } = scenario;
+    /** The account that joins an OU out of band, for a membership scenario. */
+    const join = membership?.join(DEFAULT_WORLD);
+    /** The model applied last before DELETE, and the world it stands for accounts of then. */
+    const last = membership ? membership.reapply(membership.update(DEFAULT_WORLD).model).model : updated;
+    const lastWorld = join ? joinedWorld(join) : DEFAULT_WORLD;
 
     test('each step answers and leaves in the emulator what it should: the drift READ shows the missing one', async () => {
-      /** Per step: the writes it made, and how many of the created and updated models' resources exist after it. */
+      /**
+       * Per step: the writes it made, and how many of the created and updated models' resources exist after it, and
+       * of the model applied last (the membership scenario's, resolved in the emulator's world then).
+       */
       const seen = new Map<
         string,
-        { created: number; deleted: number; ofCreated: number; ofUpdated: number }
+        { created: number; deleted: number; ofCreated: number; ofUpdated: number; ofLast: number }
       >();
       let callsBefore = 0;
       const outcomes = await runLifecycle(
@@ -159,13 +186,14 @@ describe.each(scenarioTypes.map(({ entry, scenario }) => [entry.typeName, entry,
               deleted: calls.filter((call) => call.operation === binding.deleteOperation).length,
               ofCreated: binding.present(emulator, created),
               ofUpdated: binding.present(emulator, updated),
+              ofLast: binding.present(emulator, last),
             });
           },
         },
         { emulator },
       );
       expect(outcomes.map(({ step, ok }) => ({ step, ok }))).toEqual(
-        SCENARIO_STEPS.map((step) => ({ step, ok: true })),
+        lifecycleSteps(entry, { emulator }).map((step) => ({ step, ok: true })),
       );
       const full = binding.size(updated);
       const atCreate = seen.get('CREATE');
@@ -180,10 +208,9 @@ describe.each(scenarioTypes.map(({ entry, scenario }) => [entry.typeName, entry,
       }
       // The UPDATE creates what the new model adds (what of it did not exist) and deletes what it drops.
       const atUpdate = seen.get('UPDATE');
-      expect(atUpdate).toEqual({
+      expect(atUpdate).toMatchObject({
         created: full - (atCreate?.ofUpdated ?? NaN),
         deleted: binding.size(created) - (atUpdate?.ofCreated ?? NaN),
-        ofCreated: atUpdate?.ofCreated,
         ofUpdated: full,
       });
       expect(atUpdate?.created).toBeGreaterThan(0);
@@ -198,23 +225,67 @@ describe.each(scenarioTypes.map(({ entry, scenario }) => [entry.typeName, entry,
         ofUpdated: full,
       });
       expect(seen.get('READ after repair')).toMatchObject({ created: 0, deleted: 0, ofUpdated: full });
-      expect(seen.get('DELETE')).toEqual({ created: 0, deleted: full, ofCreated: 0, ofUpdated: 0 });
+      // DELETE removes all the last model stands for, in the world as it is then (a joined account included).
+      expect(seen.get('DELETE')).toEqual({
+        created: 0,
+        deleted: binding.size(last, lastWorld),
+        ofCreated: 0,
+        ofUpdated: 0,
+        ofLast: 0,
+      });
 
       const byStep = new Map(outcomes.map((outcome) => [outcome.step, outcome.final]));
-      expect(byStep.get('READ')?.resourceModel).toEqual({ ...created, ...scenario.readOnly(created, 0) });
-      expect(byStep.get('UPDATE')?.resourceModel).toEqual({ ...updated, ...scenario.readOnly(updated, 0) });
+      const readBack = (model: ResourceProperties, world: World = DEFAULT_WORLD) => ({
+        ...model,
+        ...scenario.readOnly(model, 0, world),
+      });
+      expect(byStep.get('READ')?.resourceModel).toEqual(readBack(created));
+      expect(byStep.get('UPDATE')?.resourceModel).toEqual(readBack(updated));
       const driftRead = byStep.get('READ shows drift')?.resourceModel;
-      expect(driftRead).toMatchObject(scenario.readOnly(updated, binding.size(drift)));
+      expect(driftRead).toMatchObject(scenario.readOnly(updated, binding.size(drift), DEFAULT_WORLD));
       expect(
         Object.keys(updated).some(
           (name) => JSON.stringify(driftRead?.[name]) !== JSON.stringify(updated[name]),
         ),
       ).toBe(true);
-      expect(byStep.get('READ after repair')?.resourceModel).toEqual({
-        ...updated,
-        ...scenario.readOnly(updated, 0),
-      });
+      expect(byStep.get('READ after repair')?.resourceModel).toEqual(readBack(updated));
       expect(byStep.get('READ after DELETE')).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
+
+      if (!membership || !join) return;
+      // Membership drift: the OU's resources created (what of them did not exist) and the updated model's dropped; the
+      // account joins without a write; READ shows it as drift with the counts of the last apply, writing nothing;
+      // applied again, the joined account's resources are created, nothing deleted.
+      const { model: unit } = membership.update(DEFAULT_WORLD);
+      const before = binding.size(unit, DEFAULT_WORLD);
+      const atRepair = seen.get('READ after repair');
+      const atUnit = seen.get('UPDATE to an OU target');
+      expect(atUnit).toMatchObject({
+        created: before - (atRepair?.ofLast ?? NaN),
+        deleted: full - (atUnit?.ofUpdated ?? NaN),
+        ofLast: before,
+      });
+      expect(byStep.get('UPDATE to an OU target')?.resourceModel).toEqual(readBack(unit));
+      expect(seen.get('account joins the OU out of band')).toMatchObject({
+        created: 0,
+        deleted: 0,
+        ofLast: before,
+      });
+      expect(seen.get('READ shows membership drift')).toMatchObject({
+        created: 0,
+        deleted: 0,
+        ofLast: before,
+      });
+      const membershipRead = byStep.get('READ shows membership drift')?.resourceModel;
+      expect(membershipRead).toMatchObject(scenario.readOnly(unit, 0, DEFAULT_WORLD));
+      expect(JSON.stringify(membershipRead)).not.toContain(join.parentId);
+      const after = binding.size(last, lastWorld);
+      expect(after).toBeGreaterThan(before);
+      expect(seen.get('UPDATE assigns the new member')).toMatchObject({
+        created: after - before,
+        deleted: 0,
+        ofLast: after,
+      });
+      expect(byStep.get('UPDATE assigns the new member')?.resourceModel).toEqual(readBack(last, lastWorld));
     });
 
     test('the scenario names only the seeded world, updates the created resource in place, and drifts one of its resources', () => {
@@ -224,6 +295,27 @@ describe.each(scenarioTypes.map(({ entry, scenario }) => [entry.typeName, entry,
     });
   },
 );
+
+describe.each(
+  scenarioTypes.flatMap(({ entry, scenario }) =>
+    scenario.membership ? [[entry.typeName, entry, scenario, scenario.membership] as const] : [],
+  ),
+)('%s membership scenario', (_name, entry, scenario, membership) => {
+  test('targets an OU in place, which an account joins, and is applied again without editing its lists', () => {
+    const created = scenario.model(DEFAULT_WORLD);
+    const { model: unit } = membership.update(DEFAULT_WORLD);
+    const join = membership.join(DEFAULT_WORLD);
+    const { model: again } = membership.reapply(unit);
+    expect(primaryIdentifierOf(entry, unit)).toEqual(primaryIdentifierOf(entry, created));
+    expect(primaryIdentifierOf(entry, again)).toEqual(primaryIdentifierOf(entry, created));
+    expect(JSON.stringify(unit)).toContain(join.parentId);
+    // The account is not in the OU yet: joining adds to what the OU stands for.
+    const joined = joinedWorld(join);
+    expect(entry.emulator.size(unit, joined)).toBeGreaterThan(entry.emulator.size(unit, DEFAULT_WORLD));
+    expect(again).not.toEqual(unit);
+    expect(entry.emulator.size(again, joined)).toBe(entry.emulator.size(unit, joined));
+  });
+});
 
 /** The lines of one type's part of a demo run's output, from its `== <name> (the <type> mirror` heading on. */
 function sectionOf(stdout: string, entry: ResourceTypeEntry): string[] {
@@ -256,12 +348,21 @@ function expectSeededRun(stdout: string): void {
   }
   for (const { entry, scenario } of scenarioTypes) {
     const section = sectionOf(stdout, entry);
-    expect(section).toContain(
-      `[4/${SCENARIO_STEPS.length}] UPDATE: ${scenario.update(DEFAULT_WORLD).change}`,
-    );
-    expect(section).toContain(
-      `[5/${SCENARIO_STEPS.length}] DELETE out of band: ${scenario.drift(DEFAULT_WORLD).description}`,
-    );
+    const steps = lifecycleSteps(entry, { emulator });
+    /** The numbered heading of a step that says what it does. */
+    const heading = (step: (typeof steps)[number], detail: string) =>
+      `[${steps.indexOf(step) + 1}/${steps.length}] ${step}: ${detail}`;
+    expect(section).toContain(heading('UPDATE', scenario.update(DEFAULT_WORLD).change));
+    expect(section).toContain(heading('DELETE out of band', scenario.drift(DEFAULT_WORLD).description));
+    const { membership } = scenario;
+    if (membership) {
+      const { model: unit, change } = membership.update(DEFAULT_WORLD);
+      expect(section).toContain(heading('UPDATE to an OU target', change));
+      expect(section).toContain(
+        heading('account joins the OU out of band', membership.join(DEFAULT_WORLD).description),
+      );
+      expect(section).toContain(heading('UPDATE assigns the new member', membership.reapply(unit).change));
+    }
   }
   const total = seededSteps(types);
   expect(stdout).toMatch(new RegExp(`^All steps as expected: ${total}/${total} \\(`, 'm'));

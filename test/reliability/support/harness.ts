@@ -21,6 +21,7 @@ import {
   runRequest,
 } from '../../../dev/driver';
 import { useHandlerEmulator } from '../../support/emulator';
+import { replaceInvocationClock } from '../../../src/core/invocation';
 import { DEFAULT_WORLD, type EmulatorOptions, type RunningEmulator } from '../../../dev/emulator';
 import {
   needsStateTable,
@@ -167,13 +168,24 @@ export class VirtualTime {
   private offsetMs = 0;
   private readonly realNow = Date.now;
 
+  private restoreClock: (() => void) | undefined;
+
   install(): this {
     Date.now = () => this.realNow() + this.offsetMs;
+    // The handlers' waits within an invocation move the virtual clock too, at once.
+    this.restoreClock = replaceInvocationClock({
+      now: this.now,
+      sleep: async (ms) => {
+        this.advance(ms);
+        await Promise.resolve();
+      },
+    });
     return this;
   }
 
   uninstall(): void {
     Date.now = this.realNow;
+    this.restoreClock?.();
   }
 
   readonly now = (): number => this.realNow() + this.offsetMs;
