@@ -2,7 +2,8 @@
  * `npm run bench`: measures how fast a stack converges and how big it can be, as ratios from one run, and
  * writes bench/results/latest.md and latest.json. Progress goes to stderr, the table to stdout.
  * Timing-sensitive sections (cold start, memory, per-invocation overhead) run one at a time first; the
- * virtual-time sections (convergence, scale, LIST at scale, the large group) then run in parallel worker processes.
+ * virtual-time sections (convergence, scale, LIST at scale, the large group, resolution) then run in parallel worker
+ * processes.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,8 +14,17 @@ import { bundleHandlers } from '../dev/package/bundle';
 import { measurePackages } from '../dev/package/measure';
 import { RESOURCE_TYPES, TYPE_KEYS } from '../dev/types';
 import { readFile } from 'node:fs/promises';
-import { COLD_START, CONVERGENCE, GROUP_SCALE, LIST_SCALE, MODEL, OVERHEAD, SCALE } from './lib/model';
-import { groupScaleProblems } from './lib/problems';
+import {
+  COLD_START,
+  CONVERGENCE,
+  GROUP_SCALE,
+  LIST_SCALE,
+  MODEL,
+  OVERHEAD,
+  RESOLUTION,
+  SCALE,
+} from './lib/model';
+import { groupScaleProblems, resolutionProblems } from './lib/problems';
 import { progressBoard } from './lib/progress';
 import { renderMarkdown } from './lib/report';
 import type {
@@ -24,10 +34,12 @@ import type {
   GroupScaleResult,
   ListScaleResult,
   PackageSize,
+  ResolutionResult,
   ScaleResult,
   MemoryResult,
 } from './lib/results';
 import { fewestListCalls } from './virtual/list-scale';
+import { resolutionWrites } from './virtual/resolution';
 import { runWorker } from './lib/worker-process';
 import { measureMemory } from './memory';
 import { measureOverhead, OVERHEAD_STEPS } from './overhead/overhead';
@@ -155,6 +167,7 @@ async function main(mode: GroupMode): Promise<number> {
       scale: SCALE,
       groupScale: { ...GROUP_SCALE, mode },
       listScale: LIST_SCALE,
+      resolution: RESOLUTION,
       coldStart: COLD_START,
       overhead: OVERHEAD,
     },
@@ -179,6 +192,10 @@ async function main(mode: GroupMode): Promise<number> {
     const groupBar = board.section(
       `8 one group of ${groupShapeNow.principals * groupShapeNow.permissionSets * groupShapeNow.accounts}`,
       groupScaleWrites(mode),
+    );
+    const resolutionBar = board.section(
+      `9 resolution in ${RESOLUTION.activeAccounts} accounts`,
+      resolutionWrites(),
     );
 
     try {
@@ -242,23 +259,39 @@ async function main(mode: GroupMode): Promise<number> {
     const convergenceRun = runWorker<ConvergenceCase[]>(VIRTUAL_WORKER, ['convergence'], (units) =>
       convergenceBar.increment(units),
     ).finally(() => convergenceBar.done());
-    // Section 8 starts when section 3 (the shortest) ends, so at most three workers share the two cores: virtual
+    const scaleRun = runWorker<ScaleResult>(VIRTUAL_WORKER, ['scale'], (units) =>
+      scaleBar.increment(units),
+    ).finally(() => scaleBar.done());
+    const listRun = runWorker<ListScaleResult>(VIRTUAL_WORKER, ['list'], (units) =>
+      listBar.increment(units),
+    ).finally(() => listBar.done());
+    // Sections 8 and 9 each wait for another section to end, so at most three workers share the two cores: virtual
     // time does not cover the sockets' own real timers, and a worker starved of CPU can fail a call for real.
-    const groupRun = convergenceRun
-      .catch(() => undefined)
-      .then(() =>
+    // Section 9 is short: in a quick run it goes between section 3 and section 8 (which ends well before sections 4
+    // and 7); with --full section 8 is the longest, so it starts after section 3, and section 9 after sections 4 and
+    // 7, off the critical path and never next to section 4's 500 concurrent operations, the most sensitive to CPU.
+    const after = <T>(previous: Promise<unknown>, run: () => Promise<T>): Promise<T> =>
+      previous.catch(() => undefined).then(run);
+    const startResolution = (previous: Promise<unknown>): Promise<ResolutionResult> =>
+      after(previous, () =>
+        runWorker<ResolutionResult>(VIRTUAL_WORKER, ['resolution'], (units) =>
+          resolutionBar.increment(units),
+        ),
+      ).finally(() => resolutionBar.done());
+    const startGroup = (previous: Promise<unknown>): Promise<GroupScaleResult> =>
+      after(previous, () =>
         runWorker<GroupScaleResult>(VIRTUAL_WORKER, ['group', mode], (units) => groupBar.increment(units)),
-      )
-      .finally(() => groupBar.done());
-    const [convergence, scale, list, group] = await Promise.allSettled([
+      ).finally(() => groupBar.done());
+    const resolutionRun = startResolution(
+      mode === 'full' ? Promise.allSettled([scaleRun, listRun]) : convergenceRun,
+    );
+    const groupRun = startGroup(mode === 'full' ? convergenceRun : resolutionRun);
+    const [convergence, scale, list, group, resolution] = await Promise.allSettled([
       convergenceRun,
-      runWorker<ScaleResult>(VIRTUAL_WORKER, ['scale'], (units) => scaleBar.increment(units)).finally(() =>
-        scaleBar.done(),
-      ),
-      runWorker<ListScaleResult>(VIRTUAL_WORKER, ['list'], (units) => listBar.increment(units)).finally(() =>
-        listBar.done(),
-      ),
+      scaleRun,
+      listRun,
       groupRun,
+      resolutionRun,
     ]);
     if (convergence.status === 'fulfilled') results.convergence = convergence.value;
     else failed('Section 3 (convergence)', convergence.reason);
@@ -272,6 +305,10 @@ async function main(mode: GroupMode): Promise<number> {
       results.groupScale = group.value;
       results.notes.push(...groupScaleProblems(group.value));
     } else failed('Section 8 (one large group)', group.reason);
+    if (resolution.status === 'fulfilled') {
+      results.resolution = resolution.value;
+      results.notes.push(...resolutionProblems(resolution.value));
+    } else failed('Section 9 (resolution)', resolution.reason);
   } finally {
     board.stop();
     await rm(workDir, { recursive: true, force: true });
@@ -293,7 +330,9 @@ async function main(mode: GroupMode): Promise<number> {
   const sectionFailed = results.notes.some((note) => note.includes(' failed: '));
   const listFailed = results.listScale !== undefined && listScaleProblems(results.listScale).length > 0;
   const groupFailed = results.groupScale !== undefined && groupScaleProblems(results.groupScale).length > 0;
-  return sectionFailed || oursFailures > 0 || listFailed || groupFailed ? 1 : 0;
+  const resolutionFailed =
+    results.resolution !== undefined && resolutionProblems(results.resolution).length > 0;
+  return sectionFailed || oursFailures > 0 || listFailed || groupFailed || resolutionFailed ? 1 : 0;
 }
 
 function chosenRun(args: readonly string[]): () => Promise<number> {

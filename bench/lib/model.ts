@@ -69,6 +69,36 @@ export const GROUP_SCALE = {
  */
 export const GROUP_GOALS = { ratioToLimit: 1.1, readMs: 10_000, readInvocations: 1 } as const;
 
+/**
+ * Section 9: what resolving a group's declaration costs in a large organisation, at the quotas. The organisation is
+ * generated (lib/organization.ts): 1,000 active accounts in 50 OUs up to four levels deep, the management account at
+ * the root, a few suspended accounts; the instance holds many permission sets (the console's guide suggests the API
+ * beyond 500; the default quota is 2,000).
+ */
+export const RESOLUTION = {
+  activeAccounts: 1_000,
+  organizationalUnits: 50,
+  suspendedAccounts: 5,
+  permissionSets: 500,
+  /** The names case: principals by name (groups, then users) and permission sets by name, the last ones listed. */
+  namedGroups: 3,
+  namedUsers: 2,
+  namedPermissionSets: 3,
+  /** The account-check case: accounts listed by ID (section 8's --quick shape), in the large organisation. */
+  listedAccounts: 40,
+  /** SSO Admin's published collective rate (section 4's), requests/s. */
+  ssoRequestsPerSecond: 20,
+  /**
+   * Organizations' rate, requests/s: the emulator's assumption (AWS publishes none; dev/emulator/server.ts DEFAULTS),
+   * and the pace the handler keeps (ORGANIZATIONS_MIN_TIME_MS = 100).
+   */
+  organizationsRequestsPerSecond: 10,
+  /** The most one Organizations List page holds in the emulator (the model allows MaxResults up to 20). */
+  organizationsPageSize: 10,
+  /** ListPermissionSets' largest page (MaxResults 100), as the handler asks. */
+  permissionSetPageSize: 100,
+} as const;
+
 export const LIST_SCALE = {
   /** One assignment per account and permission set pair (25,000): every pair is provisioned, so listed. */
   accounts: 500,

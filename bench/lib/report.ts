@@ -1,11 +1,14 @@
 /** Renders bench results as the Markdown the run prints and writes to bench/results/latest.md. */
-import { GROUP_GOALS, GROUP_SCALE, MODEL, SCALE } from './model';
+import { GROUP_GOALS, GROUP_SCALE, MODEL, RESOLUTION, SCALE } from './model';
+import { fewestAccountCheckCalls } from './organization';
+import type { ResolutionFigures } from './resolution';
 import type {
   BenchResults,
   ConvergenceCase,
   GroupScaleResult,
   ListScaleResult,
   OperationFigures,
+  ResolutionResult,
   ScaleResult,
   ScaleRun,
   ScaleStrategy,
@@ -136,6 +139,15 @@ function gapsTable(results: BenchResults): string | undefined {
       ours: operation.totalMs,
       limit: operation.limit.limitMs,
       limitLabel: operation.writes === 0 ? 'the call rate limit' : "the quotas' physical limit",
+    });
+  }
+  for (const entry of results.resolution?.cases ?? []) {
+    if (!entry.create.succeeded) continue;
+    gaps.push({
+      measure: `resolution in ${results.resolution?.organization.activeAccounts ?? 0} accounts: ${entry.label}`,
+      ours: entry.resolution.ms,
+      limit: entry.limitMs,
+      limitLabel: 'the call rate limit',
     });
   }
   const list = results.listScale;
@@ -399,8 +411,9 @@ export function groupScaleSection(group: GroupScaleResult): string[] {
       `${SCALE.maxOutstandingAsyncWrites}, P = ${formatDuration(SCALE.provisioningMs)}, R = ${SCALE.requestsPerSecond} ` +
       'requests/s, 2 calls per write (the write, one status read) and F the ListAccountAssignmentsForPrincipal ' +
       'pages that read what exists first (100 assignments a page, at least one per principal); READ is F alone. ' +
-      'Fewest calls = N x 2 + F; SSO calls counts every request to the emulator, the Identity Store included (the ' +
-      'group checks its principals). Table calls: the state table (DynamoDB, dynalite in a process of its own); ' +
+      'Fewest calls = N x 2 + F; SSO calls counts every request to the emulator, the Identity Store and ' +
+      'Organizations included (the group checks its principals and its accounts; section 9 shows the account ' +
+      "check's share). Table calls: the state table (DynamoDB, dynalite in a process of its own); " +
       (clockMoved === 0 ? 'none' : `**${clockMoved}**`) +
       " saw virtual time move. Largest item: DynamoDB's size of the biggest item written (its limit is 400 KB). " +
       'Peak RSS: the bench worker, sampled every 20 ms: the handler, the emulator holding the instance, and the ' +
@@ -471,6 +484,163 @@ export function listScaleSection(list: ListScaleResult): string[] {
   return out;
 }
 
+/** "184 (102)": calls made and the fewest a correct resolution needs. */
+function callsCell(made: number, fewest: number): string {
+  return made === 0 && fewest === 0 ? '-' : `${made} (${fewest})`;
+}
+
+/** A group of sections 4 and 8 whose accounts are listed by ID: what checking them cost. */
+interface AccountCheck {
+  group: string;
+  listed: number;
+  organizationAccounts: number;
+  resolution: ResolutionFigures;
+  operationMs: number;
+}
+
+function accountChecks(results: BenchResults): AccountCheck[] {
+  const checks: AccountCheck[] = [];
+  const scaleGroup = summarizeScale(results.scale?.runs ?? []).find(
+    (summary) => summary.strategy === 'group',
+  );
+  const scaleShape = results.scale?.group;
+  if (scaleGroup?.median.resolution && scaleShape?.organizationAccounts !== undefined) {
+    checks.push({
+      group: `section 4, one group of ${scaleGroup.median.assignments}, CREATE (median run)`,
+      listed: scaleShape.shape.accounts,
+      organizationAccounts: scaleShape.organizationAccounts,
+      resolution: scaleGroup.median.resolution,
+      operationMs: scaleGroup.median.totalMs,
+    });
+  }
+  const group = results.groupScale;
+  for (const operation of group?.operations ?? []) {
+    if (!group || !operation.resolution || group.organizationAccounts === undefined) continue;
+    checks.push({
+      group: `section 8, one group of ${group.assignments}, ${operation.operation}`,
+      listed: group.shape.accounts,
+      organizationAccounts: group.organizationAccounts,
+      resolution: operation.resolution,
+      operationMs: operation.totalMs,
+    });
+  }
+  return checks;
+}
+
+/** Section 9: resolution in the large organisation, then the account checks of sections 4 and 8's groups. */
+export function resolutionSection(resolution: ResolutionResult, results: BenchResults): string[] {
+  const out: string[] = [];
+  const { organization } = resolution;
+  const pageSize = resolution.organizationsPageSize;
+  out.push(
+    `One ${resolution.typeName} CREATE per row whose declaration must be resolved, in a generated organisation of ` +
+      `${organization.activeAccounts} active accounts in ${organization.organizationalUnits} OUs up to ` +
+      `${organization.maxDepth} levels deep, plus the management account at the root and ` +
+      `${organization.suspendedAccounts} suspended accounts (${organization.accounts} in all; lib/organization.ts), ` +
+      `and an instance of ${resolution.permissionSets} permission sets. SSO Admin at ` +
+      `${resolution.rates.ssoAdmin ?? 0} requests/s (section 4's quota), Organizations at ` +
+      `${resolution.rates.organizations ?? 0} requests/s (an assumption: AWS publishes no rate; the emulator's ` +
+      `default and the handler's pace), ${pageSize} items a List page; the Identity Store is not rate-limited by ` +
+      'the emulator. Each CREATE runs on a fresh emulator.',
+  );
+  out.push('');
+  const lambda = formatDuration(resolution.lambdaTimeoutMs);
+  out.push(
+    markdownTable(
+      [
+        'case',
+        'accounts (expected)',
+        'Organizations calls (fewest)',
+        'Identity Store calls (fewest)',
+        'SSO Admin calls (fewest)',
+        'throttled',
+        'resolution time',
+        'limit',
+        '÷ limit',
+        `÷ Lambda ${lambda}`,
+        'CREATE time',
+        'invocations',
+        'wall time',
+      ],
+      resolution.cases.map((entry) => {
+        const { calls } = entry.resolution;
+        const accounts = `${Number.isNaN(entry.accounts.resolved) ? '-' : entry.accounts.resolved} (${entry.accounts.expected})`;
+        return [
+          entry.label,
+          entry.accounts.exact ? accounts : `**${accounts}**`,
+          callsCell(calls.organizations, entry.fewest.organizations),
+          callsCell(calls.identityStore, entry.fewest.identityStore),
+          callsCell(calls.ssoAdmin, entry.fewest.ssoAdmin),
+          String(entry.resolution.throttled),
+          entry.resolution.complete
+            ? formatDuration(entry.resolution.ms)
+            : `**> ${formatDuration(entry.resolution.ms)}**`,
+          formatDuration(entry.limitMs),
+          formatRatio(entry.ratioToLimit),
+          formatRatio(entry.lambdaShare),
+          entry.create.succeeded ? formatDuration(entry.create.totalMs) : '**failed**',
+          String(entry.create.invocations),
+          formatDuration(entry.wallMs),
+        ];
+      }),
+      ['left'],
+    ),
+  );
+  out.push('');
+  for (const entry of resolution.cases) {
+    out.push(
+      `- ${entry.label}: ${entry.declaration}; ${entry.create.writes} writes. Fewest: ${entry.fewestMethod}.` +
+        (entry.create.failure ? ` **Failed: ${entry.create.failure}.**` : ''),
+    );
+  }
+  out.push('');
+  out.push(
+    "Resolution time: from the CREATE's start to its first call that resolution never makes (the group reading what " +
+      'exists, ListAccountAssignmentsForPrincipal); resolution runs first, in the first invocation, and cannot ' +
+      `carry on in another, so it must end within the Lambda timeout (÷ Lambda ${lambda}). Calls: every request ` +
+      'resolution made, throttled ones included. Limit = per service (fewest calls - R) / R at its rate R (one ' +
+      'second of burst), the largest of the three: no resolution can be faster. CREATE time: the whole CREATE, ' +
+      'the writes of one principal and one permission set per account included. Accounts: AccountCount as ' +
+      "answered; the run fails unless it and the emulator's assignments are exactly the targets' active accounts.",
+  );
+  const checks = accountChecks(results);
+  if (checks.length > 0) {
+    out.push('');
+    out.push(
+      'The account check of the groups that list accounts by ID (sections 4 and 8, measured there; before the ' +
+        'check existed such a group made no call before reading what exists):',
+    );
+    out.push('');
+    out.push(
+      markdownTable(
+        [
+          'group',
+          'accounts listed',
+          'in the organisation',
+          'Organizations calls (fewest)',
+          'throttled',
+          'time added',
+          "share of the operation's time",
+        ],
+        checks.map((check) => {
+          const fewest = fewestAccountCheckCalls(check.listed, check.organizationAccounts, pageSize);
+          return [
+            check.group,
+            String(check.listed),
+            String(check.organizationAccounts),
+            `${check.resolution.calls.organizations} (${fewest.calls}: ${fewest.method})`,
+            String(check.resolution.throttled),
+            formatDuration(check.resolution.ms),
+            `${((check.resolution.ms / check.operationMs) * 100).toFixed(1)}%`,
+          ];
+        }),
+        ['left'],
+      ),
+    );
+  }
+  return out;
+}
+
 export function renderMarkdown(results: BenchResults): string {
   const out: string[] = [];
   const { machine } = results;
@@ -483,7 +653,7 @@ export function renderMarkdown(results: BenchResults): string {
   out.push('');
   out.push(
     'Figures are ratios measured in one run: against `node -e 0` in the same run, against the provisioning time, ' +
-      "against the quotas' physical limit, or before/after. Sections 3, 4, 7 and 8 run on virtual time (exact, " +
+      "against the quotas' physical limit, or before/after. Sections 3, 4, 7, 8 and 9 run on virtual time (exact, " +
       'independent of the machine): the real handler code talks real HTTP to the emulator; only waits are virtual.',
   );
 
@@ -660,6 +830,17 @@ export function renderMarkdown(results: BenchResults): string {
   out.push('');
   if (results.groupScale) {
     out.push(...groupScaleSection(results.groupScale));
+  } else {
+    out.push('n/a (section failed)');
+  }
+
+  out.push('');
+  out.push(
+    `## 9. Resolution in an organisation of ${results.resolution?.organization.activeAccounts ?? RESOLUTION.activeAccounts} accounts`,
+  );
+  out.push('');
+  if (results.resolution) {
+    out.push(...resolutionSection(results.resolution, results));
   } else {
     out.push('n/a (section failed)');
   }

@@ -1,4 +1,5 @@
 /** The shapes of every section's result, as written to bench/results/latest.json. */
+import type { ResolutionFigures, ServiceCounts } from './resolution';
 
 export type Strategy = 'ours' | 'native';
 
@@ -54,6 +55,8 @@ export interface ScaleRun {
   assignmentsInEmulator: number;
   /** The group's state table: its calls, how many of them saw virtual time move (must be 0), the largest item. */
   stateTable?: StateTableFigures;
+  /** The group's resolution (its account check): calls and time before it first read what exists. */
+  resolution?: ResolutionFigures;
   wallMs: number;
 }
 
@@ -72,7 +75,13 @@ export interface ScaleResult {
   /** The limit of the separate resources' rows. */
   limit: LimitFigures;
   /** The limit of the group row, and the group's shape. */
-  group?: { typeName: string; shape: GroupShape; limit: LimitFigures };
+  group?: {
+    typeName: string;
+    shape: GroupShape;
+    limit: LimitFigures;
+    /** Accounts in the emulated organisation the group's accounts were checked against (absent in older results). */
+    organizationAccounts?: number;
+  };
   runs: ScaleRun[];
 }
 
@@ -120,6 +129,8 @@ export interface GroupOperationResult {
   /** The group's assignments in the emulator at the end, and how many there should be. */
   assignmentsInEmulator: number;
   expectedInEmulator: number;
+  /** CREATE and UPDATE: the resolution (its account check) before the group first read what exists. */
+  resolution?: ResolutionFigures;
   wallMs: number;
 }
 
@@ -135,6 +146,57 @@ export interface GroupScaleResult {
   itemLimitBytes: number;
   /** The worker's maxRSS over its whole life (getrusage), MB. */
   workerMaxRssMb: number;
+  /** Accounts in the emulated organisation the group's accounts were checked against (absent in older results). */
+  organizationAccounts?: number;
+}
+
+/** One of section 9's group CREATEs, whose declaration must be resolved. */
+export interface ResolutionCaseResult {
+  /** Short label: 'root, recursive', '50 OUs', … */
+  label: string;
+  /** The declaration, in words. */
+  declaration: string;
+  /** What resolution cost (calls before the first listing of what exists, and that call's arrival). */
+  resolution: ResolutionFigures;
+  /** The fewest calls per service a correct resolution needs, and how. */
+  fewest: ServiceCounts;
+  fewestMethod: string;
+  /** Per service (fewest - R) / R at the rates; the limit is the largest. */
+  limitBoundsMs: ServiceCounts;
+  limitMs: number;
+  ratioToLimit: number;
+  /** Resolution time ÷ the Lambda timeout: resolution is not resumable, it must end within one invocation. */
+  lambdaShare: number;
+  /** Accounts the targets must resolve to, those the group resolved (AccountCount), and whether its assignments are exactly right. */
+  accounts: { expected: number; resolved: number; exact: boolean };
+  /** The whole CREATE (resolution, the writes, their confirmation). */
+  create: {
+    succeeded: boolean;
+    failure?: string;
+    totalMs: number;
+    invocations: number;
+    writes: number;
+    apiCalls: number;
+  };
+  wallMs: number;
+}
+
+export interface ResolutionResult {
+  typeName: string;
+  organization: {
+    activeAccounts: number;
+    organizationalUnits: number;
+    suspendedAccounts: number;
+    /** Every account, the management account and the suspended ones included. */
+    accounts: number;
+    maxDepth: number;
+  };
+  permissionSets: number;
+  /** Requests/s per service; Identity Store: not limited by the emulator (absent). */
+  rates: Partial<ServiceCounts>;
+  organizationsPageSize: number;
+  lambdaTimeoutMs: number;
+  cases: ResolutionCaseResult[];
 }
 
 export interface ListScaleResult {
@@ -244,6 +306,7 @@ export interface BenchResults {
   scale?: ScaleResult;
   listScale?: ListScaleResult;
   groupScale?: GroupScaleResult;
+  resolution?: ResolutionResult;
   /** Per type; a single object in results written before every type was measured. */
   memory?: MemoryResult[] | MemoryResult;
   overhead?: OverheadResult;

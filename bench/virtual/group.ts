@@ -10,6 +10,7 @@ import { DriverError, type Driver, type ResourceProperties, type RunResult } fro
 import { groupAssignmentsOf } from '../../dev/types';
 import { GROUP_TYPE, groupEntrypoint, loadGroupHandlers } from '../lib/benchmarked-type';
 import { physicalLimit } from '../lib/limits';
+import { isThrottle, resolutionWindow, type ResolutionFigures } from '../lib/resolution';
 import { DYNAMODB_ITEM_LIMIT_BYTES, GROUP_SCALE, LAMBDA_MEMORY_MB, MODEL, SCALE } from '../lib/model';
 import type {
   GroupOperation,
@@ -25,7 +26,7 @@ import { emulatorOnVirtualTime, freshCredentials, settle, virtualDriver, type Pr
 import { startStateTableProcess, tableCallClock, type StateTableProcess } from './state-table';
 
 /** Section 4's quotas and provisioning time, for every group row. */
-const QUOTAS = {
+export const QUOTAS = {
   provisioningMs: SCALE.provisioningMs,
   requestsPerSecond: SCALE.requestsPerSecond,
   maxOutstandingAsyncWrites: SCALE.maxOutstandingAsyncWrites,
@@ -34,12 +35,12 @@ const QUOTAS = {
 const MB = 1024 * 1024;
 
 /** The table and the check that virtual time stood still during each of its calls. */
-interface Table {
+export interface Table {
   process: StateTableProcess;
   clock: ReturnType<typeof tableCallClock>;
 }
 
-async function withTable<T>(runtime: VirtualRuntime, work: (table: Table) => Promise<T>): Promise<T> {
+export async function withTable<T>(runtime: VirtualRuntime, work: (table: Table) => Promise<T>): Promise<T> {
   const process = await startStateTableProcess();
   try {
     return await work({ process, clock: tableCallClock(process.endpoint, runtime.clock) });
@@ -82,7 +83,7 @@ function groupModel(name: string, world: GroupWorld, principals: readonly string
   };
 }
 
-function keyOf(tuple: {
+export function keyOf(tuple: {
   principalType: string;
   principalId: string;
   permissionSetArn: string;
@@ -148,11 +149,11 @@ function groupLimit(writes: number, assignmentsPerPrincipal: readonly number[]):
 }
 
 /** CloudFormation's timeout for the group's handler of `action` (the schema's timeoutInMinutes, else 120). */
-function handlerTimeoutMs(action: 'create' | 'update' | 'delete'): number {
+export function handlerTimeoutMs(action: 'create' | 'update' | 'delete'): number {
   return (GROUP_TYPE.schema.handlers?.[action]?.timeoutInMinutes ?? 120) * 60_000;
 }
 
-function groupDriver(runtime: VirtualRuntime, log?: (line: string) => void): Driver {
+export function groupDriver(runtime: VirtualRuntime, log?: (line: string) => void): Driver {
   return virtualDriver({
     entrypoint: groupEntrypoint,
     type: GROUP_TYPE,
@@ -178,7 +179,7 @@ function rssSampler(): { stop(): number } {
   };
 }
 
-interface Measured {
+export interface Measured {
   outcome: RunResult | DriverError;
   apiCalls: number;
   throttles: number;
@@ -186,10 +187,12 @@ interface Measured {
   stateTable: StateTableFigures;
   peakRssMb: number;
   wallMs: number;
+  /** What resolving the declaration cost: the calls before the group first read what exists, and their time. */
+  resolution: ResolutionFigures;
 }
 
 /** Runs one operation on virtual time with the emulator's call log and the table's counters fresh. */
-async function measure(
+export async function measure(
   runtime: VirtualRuntime,
   emulator: RunningEmulator,
   table: Table,
@@ -200,6 +203,7 @@ async function measure(
   const [tableCalls, clockMoved] = [table.clock.calls(), table.clock.clockMoved()];
   const rss = rssSampler();
   const wallStart = performance.now();
+  const startedAt = runtime.clock.now();
   const outcome = await runtime.run(() => settle(operation()));
   const wallMs = performance.now() - wallStart;
   const peakRssMb = rss.stop();
@@ -208,7 +212,7 @@ async function measure(
   return {
     outcome,
     apiCalls: calls.length,
-    throttles: calls.filter((call) => call.outcome === 'ThrottlingException').length,
+    throttles: calls.filter(isThrottle).length,
     invocations: outcome.invocations.length,
     stateTable: {
       calls: table.clock.calls() - tableCalls,
@@ -217,11 +221,12 @@ async function measure(
     },
     peakRssMb,
     wallMs,
+    resolution: resolutionWindow(calls, startedAt),
   };
 }
 
 /** Why the operation failed, if it did: its answer, a driver error, or virtual time moving during a table call. */
-function failureOf(measured: Measured): string | undefined {
+export function failureOf(measured: Measured): string | undefined {
   const { outcome } = measured;
   if (outcome instanceof DriverError) return `driver:${outcome.code} ${outcome.message}`;
   if (outcome.final.status !== 'SUCCESS') {
@@ -234,7 +239,7 @@ function failureOf(measured: Measured): string | undefined {
 }
 
 /** One unmeasured CREATE and DELETE of the demo group: module loading, the DynamoDB client, the first item. */
-async function warmUpGroup(runtime: VirtualRuntime, table: StateTableProcess): Promise<void> {
+export async function warmUpGroup(runtime: VirtualRuntime, table: StateTableProcess): Promise<void> {
   const emulator = await emulatorOnVirtualTime(runtime, {
     provisioningMs: QUOTAS.provisioningMs,
     stateTableEndpoint: table.endpoint,
@@ -253,7 +258,7 @@ export async function groupScaleRuns(
   runtime: VirtualRuntime,
   seeds: readonly number[],
   progress: Progress,
-): Promise<{ limit: LimitFigures; runs: ScaleRun[] }> {
+): Promise<{ limit: LimitFigures; runs: ScaleRun[]; organizationAccounts: number }> {
   const shape = GROUP_SCALE.scale;
   const assignments = shape.principals * shape.permissionSets * shape.accounts;
   // Nothing exists before the CREATE: one empty listing page per principal.
@@ -264,12 +269,14 @@ export async function groupScaleRuns(
   return withTable(runtime, async (table) => {
     await warmUpGroup(runtime, table.process);
     const runs: ScaleRun[] = [];
+    let organizationAccounts = 0;
     for (const seed of seeds) {
       const emulator = await emulatorOnVirtualTime(runtime, {
         ...QUOTAS,
         stateTableEndpoint: table.process.endpoint,
       });
       const world = seedGroupWorld(emulator, shape);
+      organizationAccounts = emulator.state.world().accounts.length;
       const model = groupModel(`bench-scale-${seed}`, world, world.principals);
       runtime.reseed(seed);
       const driver = groupDriver(runtime);
@@ -298,13 +305,14 @@ export async function groupScaleRuns(
         invocations: measured.invocations,
         assignmentsInEmulator: state.held,
         stateTable: measured.stateTable,
+        resolution: measured.resolution,
         wallMs: measured.wallMs,
       });
       progress(assignments);
       await runtime.run(() => clearStateTable(table.process.endpoint));
       await emulator.close();
     }
-    return { limit, runs };
+    return { limit, runs, organizationAccounts };
   });
 }
 
@@ -328,6 +336,7 @@ export async function runGroupScale(
     });
     try {
       const world = seedGroupWorld(emulator, shape, shape.replacedPrincipals);
+      const organizationAccounts = emulator.state.world().accounts.length;
       const initial = world.principals.slice(0, shape.principals);
       // The first principals leave, the extra ones come in: `replaced` assignments deleted and as many created.
       const moved = [...initial.slice(shape.replacedPrincipals), ...world.principals.slice(shape.principals)];
@@ -443,6 +452,10 @@ export async function runGroupScale(
           peakRssMb: measured.peakRssMb,
           assignmentsInEmulator: state.held,
           expectedInEmulator: state.expected,
+          // Only CREATE and UPDATE resolve the declaration.
+          ...(step.operation === 'CREATE' || step.operation === 'UPDATE'
+            ? { resolution: measured.resolution }
+            : {}),
           wallMs: measured.wallMs,
         });
       }
@@ -455,6 +468,7 @@ export async function runGroupScale(
         lambdaMemoryMb: LAMBDA_MEMORY_MB,
         itemLimitBytes: DYNAMODB_ITEM_LIMIT_BYTES,
         workerMaxRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
+        organizationAccounts,
       };
     } finally {
       await emulator.close();

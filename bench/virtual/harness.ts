@@ -1,5 +1,5 @@
 /** What every virtual-time scenario shares: the emulator on the virtual clock, a driver, fresh callers. */
-import { startEmulator, type RunningEmulator, pointSdkAt } from '../../dev/emulator';
+import { startEmulator, type EmulatorOptions, type RunningEmulator, pointSdkAt } from '../../dev/emulator';
 import {
   Driver,
   DriverError,
@@ -58,10 +58,8 @@ export function virtualDriver(options: VirtualDriverOptions): Driver {
 
 export async function emulatorOnVirtualTime(
   runtime: VirtualRuntime,
-  options: {
+  options: Omit<EmulatorOptions, 'clock' | 'port'> & {
     provisioningMs: number;
-    requestsPerSecond?: number;
-    maxOutstandingAsyncWrites?: number;
     /** The state table's endpoint, for a type that keeps state. */
     stateTableEndpoint?: string;
   },

@@ -271,7 +271,12 @@ export async function runScale(runtime: VirtualRuntime, progress: Progress): Pro
   const group = await groupScaleRuns(runtime, seeds, progress);
   runs.push(...group.runs);
   return {
-    group: { typeName: GROUP_TYPE.typeName, shape: GROUP_SCALE.scale, limit: group.limit },
+    group: {
+      typeName: GROUP_TYPE.typeName,
+      shape: GROUP_SCALE.scale,
+      limit: group.limit,
+      organizationAccounts: group.organizationAccounts,
+    },
     limit: {
       ...limit,
       minCalls: SCALE.assignments * SCALE.minCallsPerAssignment,

@@ -1,6 +1,6 @@
 /**
- * Child process for the virtual-time sections (`convergence`, `scale`, `list` or `group [full|quick]`), forked by
- * bench/run.ts with IPC.
+ * Child process for the virtual-time sections (`convergence`, `scale`, `list`, `group [full|quick]` or
+ * `resolution`), forked by bench/run.ts with IPC.
  * Messages to the parent: { kind: 'progress', units }, then { kind: 'result', data } or { kind: 'error', message }.
  */
 import { MODEL } from '../lib/model';
@@ -8,6 +8,7 @@ import { installVirtualTime } from '../lib/virtual-runtime';
 import type { WorkerMessage } from '../lib/worker-process';
 import { runListScale } from './list-scale';
 import { runGroupScale } from './group';
+import { runResolution } from './resolution';
 import { runConvergence, runScale } from './scenarios';
 
 function send(message: WorkerMessage): Promise<void> {
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
           ? await runListScale(runtime, progress)
           : section === 'group'
             ? await runGroupScale(runtime, process.argv[3] === 'quick' ? 'quick' : 'full', progress)
-            : undefined;
+            : section === 'resolution'
+              ? await runResolution(runtime, progress)
+              : undefined;
   if (data === undefined) throw new Error(`unknown section ${String(section)}`);
   await send({ kind: 'result', data });
 }
