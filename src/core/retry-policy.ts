@@ -33,6 +33,12 @@ export const RETRY_POLICY = {
    */
   inInvocationCheckOffsetsMs: [500, 1_000, 1_500, 2_000, 3_000, 4_000],
   /**
+   * No in-invocation checks while a call of the process was throttled this recently: the collective quota is
+   * contended (many resources of a stack at once), and a check every half second would take its share from the
+   * writes; the wait goes to CloudFormation at once.
+   */
+  skipInvocationChecksAfterThrottleMs: 10_000,
+  /**
    * Once handed to CloudFormation, the next check comes after about this share of the time the write has taken
    * (jittered, whole seconds, at most callbackDelayCapSeconds): a late check costs at most that share.
    */

@@ -3,6 +3,21 @@ import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } 
 import { remainingWorkMs } from './invocation';
 import { RETRY_POLICY } from './retry-policy';
 
+/** When a call of this process was last throttled (epoch ms; 0: never). */
+let lastThrottledAt = 0;
+
+function noteThrottled(now: number = Date.now()): void {
+  lastThrottledAt = now;
+}
+
+/**
+ * Whether a call of this process was throttled in the last `windowMs`: the quota is contended, so the handlers
+ * spend no calls on in-invocation status checks and hand the wait to CloudFormation.
+ */
+export function throttledWithin(windowMs: number, now: number = Date.now()): boolean {
+  return lastThrottledAt > 0 && now - lastThrottledAt < windowMs;
+}
+
 /**
  * The SDK's standard retry strategy (capped, full-jitter exponential backoff), refusing any retry whose
  * worst-case backoff plus one more attempt would not fit in what is left of the Lambda invocation. The
@@ -18,6 +33,7 @@ export class InvocationBudgetRetryStrategy implements RetryStrategyV2 {
   }
 
   async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    if (errorInfo.errorType === 'THROTTLING') noteThrottled();
     // The standard strategy's backoff is random up to base × 2^retries (throttling base, the larger one), capped.
     const worstCaseBackoffMs = Math.min(
       MAXIMUM_RETRY_DELAY,

@@ -13,8 +13,10 @@ import {
   callbackDelayForElapsed,
   RandomSource,
   inInvocationCheckOffsetsMs,
+  RETRY_POLICY,
   stabilizationDelaySeconds,
 } from './retry-policy';
+import { throttledWithin } from './retry-strategy';
 import { firstWait, RequestStatus, StabilizationStep, stabilizeOnce } from './stabilizer';
 
 /** The handlers that change a resource. */
@@ -121,6 +123,7 @@ function nextInvocationCheck(run: WriteRun<BaseModel, unknown>, clock: Invocatio
   waits.set(run, wait);
   const offset = inInvocationCheckOffsetsMs()[wait.checks];
   if (offset === undefined) return undefined;
+  if (throttledWithin(RETRY_POLICY.skipInvocationChecksAfterThrottleMs, now)) return undefined;
   const sleepMs = Math.max(0, wait.since + offset - now);
   if (sleepMs >= remainingWorkMs(now)) return undefined;
   wait.checks += 1;
@@ -274,8 +277,11 @@ async function answer<M extends BaseModel, K>(
           await clock.sleep(sleepMs);
           return check(run, step.progress);
         }
-        // Handed to CloudFormation: the next check after a share of the time the write has taken so far.
-        const delaySeconds = callbackDelayForElapsed(clock.now() - progress.startedAt, clock.random);
+        // Handed to CloudFormation: the next check after a share of the time the write has taken so far; at
+        // least a second while the quota is contended, so the stack's resources do not all check at once.
+        const share = callbackDelayForElapsed(clock.now() - progress.startedAt, clock.random);
+        const contended = throttledWithin(RETRY_POLICY.skipInvocationChecksAfterThrottleMs, clock.now());
+        const delaySeconds = contended ? Math.max(1, share) : share;
         return inProgress(subject.modelFromKey(key), step.progress, delaySeconds, message);
       }
       return inProgress(subject.modelFromKey(key), step.progress, step.delaySeconds, message);

@@ -5,6 +5,9 @@ import {
 } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 import { Expose } from 'class-transformer';
 import { WriteProgress } from '../../src/core/callback-context';
+import type { StandardRetryToken } from '@smithy/types';
+import { CHECK_TIME_SCALE_ENV, RETRY_POLICY } from '../../src/core/retry-policy';
+import { InvocationBudgetRetryStrategy } from '../../src/core/retry-strategy';
 import { RequestStatus } from '../../src/core/stabilizer';
 import { runWrite, SubmittedWrite, WriteHooks, WriteKind, WriteSubject } from '../../src/core/write-machine';
 
@@ -19,6 +22,8 @@ class ResourceModel extends BaseModel {
 }
 
 const STARTED = Date.now() - 1_000;
+/** The in-invocation offsets as the tests run them (dev/jest-setup.js shrinks them). */
+const CHECK_SCALE = Number(process.env[CHECK_TIME_SCALE_ENV] ?? '1');
 const fresh: WriteProgress = { version: 1, startedAt: STARTED };
 
 /** A world of one resource: whether it exists, and every call the machine made. */
@@ -257,5 +262,87 @@ describe('DELETE', () => {
     const { event } = await run('delete', hooks, subject, late);
     expect(event).toMatchObject({ status: 'FAILED', errorCode: 'NotStabilized' });
     expect(event.message).toMatch(/^CreateThing request r-1 did not finish within \d+ s$/);
+  });
+});
+
+describe('checks within the invocation (asynchronous writes)', () => {
+  /** A clock whose sleeps move it at once, and the sleeps asked for. */
+  function fakeClock(start: number) {
+    let now = start;
+    const sleeps: number[] = [];
+    return {
+      sleeps,
+      clock: {
+        now: () => now,
+        sleep: async (ms: number) => {
+          sleeps.push(ms);
+          now += ms;
+        },
+        random: () => 0.999999,
+      },
+    };
+  }
+
+  async function confirmWith(
+    statuses: RequestStatus[],
+    startedAt: number,
+    clock: ReturnType<typeof fakeClock>,
+  ) {
+    const { calls, subject } = world(false);
+    let answered = 0;
+    const hooks: WriteHooks<Key> = {
+      mode: 'asynchronous',
+      operation: 'CreateThing',
+      submit: async () => ({ requests: ['r-1'], status: { status: 'IN_PROGRESS' } }),
+      status: async () => {
+        calls.push('status');
+        const status = statuses[Math.min(answered, statuses.length - 1)] ?? { status: 'IN_PROGRESS' };
+        answered += 1;
+        return status;
+      },
+    };
+    const event = await runWrite(
+      { kind: 'delete', hooks, subject, logger, onProgress: () => undefined, waitInInvocation: clock.clock },
+      { version: 1, startedAt, phase: 'confirm', polls: 0, requests: ['r-1'] },
+    );
+    return { event, calls };
+  }
+
+  test('done at the third look: SUCCESS from this invocation, having slept to the policy offsets', async () => {
+    const clock = fakeClock(Date.now());
+    const { event, calls } = await confirmWith(
+      [{ status: 'IN_PROGRESS' }, { status: 'IN_PROGRESS' }, { status: 'SUCCEEDED' }],
+      Date.now(),
+      clock,
+    );
+    expect(event.status).toBe('SUCCESS');
+    expect(calls).toEqual(['status', 'status', 'status']);
+    const [first = 0, second = 0] = RETRY_POLICY.inInvocationCheckOffsetsMs;
+    expect(clock.sleeps).toEqual([first, second - first].map((ms) => ms * CHECK_SCALE));
+  });
+
+  test('still running after every offset: handed to CloudFormation with a share of the time taken', async () => {
+    const clock = fakeClock(Date.now());
+    const startedAt = Date.now() - 60_000;
+    const { event, calls } = await confirmWith([{ status: 'IN_PROGRESS' }], startedAt, clock);
+    expect(event.status).toBe('IN_PROGRESS');
+    expect(calls).toHaveLength(1 + RETRY_POLICY.inInvocationCheckOffsetsMs.length);
+    const elapsedSeconds = (clock.clock.now() - startedAt) / 1000;
+    expect(event.callbackDelaySeconds).toBe(Math.round(RETRY_POLICY.callbackShareOfElapsed * elapsedSeconds));
+  });
+
+  // Last in the file: the process remembers the throttled call for the rest of the window.
+  test('after a throttled call in the process: no check within the invocation, called back after at least 1 s', async () => {
+    const strategy = new InvocationBudgetRetryStrategy(() => 0);
+    const token = await strategy.acquireInitialRetryToken('sso');
+    await expect(
+      strategy.refreshRetryTokenForRetry(token as StandardRetryToken, { errorType: 'THROTTLING' }),
+    ).rejects.toThrow(/not enough time/);
+    const clock = fakeClock(Date.now());
+    const { event, calls } = await confirmWith([{ status: 'IN_PROGRESS' }], Date.now(), clock);
+    expect(event.status).toBe('IN_PROGRESS');
+    expect(calls).toEqual(['status']);
+    expect(clock.sleeps).toEqual([]);
+    expect(event.callbackDelaySeconds).toBe(1);
   });
 });
