@@ -81,11 +81,12 @@ export function inInvocationCheckOffsetsMs(env: NodeJS.ProcessEnv = process.env)
  * created together do not poll in lockstep, in whole seconds (CloudFormation's unit; 0 re-invokes at once).
  */
 export function callbackDelayForElapsed(elapsedMs: number, random: RandomSource = Math.random): number {
+  // Whole seconds, rounded down (a late check costs at most the share), with the cap itself reachable.
   const base = Math.min(
-    RETRY_POLICY.callbackDelayCapSeconds,
+    RETRY_POLICY.callbackDelayCapSeconds + 0.999,
     (RETRY_POLICY.callbackShareOfElapsed * Math.max(0, elapsedMs)) / 1000,
   );
-  return Math.round(base / 2 + (random() * base) / 2);
+  return Math.min(RETRY_POLICY.callbackDelayCapSeconds, Math.floor(base / 2 + (random() * base) / 2));
 }
 
 /** Jittered callback delay for a write that is still throttled or in conflict after the SDK's retries. */

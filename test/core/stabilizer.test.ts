@@ -28,8 +28,8 @@ test('after the in-invocation checks, the callback delay is a jittered share of 
   const share = RETRY_POLICY.callbackShareOfElapsed;
   // A few seconds in: CloudFormation's own re-invocation is the wait.
   expect(callbackDelayForElapsed(4_000, () => 0.999999)).toBe(0);
-  expect(callbackDelayForElapsed(50_000, () => 0)).toBe(Math.round((share * 50) / 2));
-  expect(callbackDelayForElapsed(55_000, () => 0.999999)).toBe(Math.round(share * 55));
+  expect(callbackDelayForElapsed(50_000, () => 0)).toBe(Math.floor((share * 50) / 2));
+  expect(callbackDelayForElapsed(55_000, () => 0.999999)).toBe(Math.floor(share * 55));
   expect(callbackDelayForElapsed(3_600_000, () => 0.999999)).toBe(RETRY_POLICY.callbackDelayCapSeconds);
   expect(callbackDelayForElapsed(3_600_000, () => 0)).toBe(RETRY_POLICY.callbackDelayCapSeconds / 2);
   expect(callbackDelayForElapsed(-5, () => 0.5)).toBe(0);

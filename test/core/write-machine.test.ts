@@ -328,7 +328,7 @@ describe('checks within the invocation (asynchronous writes)', () => {
     expect(event.status).toBe('IN_PROGRESS');
     expect(calls).toHaveLength(1 + RETRY_POLICY.inInvocationCheckOffsetsMs.length);
     const elapsedSeconds = (clock.clock.now() - startedAt) / 1000;
-    expect(event.callbackDelaySeconds).toBe(Math.round(RETRY_POLICY.callbackShareOfElapsed * elapsedSeconds));
+    expect(event.callbackDelaySeconds).toBe(Math.floor(RETRY_POLICY.callbackShareOfElapsed * elapsedSeconds));
   });
 
   // Last in the file: the process remembers the throttled call for the rest of the window.
