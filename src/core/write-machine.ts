@@ -123,7 +123,6 @@ function nextInvocationCheck(run: WriteRun<BaseModel, unknown>, clock: Invocatio
   waits.set(run, wait);
   const offset = inInvocationCheckOffsetsMs()[wait.checks];
   if (offset === undefined) return undefined;
-  if (throttledWithin(RETRY_POLICY.skipInvocationChecksAfterThrottleMs, now)) return undefined;
   const sleepMs = Math.max(0, wait.since + offset - now);
   if (sleepMs >= remainingWorkMs(now)) return undefined;
   wait.checks += 1;
@@ -272,15 +271,16 @@ async function answer<M extends BaseModel, K>(
           : `${hooks.operation} succeeded; waiting for ${hooks.readOperation} to reflect it (check ${polls})`;
       const clock = run.waitInInvocation;
       if (hooks.mode === 'asynchronous' && clock !== undefined) {
-        const sleepMs = nextInvocationCheck(run, clock);
+        // While the quota is contended (a call of the process was throttled lately), no check here: the wait goes
+        // to CloudFormation at once, at least a second, so the stack's resources do not all check at once.
+        const contended = throttledWithin(RETRY_POLICY.skipInvocationChecksAfterThrottleMs, clock.now());
+        const sleepMs = contended ? undefined : nextInvocationCheck(run, clock);
         if (sleepMs !== undefined) {
           await clock.sleep(sleepMs);
           return check(run, step.progress);
         }
-        // Handed to CloudFormation: the next check after a share of the time the write has taken so far; at
-        // least a second while the quota is contended, so the stack's resources do not all check at once.
+        // Handed to CloudFormation: the next check after a share of the time the write has taken so far.
         const share = callbackDelayForElapsed(clock.now() - progress.startedAt, clock.random);
-        const contended = throttledWithin(RETRY_POLICY.skipInvocationChecksAfterThrottleMs, clock.now());
         const delaySeconds = contended ? Math.max(1, share) : share;
         return inProgress(subject.modelFromKey(key), step.progress, delaySeconds, message);
       }
