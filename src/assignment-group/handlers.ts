@@ -140,7 +140,10 @@ async function resolutionDrift(
   pacer: ReturnType<typeof ssoPacer>,
 ): Promise<ResolutionDrift> {
   if (!needsResolution(declared)) return {};
-  const now = await resolveLeniently(resolveClientsOf(clients), declared, { ssoPacer: pacer });
+  const now = await resolveLeniently(resolveClientsOf(clients), declared, {
+    ssoPacer: pacer,
+    pinnedPermissionSets: pinned.permissionSets,
+  });
   const principals = new Set<number>();
   declared.Principals.forEach((principal, index) => {
     if (principal.PrincipalName === undefined) return;
@@ -448,7 +451,10 @@ async function update(request: WriteRequest<ResourceModel>) {
   }
   const pacer = ssoPacer();
   // Resolved anew: an UPDATE (a new Revision, say) picks up who a name is now and which accounts an OU holds now.
-  const resolved = await resolve(resolveClientsOf(request.clients), declared, { ssoPacer: pacer });
+  const resolved = await resolve(resolveClientsOf(request.clients), declared, {
+    ssoPacer: pacer,
+    pinnedPermissionSets: state.resolved?.permissionSets,
+  });
   const wanted = expand(resolved);
   const existing = await existingAssignments(
     request.clients.ssoAdmin,

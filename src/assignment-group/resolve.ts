@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import Bottleneck from 'bottleneck';
 import { clientCache, commonClientConfig, nameFailedActions, identityStoreIdOf, isErrorNamed } from '../core';
+import { invocationClock, remainingWorkMs } from '../core/invocation';
 import {
   DeclarationError,
   GroupProperties,
@@ -55,6 +56,11 @@ export interface ResolveOptions {
   readonly ssoPacer: Bottleneck;
   /** Return at once, having called nothing, when the declaration is wrong as written. */
   readonly stopAtShapeProblems?: boolean;
+  /**
+   * Permission sets the group resolved by name before (its pinned answer): each such name is first checked with
+   * one DescribePermissionSet of the ARN it had, instead of describing the instance's permission sets in turn.
+   */
+  readonly pinnedPermissionSets?: readonly ResolvedPermissionSet[];
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -67,6 +73,18 @@ const ORGANIZATIONS_MIN_TIME_MS = 100;
 // Up to this many account targets are checked one by one (DescribeAccount); more, and one ListAccounts walk
 // (20 accounts a page) costs fewer calls.
 const DESCRIBE_ACCOUNTS_UP_TO = 20;
+// SSO Admin lists permission sets by ARN only, so a name is found by describing them one by one, 20 a second at
+// most (the instance's collective quota). The search gets this long, at most, so that a large instance (AWS's
+// default quota is 2,000 sets) fails with a clear answer instead of running the invocation out of time; the rest
+// of a 60 s invocation is for principals, accounts and recording the plan.
+const PERMISSION_SET_SEARCH_MS = 30_000;
+
+/** What the search for permission set names found, and how far it got. */
+interface PermissionSetSearch {
+  readonly byName: Map<string, string>;
+  /** Set when the search ran out of time: how many of the instance's permission sets were described. */
+  readonly stoppedAfter?: { readonly described: number; readonly listed: number };
+}
 
 /** Whether Organizations reports the account active: State (current), else Status (deprecated, older answers). */
 function isActive(account: Account): boolean {
@@ -241,14 +259,20 @@ class Resolver {
   async permissionSets(): Promise<(ResolvedPermissionSet | undefined)[]> {
     const declared = this.declared.PermissionSets;
     const wanted = new Set(declared.filter((value) => !PERMISSION_SET_ARN.test(value)));
-    const byName = wanted.size > 0 ? await this.permissionSetArnsByName(wanted) : new Map<string, string>();
+    const search: PermissionSetSearch =
+      wanted.size > 0 ? await this.permissionSetArnsByName(wanted) : { byName: new Map() };
     const resolved = declared.map((value, index): ResolvedPermissionSet | undefined => {
       if (PERMISSION_SET_ARN.test(value)) return { arn: value };
-      const arn = byName.get(value);
+      const arn = search.byName.get(value);
       if (arn === undefined) {
+        const { stoppedAfter } = search;
         this.problem(
           `PermissionSets.${index}`,
-          `no permission set named '${value}' in instance ${this.declared.InstanceArn}`,
+          stoppedAfter === undefined
+            ? `no permission set named '${value}' in instance ${this.declared.InstanceArn}`
+            : `'${value}' is not among the first ${stoppedAfter.described} of the instance's ` +
+                `${stoppedAfter.listed} permission sets, which is as many as can be described by name in ` +
+                `${PERMISSION_SET_SEARCH_MS / 1000} s (DescribePermissionSet, one set a call): give its ARN instead`,
         );
         return undefined;
       }
@@ -263,26 +287,59 @@ class Resolver {
     return resolved;
   }
 
-  /** The instance's permission sets by name, described until every wanted name is found (SSO Admin lists ARNs only). */
-  private async permissionSetArnsByName(wanted: ReadonlySet<string>): Promise<Map<string, string>> {
+  /** The permission set's name, or undefined when the instance has no permission set of that ARN. */
+  private async permissionSetName(arn: string): Promise<string | undefined> {
+    try {
+      const described = await this.options.ssoPacer.schedule(() =>
+        this.clients.ssoAdmin.send(
+          new DescribePermissionSetCommand({ InstanceArn: this.declared.InstanceArn, PermissionSetArn: arn }),
+        ),
+      );
+      return described.PermissionSet?.Name;
+    } catch (error: unknown) {
+      if (isErrorNamed(error, 'ResourceNotFoundException')) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The ARNs of the wanted names: first the pinned ARNs that still carry their name (names are unique within an
+   * instance), then the instance's permission sets described in listing order until every name is found or the
+   * search's time is up (SSO Admin lists ARNs only).
+   */
+  private async permissionSetArnsByName(wanted: ReadonlySet<string>): Promise<PermissionSetSearch> {
     const { ssoAdmin } = this.clients;
     const instanceArn = this.declared.InstanceArn;
+    const byName = new Map<string, string>();
+    const pinned = (this.options.pinnedPermissionSets ?? []).filter(
+      (permissionSet) => permissionSet.name !== undefined && wanted.has(permissionSet.name),
+    );
+    await Promise.all(
+      pinned.map(async ({ arn, name }) => {
+        if (name !== undefined && (await this.permissionSetName(arn)) === name) byName.set(name, arn);
+      }),
+    );
+    const missing = () => [...wanted].some((name) => !byName.has(name));
+    if (!missing()) return { byName };
+    const clock = invocationClock();
+    const searchEnds = clock.now() + Math.min(PERMISSION_SET_SEARCH_MS, remainingWorkMs(clock.now()));
+    const checked = new Set(pinned.map(({ arn }) => arn));
     const arns = await allPages(this.options.ssoPacer, async (nextToken) => {
       const page = await ssoAdmin.send(
         new ListPermissionSetsCommand({ InstanceArn: instanceArn, MaxResults: 100, NextToken: nextToken }),
       );
       return { items: page.PermissionSets ?? [], next: page.NextToken };
     });
-    const byName = new Map<string, string>();
+    let described = 0;
     for (const arn of arns) {
-      if ([...wanted].every((name) => byName.has(name))) break;
-      const described = await this.options.ssoPacer.schedule(() =>
-        ssoAdmin.send(new DescribePermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn: arn })),
-      );
-      const name = described.PermissionSet?.Name;
+      if (!missing()) break;
+      if (clock.now() >= searchEnds) return { byName, stoppedAfter: { described, listed: arns.length } };
+      described += 1;
+      if (checked.has(arn)) continue;
+      const name = await this.permissionSetName(arn);
       if (name !== undefined && wanted.has(name)) byName.set(name, arn);
     }
-    return byName;
+    return { byName };
   }
 
   async accounts(): Promise<Pick<Resolution, 'accounts' | 'inactive' | 'units'>> {

@@ -15,6 +15,7 @@ import {
   ListAccountAssignmentsForPrincipalCommand,
   ListPermissionSetsCommand,
   DescribePermissionSetCommand,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-sso-admin';
 import { GetGroupIdCommand, GetUserIdCommand } from '@aws-sdk/client-identitystore';
 import {
@@ -156,9 +157,11 @@ function stubGroup(exists: boolean, step: Step): void {
   identityStore.on(GetUserIdCommand).resolves({ UserId: USER_ID, IdentityStoreId: 'd-9067e5a4c1' });
   identityStore.on(GetGroupIdCommand).resolves({ GroupId: GROUP_ID, IdentityStoreId: 'd-9067e5a4c1' });
   sso.on(ListPermissionSetsCommand).resolves({ PermissionSets: [PERMISSION_SET_ARN] });
-  sso.on(DescribePermissionSetCommand).resolves({
-    PermissionSet: { Name: 'ReadOnlyAccess', PermissionSetArn: PERMISSION_SET_ARN },
-  });
+  sso
+    .on(DescribePermissionSetCommand)
+    .rejects(new ResourceNotFoundException({ message: 'no such permission set', $metadata: {} }))
+    .on(DescribePermissionSetCommand, { PermissionSetArn: PERMISSION_SET_ARN })
+    .resolves({ PermissionSet: { Name: 'ReadOnlyAccess', PermissionSetArn: PERMISSION_SET_ARN } });
   organizations
     .on(DescribeOrganizationCommand)
     .resolves({ Organization: { MasterAccountId: '111122223333' } });
@@ -239,6 +242,17 @@ const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[]
     inWorld(
       { properties: { Name: MODEL.Name } },
       { item: item(NAMED, [USER_KEY], undefined, NAMED_RESOLUTION), existing: [USER_KEY] },
+    ),
+    // A permission set name pinned to an ARN that is gone: the instance's sets are listed to find the name.
+    inWorld(
+      { properties: { Name: MODEL.Name } },
+      {
+        item: item(NAMED, [USER_KEY], undefined, {
+          ...NAMED_RESOLUTION,
+          permissionSets: [{ arn: `${PERMISSION_SET_ARN}0`, name: 'ReadOnlyAccess' }],
+        }),
+        existing: [USER_KEY],
+      },
     ),
     inWorld(
       { properties: { Name: MODEL.Name } },
