@@ -232,8 +232,9 @@ export interface FewestCalls {
 /**
  * The fewest Organizations calls that resolve an OU or root target correctly, at `pageSize` items a List page: the
  * cheaper of walking the parents (ListAccountsForParent for each, ListOrganizationalUnitsForParent for each when
- * recursive) and, for the root recursively, one ListAccounts walk of the whole organisation; plus DescribeOrganization
- * (which account is the management account, never included this way).
+ * recursive) and, for the root recursively, ListRoots (that the ID is this organisation's root) and one ListAccounts
+ * walk of the whole organisation; plus DescribeOrganization (which account is the management account, never included
+ * this way).
  */
 export function fewestUnitCalls(
   organization: GeneratedOrganization,
@@ -255,9 +256,12 @@ export function fewestUnitCalls(
       0,
     );
   const wholeOrganization = target.recursive && target.parentIds.includes(organization.rootId);
-  const listAll = 1 + pages(organization.accounts.length, pageSize);
+  const listAll = 2 + pages(organization.accounts.length, pageSize);
   if (wholeOrganization && listAll < walk) {
-    return { calls: listAll, method: 'DescribeOrganization, then one ListAccounts walk of the organisation' };
+    return {
+      calls: listAll,
+      method: 'DescribeOrganization and ListRoots, then one ListAccounts walk of the organisation',
+    };
   }
   return {
     calls: walk,

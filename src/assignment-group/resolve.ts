@@ -11,6 +11,7 @@ import {
   ListAccountsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import {
@@ -129,6 +130,10 @@ class Resolver {
   private readonly units = new Map<string, { path: string; recursive: boolean }>();
   /** Principals given by both or neither of ID and name (checkShape). */
   private readonly malformed = new Set<number>();
+  /** The organization's accounts (ListAccounts, every page), listed at most once per resolution. */
+  private everyAccountListing: Promise<Account[]> | undefined;
+  /** The organization's root IDs (ListRoots), listed at most once per resolution. */
+  private rootListing: Promise<string[]> | undefined;
 
   private problem(path: string, message: string): void {
     this.problems.push({ path, message });
@@ -409,6 +414,12 @@ class Resolver {
     recursive: boolean,
     path: string,
   ): Promise<Account[] | undefined> {
+    if (recursive && unitId.startsWith('r-')) {
+      // A root with everything below it is the whole organization: one ListAccounts walk instead of one per OU.
+      if ((await this.roots()).includes(unitId)) return this.everyAccount();
+      this.problem(path, `${unitId} is not an organizational unit or root of the organization`);
+      return undefined;
+    }
     const { organizations } = this.clients;
     const accounts: Account[] = [];
     const parents = [unitId];
@@ -440,16 +451,33 @@ class Resolver {
     return accounts;
   }
 
+  private everyAccount(): Promise<Account[]> {
+    const { organizations } = this.clients;
+    this.everyAccountListing ??= allPages(this.organizationsPacer, async (nextToken) => {
+      const page = await organizations.send(new ListAccountsCommand({ NextToken: nextToken }));
+      return { items: page.Accounts ?? [], next: page.NextToken };
+    });
+    return this.everyAccountListing;
+  }
+
+  private roots(): Promise<string[]> {
+    const { organizations } = this.clients;
+    this.rootListing ??= allPages(this.organizationsPacer, async (nextToken) => {
+      const page = await organizations.send(new ListRootsCommand({ NextToken: nextToken }));
+      return {
+        items: (page.Roots ?? []).flatMap((root) => (root.Id ? [root.Id] : [])),
+        next: page.NextToken,
+      };
+    });
+    return this.rootListing;
+  }
+
   /** Each listed account as Organizations describes it, or undefined when it is not in the organization. */
   private async explicitAccounts(accountIds: readonly string[]): Promise<Map<string, Account | undefined>> {
     const { organizations } = this.clients;
     const described = new Map<string, Account | undefined>();
     if (accountIds.length > DESCRIBE_ACCOUNTS_UP_TO) {
-      const all = await allPages(this.organizationsPacer, async (nextToken) => {
-        const page = await organizations.send(new ListAccountsCommand({ NextToken: nextToken }));
-        return { items: page.Accounts ?? [], next: page.NextToken };
-      });
-      const byId = new Map(all.map((account) => [account.Id ?? '', account]));
+      const byId = new Map((await this.everyAccount()).map((account) => [account.Id ?? '', account]));
       for (const accountId of accountIds) described.set(accountId, byId.get(accountId));
       return described;
     }

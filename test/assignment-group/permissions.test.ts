@@ -24,6 +24,7 @@ import {
   ListAccountsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
 } from '@aws-sdk/client-organizations';
 import { resourceType } from '../../dev/types';
 import { STATE_TABLE } from '../../src/assignment-group/state-table';
@@ -84,6 +85,9 @@ const NAMED_RESOLUTION = {
 /** More account targets than are described one by one: the organisation's accounts are listed instead. */
 const MANY_ACCOUNTS = Array.from({ length: 21 }, (_, index) => String(300000000000 + index));
 const MANY = { ...MODEL, Targets: [{ TargetType: 'AWS_ACCOUNT', TargetIds: MANY_ACCOUNTS }] };
+const ROOT = 'r-ab12';
+/** The root with everything below it: the organisation's roots are listed, then its accounts. */
+const EVERYWHERE = { ...MODEL, Targets: [{ TargetType: 'AWS_OU', TargetIds: [ROOT], Recursive: true }] };
 const GROUP_KEY = `GROUP:${GROUP_ID}|${PERMISSION_SET_ARN}|${ACCOUNT_ID}`;
 const USER_KEY = `USER:${USER_ID}|${PERMISSION_SET_ARN}|${ACCOUNT_ID}`;
 
@@ -174,6 +178,7 @@ function stubGroup(exists: boolean, step: Step): void {
   organizations
     .on(DescribeAccountCommand)
     .callsFake((input: { AccountId?: string }) => ({ Account: { Id: input.AccountId, State: 'ACTIVE' } }));
+  organizations.on(ListRootsCommand).resolves({ Roots: [{ Id: ROOT }] });
   organizations.on(ListAccountsCommand).resolves({
     Accounts: MANY_ACCOUNTS.map((Id) => ({ Id, State: 'ACTIVE', Status: 'ACTIVE' })),
   });
@@ -222,6 +227,7 @@ const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[]
     // Names, organizational units and many accounts resolved before the write-ahead record.
     { properties: NAMED, exists: false },
     { properties: MANY, exists: false },
+    { properties: EVERYWHERE, exists: false },
     { properties: MODEL, exists: true },
     // The recorded creation carried on: create, confirm, record.
     resuming(MODEL, MODEL, [], { kind: 'create', create: [GROUP_KEY] }, { existing: [] }),
@@ -264,6 +270,16 @@ const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[]
         }),
       },
     ),
+    inWorld(
+      { properties: { Name: MODEL.Name } },
+      {
+        item: item(EVERYWHERE, [], undefined, {
+          ...NAMED_RESOLUTION,
+          accounts: MANY_ACCOUNTS,
+          units: { [ROOT]: MANY_ACCOUNTS },
+        }),
+      },
+    ),
     { properties: { Name: MODEL.Name }, exists: false },
   ],
   update: [
@@ -271,6 +287,7 @@ const GROUP_PATHS: Record<Exclude<Handler, 'update'>, Step[]> & { update: Step[]
     { properties: MOVED, previous: MODEL, exists: true },
     { properties: NAMED, previous: MODEL, exists: true },
     { properties: MANY, previous: MODEL, exists: true },
+    { properties: EVERYWHERE, previous: MODEL, exists: true },
     resuming(
       MOVED,
       MOVED,

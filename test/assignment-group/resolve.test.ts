@@ -108,8 +108,19 @@ test('the root stands for every active account but the management account; a non
       { TargetType: 'AWS_OU', TargetIds: [PROD] },
     ],
   };
+  emulator().clearCalls();
   const created = await driver().create(everywhere);
   expect(created.final).toMatchObject({ status: 'SUCCESS' });
+  // The root with everything below it is one ListAccounts walk, after ListRoots confirms the root; Prod, not
+  // recursive, is its own accounts.
+  const called = (operation: string) =>
+    emulator()
+      .calls()
+      .filter((call) => call.operation === operation);
+  expect(called('ListRoots')).toHaveLength(1);
+  expect(called('ListAccounts').length).toBeGreaterThan(0);
+  expect(called('ListOrganizationalUnitsForParent')).toEqual([]);
+  expect(called('ListAccountsForParent').map((call) => call.input)).toEqual([{ ParentId: PROD }]);
   const all = activeAccountsBelow(rootId);
   expect(all).not.toContain(world.ownerAccountId);
   expect(
@@ -150,6 +161,11 @@ test.each([
     'an OU that is not in the organization',
     { Targets: [{ TargetType: 'AWS_OU', TargetIds: ['ou-7q2x-zzzzzzzz'] }] },
     'Targets.0.TargetIds.0: ou-7q2x-zzzzzzzz is not an organizational unit or root',
+  ],
+  [
+    'a root of another organization, recursively',
+    { Targets: [{ TargetType: 'AWS_OU', TargetIds: ['r-zz99'], Recursive: true }] },
+    'Targets.0.TargetIds.0: r-zz99 is not an organizational unit or root',
   ],
   [
     'an account that is not in the organization',

@@ -130,10 +130,10 @@ describe('fewest calls', () => {
 
   test('the root, recursively: one ListAccounts walk when it is fewer than walking every parent', () => {
     // Walk: DescribeOrganization + root (1 account page, 1 OU page) + A (3 + 1) + B (1 + 1) + C (1 + 1) = 11;
-    // ListAccounts: DescribeOrganization + 3 pages of 26 accounts = 4.
+    // ListAccounts: DescribeOrganization + ListRoots + 3 pages of 26 accounts = 5.
     expect(fewestUnitCalls(small, { parentIds: ['r-abcd'], recursive: true }, 10)).toEqual({
-      calls: 4,
-      method: 'DescribeOrganization, then one ListAccounts walk of the organisation',
+      calls: 5,
+      method: 'DescribeOrganization and ListRoots, then one ListAccounts walk of the organisation',
     });
     // An OU recursively cannot use ListAccounts: the walk of B and C.
     expect(fewestUnitCalls(small, { parentIds: ['ou-abcd-bbbbbbbb'], recursive: true }, 10).calls).toBe(5);
