@@ -1,17 +1,17 @@
 /**
- * Bundles a type's handlers into the one file Lambda runs, and the `build:lambda` command SAM's Makefile
- * build calls:
+ * Bundles a type's handlers into the file Lambda runs (and the provider clients into one beside it), and the
+ * `build:lambda` command SAM's Makefile build calls:
  *
  *   npm run build:lambda -- --type <type key>|all --outdir DIR
  *   npm run build:lambda -- --project <type folder> --outdir DIR
  *
- * writes DIR/dist/<type>/handlers.js (the path .rpdk-config and template.yml name). `--project` is what a SAM
+ * writes DIR/dist/<type>/handlers.js (the path .rpdk-config and template.yml name) and provider-clients.js. `--project` is what a SAM
  * build passes (see the Makefile): the type is the registered one the folder's .rpdk-config names.
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { isTypeKey, REPOSITORY_ROOT, resourceTypeByName, TYPE_KEYS, type TypeKey } from '../types';
 import {
   isUsageError,
@@ -62,15 +62,73 @@ export const ESBUILD_OPTIONS = {
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
+/**
+ * The SDK v3 clients of the runtime lib's log delivery and metrics (through the aws-sdk bridge), by package.
+ * The lib only calls them when CloudFormation passes provider credentials, and they are a third of what the
+ * handlers would carry (S3 alone ~150 KiB): every cold start would parse them for nothing. So they are
+ * bundled into a file of their own beside the handlers, which node reads on the bridge's first request.
+ */
+export const PROVIDER_CLIENT_PACKAGES = [
+  '@aws-sdk/client-cloudwatch',
+  '@aws-sdk/client-cloudwatch-logs',
+  '@aws-sdk/client-s3',
+] as const;
+
+/** The file they are bundled into, beside the handlers' bundle (the handlers `require` it by this name). */
+export const PROVIDER_CLIENTS_FILE = 'provider-clients.js';
+
+const BRIDGE_FOLDER = path.join(REPOSITORY_ROOT, 'packages', 'aws-sdk-v3-bridge');
+
+function isProviderClientPackage(name: string): name is (typeof PROVIDER_CLIENT_PACKAGES)[number] {
+  return (PROVIDER_CLIENT_PACKAGES as readonly string[]).includes(name);
+}
+
+/**
+ * In the handlers' bundle, the bridge's `require('@aws-sdk/client-s3')` (and the other two) reads the client
+ * package from PROVIDER_CLIENTS_FILE at run time instead of bundling it.
+ */
+export const providerClientsApart: Plugin = {
+  name: 'provider-clients-apart',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\/client-/ }, (args) =>
+      isProviderClientPackage(args.path) ? { path: args.path, namespace: 'provider-clients' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'provider-clients' }, (args) => ({
+      contents: `module.exports = require('./${PROVIDER_CLIENTS_FILE}')[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+    // That `require` stays in the bundle, to be resolved beside it at run time.
+    pluginBuild.onResolve({ filter: /.*/, namespace: 'provider-clients' }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+  },
+};
+
+/** PROVIDER_CLIENTS_FILE's source: each client package behind a getter, so only the one asked for runs. */
+function providerClientsSource(): string {
+  const getters = PROVIDER_CLIENT_PACKAGES.map(
+    (name) => `  get ${JSON.stringify(name)}() { return require(${JSON.stringify(name)}); },`,
+  );
+  return ['module.exports = {', ...getters, '};', ''].join('\n');
+}
+
 export interface BundleResult {
   readonly type: TypeKey;
-  /** The bundle (absolute). */
+  /** The handlers' bundle (absolute). */
   readonly file: string;
   /** Its path inside the Lambda package, e.g. dist/assignment/handlers.js. */
   readonly bundlePath: string;
   readonly bytes: number;
-  /** The bundled source files, relative to the repository root. */
+  /** The bundled source files of the handlers' bundle, relative to the repository root. */
   readonly inputs: readonly string[];
+  /** The provider clients' bundle (absolute), beside `file`. */
+  readonly providerClientsFile: string;
+  /** Its path inside the Lambda package, e.g. dist/assignment/provider-clients.js. */
+  readonly providerClientsPath: string;
+  readonly providerClientsBytes: number;
+  /** Its bundled source files, relative to the repository root. */
+  readonly providerClientsInputs: readonly string[];
 }
 
 /** An input from the real AWS SDK v2 package (node_modules/aws-sdk resolves to the bridge instead). */
@@ -78,30 +136,63 @@ export function isSdkV2Input(input: string): boolean {
   return /(^|\/)node_modules\/aws-sdk\//.test(input);
 }
 
-/** Bundles src/<type>/handlers.ts into `outdir`/dist/<type>/handlers.js. */
+function inputsOf(result: { metafile: Metafile }): string[] {
+  const output = Object.values(result.metafile.outputs)[0];
+  return Object.keys(output?.inputs ?? {}).sort();
+}
+
+/**
+ * Bundles src/<type>/handlers.ts into `outdir`/dist/<type>/handlers.js, and the provider clients into
+ * PROVIDER_CLIENTS_FILE beside it.
+ */
 export async function bundleHandlers(
   type: TypeKey,
   outdir: string,
   project: TypeProject = readTypeProject(type),
 ): Promise<BundleResult> {
   const file = path.resolve(outdir, project.bundlePath);
-  const result = await build({
-    ...ESBUILD_OPTIONS,
-    absWorkingDir: REPOSITORY_ROOT,
-    entryPoints: [project.handlersSource],
-    outfile: file,
-    plugins: [nativeReplaceAll],
-  });
-  const output = Object.values(result.metafile.outputs)[0];
-  const inputs = Object.keys(output?.inputs ?? {}).sort();
-  const sdkV2 = inputs.filter(isSdkV2Input);
+  const providerClientsPath = path.posix.join(path.posix.dirname(project.bundlePath), PROVIDER_CLIENTS_FILE);
+  const providerClientsFile = path.resolve(outdir, providerClientsPath);
+  const [handlers, providerClients] = await Promise.all([
+    build({
+      ...ESBUILD_OPTIONS,
+      absWorkingDir: REPOSITORY_ROOT,
+      entryPoints: [project.handlersSource],
+      outfile: file,
+      plugins: [nativeReplaceAll, providerClientsApart],
+    }),
+    build({
+      ...ESBUILD_OPTIONS,
+      absWorkingDir: REPOSITORY_ROOT,
+      // Resolved as the bridge would: the client packages are its peer dependencies.
+      stdin: {
+        contents: providerClientsSource(),
+        resolveDir: BRIDGE_FOLDER,
+        sourcefile: PROVIDER_CLIENTS_FILE,
+      },
+      outfile: providerClientsFile,
+    }),
+  ]);
+  const inputs = inputsOf(handlers);
+  const providerClientsInputs = inputsOf(providerClients);
+  const sdkV2 = [...inputs, ...providerClientsInputs].filter(isSdkV2Input);
   if (sdkV2.length > 0) {
     throw new PackageError(
       `The ${type} bundle contains AWS SDK v2 (${sdkV2[0]}, …): node_modules/aws-sdk must be the bridge ` +
         'in packages/aws-sdk-v3-bridge (run npm install)',
     );
   }
-  return { type, file, bundlePath: project.bundlePath, bytes: statSync(file).size, inputs };
+  return {
+    type,
+    file,
+    bundlePath: project.bundlePath,
+    bytes: statSync(file).size,
+    inputs,
+    providerClientsFile,
+    providerClientsPath,
+    providerClientsBytes: statSync(providerClientsFile).size,
+    providerClientsInputs,
+  };
 }
 
 /** `--type` as given: one type key, or `all`. */
