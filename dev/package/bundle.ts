@@ -48,6 +48,10 @@ export const nativeReplaceAll: Plugin = {
  *   `HandlerErrorCode[this.constructor.name]`) and metric dimensions from `error.constructor.name`.
  * - CommonJS for Lambda's `module.exports` handler lookup; node22 is the Lambda runtime (.rpdk-config).
  * - No source map: it would double the package for stack traces nobody reads in CloudFormation's account.
+ * - conditions: none of esbuild's own. By default it adds the bundler-only `module` export condition, which
+ *   makes the SDK's core packages (@smithy/core, @aws-sdk/core) resolve to their ES module builds: some 380
+ *   small modules, each initialised at `require` because a CommonJS client requires their index. With no
+ *   custom condition the `node` one picks their CommonJS builds, the files node itself loads unbundled.
  */
 export const ESBUILD_OPTIONS = {
   bundle: true,
@@ -56,6 +60,7 @@ export const ESBUILD_OPTIONS = {
   format: 'cjs',
   minify: true,
   keepNames: true,
+  conditions: [],
   treeShaking: true,
   sourcemap: false,
   metafile: true,

@@ -98,6 +98,9 @@ describe.each(TYPE_KEYS)('the %s bundle', (type) => {
     // … and nothing of the real SDK v2 was bundled or left to be required at run time.
     expect(bundle.inputs.filter(isSdkV2Input)).toEqual([]);
     expect(bundle.inputs.filter((input) => input.includes('string.prototype.replaceall/'))).toEqual([]);
+    // Each package's CommonJS build, as node loads it: not the ES module graph of the bundler-only `module`
+    // condition, which would all be initialised on require.
+    expect(bundle.inputs.filter((input) => /\/dist-es\//.test(input))).toEqual([]);
     const text = readFileSync(bundle.file, 'utf8');
     expect(text).not.toContain('aws-sdk/clients');
     expect(text).not.toContain('aws-sdk-nodejs'); // SDK v2's user agent
