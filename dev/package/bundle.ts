@@ -110,6 +110,36 @@ export const providerClientsApart: Plugin = {
   },
 };
 
+/**
+ * Packages the handlers' SDK clients reference but never call on Lambda, left out of their bundle (~140 KiB
+ * that every cold start would parse):
+ * - the default credential provider chain (env, ini files, SSO, process, web identity, IMDS, with the nested
+ *   STS/SSO clients): the handlers build each client with the caller's credentials from the request
+ *   (core/client.ts), and the SDK only asks the chain when a client has none;
+ * - bowser, which the SDK's core uses only to parse a browser's user agent.
+ * Each is replaced by a module that fails loudly if it is ever called. The provider clients' file keeps the
+ * real ones (the bridge passes the provider session's credentials, but does not own that contract).
+ */
+const UNUSED_ON_LAMBDA: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': `exports.defaultProvider = () => () => Promise.reject(new Error(${JSON.stringify(
+    'The Lambda bundle has no default credential chain: give the client credentials',
+  )}));`,
+  bowser: `throw new Error(${JSON.stringify('bowser (browser user agents) is not in the Lambda bundle')});`,
+};
+
+export const withoutUnusedOnLambda: Plugin = {
+  name: 'without-unused-on-lambda',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^(@aws-sdk\/credential-provider-node|bowser)$/ }, (args) =>
+      args.path in UNUSED_ON_LAMBDA ? { path: args.path, namespace: 'unused-on-lambda' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'unused-on-lambda' }, (args) => ({
+      contents: UNUSED_ON_LAMBDA[args.path],
+      loader: 'js',
+    }));
+  },
+};
+
 /** PROVIDER_CLIENTS_FILE's source: each client package behind a getter, so only the one asked for runs. */
 function providerClientsSource(): string {
   const getters = PROVIDER_CLIENT_PACKAGES.map(
@@ -164,7 +194,7 @@ export async function bundleHandlers(
       absWorkingDir: REPOSITORY_ROOT,
       entryPoints: [project.handlersSource],
       outfile: file,
-      plugins: [nativeReplaceAll, providerClientsApart],
+      plugins: [nativeReplaceAll, providerClientsApart, withoutUnusedOnLambda],
     }),
     build({
       ...ESBUILD_OPTIONS,

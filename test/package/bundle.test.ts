@@ -120,6 +120,12 @@ describe.each(TYPE_KEYS)('the %s bundle', (type) => {
     expect(bundle.providerClientsInputs.filter(isSdkV2Input)).toEqual([]);
   });
 
+  it('leaves out the default credential chain and bowser, which the handlers never call on Lambda', () => {
+    const bundle = bundleOf(type);
+    const unused = /^node_modules\/(@aws-sdk\/credential-provider-|@aws-sdk\/nested-clients\/|bowser\/)/;
+    expect(bundle.inputs.filter((input) => unused.test(input))).toEqual([]);
+  });
+
   it('answers a READ without provider credentials without loading the provider clients', async () => {
     const model = entry.demoModel(DEFAULT_WORLD);
     await seedResource(entry, emulator, model, services.stateTableEndpoint);
