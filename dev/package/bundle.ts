@@ -140,6 +140,13 @@ export const withoutUnusedOnLambda: Plugin = {
   },
 };
 
+/** The plugins the handlers' bundle is built with (bench/ builds its variants with the same). */
+export const HANDLER_PLUGINS: readonly Plugin[] = [
+  nativeReplaceAll,
+  providerClientsApart,
+  withoutUnusedOnLambda,
+];
+
 /** PROVIDER_CLIENTS_FILE's source: each client package behind a getter, so only the one asked for runs. */
 function providerClientsSource(): string {
   const getters = PROVIDER_CLIENT_PACKAGES.map(
@@ -194,7 +201,7 @@ export async function bundleHandlers(
       absWorkingDir: REPOSITORY_ROOT,
       entryPoints: [project.handlersSource],
       outfile: file,
-      plugins: [nativeReplaceAll, providerClientsApart, withoutUnusedOnLambda],
+      plugins: [...HANDLER_PLUGINS],
     }),
     build({
       ...ESBUILD_OPTIONS,
