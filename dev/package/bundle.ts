@@ -5,8 +5,9 @@
  *   npm run build:lambda -- --type <type key>|all --outdir DIR
  *   npm run build:lambda -- --project <type folder> --outdir DIR
  *
- * writes DIR/dist/<type>/handlers.js (the path .rpdk-config and template.yml name) and provider-clients.js. `--project` is what a SAM
- * build passes (see the Makefile): the type is the registered one the folder's .rpdk-config names.
+ * writes DIR/dist/<type>/handlers.js (the path .rpdk-config and template.yml name) and provider-clients.js
+ * beside it. `--project` is what a SAM build passes (see the Makefile): the type is the registered one the
+ * folder's .rpdk-config names.
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -277,6 +278,9 @@ async function main(argv: string[]): Promise<number> {
   for (const type of types) {
     const bundle = await bundleHandlers(type, values.outdir);
     console.log(`${path.join(values.outdir, bundle.bundlePath)} ${formatBytes(bundle.bytes)}`);
+    console.log(
+      `${path.join(values.outdir, bundle.providerClientsPath)} ${formatBytes(bundle.providerClientsBytes)}`,
+    );
   }
   return 0;
 }
