@@ -1,6 +1,6 @@
 /**
  * The two handler bundles section 6 compares, built exactly as the package step builds the shipped one
- * (dev/package ESBUILD_OPTIONS), differing only in the runtime lib: as patched by patches/ (no fixed 1 s wait),
+ * (dev/package ESBUILD_OPTIONS and HANDLER_PLUGINS), differing only in the runtime lib: as patched by patches/ (no fixed 1 s wait),
  * or as published (the patch reversed by patch-package on a copy; node_modules is left alone).
  */
 import { execFile } from 'node:child_process';
@@ -8,7 +8,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Plugin } from 'esbuild';
-import { ESBUILD_OPTIONS, nativeReplaceAll } from '../../dev/package/bundle';
+import { ESBUILD_OPTIONS, HANDLER_PLUGINS } from '../../dev/package/bundle';
 import { BENCHMARKED_TYPE } from '../lib/benchmarked-type';
 
 const LIB_NAME = '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
@@ -60,8 +60,8 @@ export async function buildVariantBundle(variant: LibVariant, workDir: string): 
   // The shipped bundle's plugins, plus (for the original) the unpatched lib files.
   const plugins =
     variant === 'original'
-      ? [nativeReplaceAll, libFilesFrom(await unpatchedLibCopy(workDir))]
-      : [nativeReplaceAll];
+      ? [...HANDLER_PLUGINS, libFilesFrom(await unpatchedLibCopy(workDir))]
+      : [...HANDLER_PLUGINS];
   await build({
     ...ESBUILD_OPTIONS,
     metafile: false,

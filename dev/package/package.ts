@@ -11,7 +11,8 @@
  *   configuration-schema.json  only when the schema declares a typeConfiguration
  *   inputs/…                   contract test inputs, when the type has them
  *   resource-role.yaml         the execution role template, stamped for the type's ARN
- *   ResourceProvider.zip       dist/<type>/handlers.js, the one bundled handler file
+ *   ResourceProvider.zip       dist/<type>/handlers.js, the bundled handlers, and beside it
+ *                              provider-clients.js, the log delivery and metrics clients they load on demand
  *
  * The plugin's copy of src/ and the CLI's .cfn_metadata.json are left out: CloudFormation runs neither.
  * The zip is deterministic: sorted entries, fixed dates and modes.
@@ -135,6 +136,7 @@ export async function packageType(options: PackageOptions): Promise<PackageResul
     const bundle = await bundleHandlers(options.type, workDir, project);
     const resourceProvider = await deterministicZip([
       { name: bundle.bundlePath, content: readFileSync(bundle.file) },
+      { name: bundle.providerClientsPath, content: readFileSync(bundle.providerClientsFile) },
     ]);
     const entries: ZipEntry[] = [
       { name: '.rpdk-config', content: json({ ...project.rpdkConfig, typeName }) },

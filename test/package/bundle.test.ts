@@ -1,9 +1,10 @@
-// The Lambda bundle as it ships: one file per type, no AWS SDK v2, loaded by a new node process that
-// answers CloudFormation's requests against the SSO Admin emulator.
+// The Lambda bundle as it ships: the handlers' file per type, no AWS SDK v2, loaded by a new node process that
+// answers CloudFormation's requests against the SSO Admin emulator; the provider clients in a file beside it,
+// loaded only when the runtime lib delivers logs and metrics.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildHandlerRequest, type HandlerRequestPayload } from '../../dev/driver';
+import { buildHandlerRequest, createLambdaContext, type HandlerRequestPayload } from '../../dev/driver';
 import {
   clearStateTable,
   DEFAULT_WORLD,
@@ -11,8 +12,13 @@ import {
   startLocalServices,
   type RunningEmulator,
 } from '../../dev/emulator';
-import { bundleHandlers, isSdkV2Input, type BundleResult } from '../../dev/package/bundle';
-import { runBundle } from '../../dev/package/run-bundle';
+import {
+  bundleHandlers,
+  isSdkV2Input,
+  PROVIDER_CLIENT_PACKAGES,
+  type BundleResult,
+} from '../../dev/package/bundle';
+import { runBundle, runNode } from '../../dev/package/run-bundle';
 import {
   needsStateTable,
   RESOURCE_TYPES,
@@ -55,6 +61,16 @@ function bundleOf(type: TypeKey): BundleResult {
   return bundle;
 }
 
+/** Requires the bundle, answers one READ, and prints the files node loaded besides the runner. */
+const LOADED_MODULES_RUNNER = `
+const handlers = require(process.env.BUNDLE_FILE);
+const context = { ...JSON.parse(process.env.LAMBDA_CONTEXT), getRemainingTimeInMillis: () => 60000 };
+handlers.entrypoint(JSON.parse(process.env.HANDLER_REQUEST), context).then((response) => {
+  const report = { status: response.status, loaded: Object.keys(require.cache) };
+  process.stdout.write('\\n' + JSON.stringify(report) + '\\n', () => process.exit(0));
+}, (error) => { console.error(error); process.exit(1); });
+`;
+
 function run(type: TypeKey, request: HandlerRequestPayload) {
   return runBundle({
     bundleFile: bundleOf(type).file,
@@ -66,7 +82,7 @@ function run(type: TypeKey, request: HandlerRequestPayload) {
 describe.each(TYPE_KEYS)('the %s bundle', (type) => {
   const entry = resourceType(type);
 
-  it('is one file at the entrypoint path, made from the aws-sdk bridge and no AWS SDK v2', () => {
+  it('is a file at the entrypoint path, made from the aws-sdk bridge and no AWS SDK v2', () => {
     const bundle = bundleOf(type);
     expect(bundle.bundlePath).toBe(`dist/${type}/handlers.js`);
     expect(bundle.file).toBe(path.join(workDir, 'dist', type, 'handlers.js'));
@@ -82,11 +98,56 @@ describe.each(TYPE_KEYS)('the %s bundle', (type) => {
     // … and nothing of the real SDK v2 was bundled or left to be required at run time.
     expect(bundle.inputs.filter(isSdkV2Input)).toEqual([]);
     expect(bundle.inputs.filter((input) => input.includes('string.prototype.replaceall/'))).toEqual([]);
+    // Each package's CommonJS build, as node loads it: not the ES module graph of the bundler-only `module`
+    // condition, which would all be initialised on require.
+    expect(bundle.inputs.filter((input) => /\/dist-es\//.test(input))).toEqual([]);
     const text = readFileSync(bundle.file, 'utf8');
     expect(text).not.toContain('aws-sdk/clients');
     expect(text).not.toContain('aws-sdk-nodejs'); // SDK v2's user agent
     // Well under the 1 MiB the zipped package may take (the zip is ~30 % of this).
-    expect(bundle.bytes).toBeLessThan(1.5 * 1024 * 1024);
+    expect(bundle.bytes + bundle.providerClientsBytes).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('carries the log delivery and metrics clients in a file of their own beside it', () => {
+    const bundle = bundleOf(type);
+    expect(bundle.providerClientsFile).toBe(path.join(workDir, 'dist', type, 'provider-clients.js'));
+    const clientPackages = (inputs: readonly string[]) =>
+      PROVIDER_CLIENT_PACKAGES.filter((name) =>
+        inputs.some((input) => input.startsWith(`node_modules/${name}/`)),
+      );
+    expect(clientPackages(bundle.inputs)).toEqual([]);
+    expect(clientPackages(bundle.providerClientsInputs)).toEqual([...PROVIDER_CLIENT_PACKAGES]);
+    expect(bundle.providerClientsInputs.filter(isSdkV2Input)).toEqual([]);
+  });
+
+  it('leaves out the default credential chain and bowser, which the handlers never call on Lambda', () => {
+    const bundle = bundleOf(type);
+    const unused = /^node_modules\/(@aws-sdk\/credential-provider-|@aws-sdk\/nested-clients\/|bowser\/)/;
+    expect(bundle.inputs.filter((input) => unused.test(input))).toEqual([]);
+  });
+
+  it('answers a READ without provider credentials without loading the provider clients', async () => {
+    const model = entry.demoModel(DEFAULT_WORLD);
+    await seedResource(entry, emulator, model, services.stateTableEndpoint);
+    const request = buildHandlerRequest({ typeName: entry.typeName }, { action: 'READ', properties: model });
+    const { getRemainingTimeInMillis: _remaining, ...context } = createLambdaContext({
+      functionName: 'TypeFunction',
+    });
+    const run = await runNode(['-e', LOADED_MODULES_RUNNER], {
+      PATH: process.env.PATH,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_REGION: DEFAULT_WORLD.region,
+      ...services.environment,
+      BUNDLE_FILE: bundleOf(type).file,
+      HANDLER_REQUEST: JSON.stringify(request),
+      LAMBDA_CONTEXT: JSON.stringify(context),
+    });
+    const report = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as {
+      status?: string;
+      loaded?: string[];
+    };
+    expect(report.status).toBe('SUCCESS');
+    expect(report.loaded).toEqual([bundleOf(type).file]);
   });
 
   it('answers a READ in a new node process with the resource from the emulator', async () => {

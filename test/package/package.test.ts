@@ -1,7 +1,15 @@
 // `npm run package`: the schema handler package's layout (as `cfn submit --dry-run` writes it), the stamped
 // private type name, and the names it refuses.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +86,7 @@ describe.each(RESOURCE_TYPES)('build/$packageName.zip under the organisation Org
   const typeName = inOrganization(entry.typeName, 'Org');
   const zipName = `${entry.packageName}.zip`;
   const bundlePath = `dist/${entry.key}/handlers.js`;
+  const providerClientsPath = `dist/${entry.key}/provider-clients.js`;
   const outdir = path.join(workDir, `named-${entry.key}`);
   let result: CommandResult;
   let entries: Record<string, Uint8Array>;
@@ -136,22 +145,30 @@ describe.each(RESOURCE_TYPES)('build/$packageName.zip under the organisation Org
     expect(statements).toContain(`:type/resource/${hyphenated(typeName)}/*`);
   });
 
-  it('holds one file in ResourceProvider.zip: the bundle, which exports both entrypoints, within 1 MiB', async () => {
+  it('holds the bundle, which exports both entrypoints, and the provider clients beside it, within 1 MiB', async () => {
     const resourceProvider = entries['ResourceProvider.zip'];
     expect(resourceProvider.length).toBeLessThanOrEqual(1024 * 1024);
     const inner = unzipSync(resourceProvider);
-    expect(Object.keys(inner)).toEqual([bundlePath]);
-    const bundleFile = path.join(workDir, `handlers-${entry.key}.js`);
-    writeFileSync(bundleFile, inner[bundlePath]);
+    expect(Object.keys(inner).sort()).toEqual([bundlePath, providerClientsPath].sort());
+    // Unpacked as Lambda does: the handlers find the clients beside them when asked for one.
+    const unpacked = path.join(workDir, `unpacked-${entry.key}`);
+    for (const [name, content] of Object.entries(inner)) {
+      mkdirSync(path.dirname(path.join(unpacked, name)), { recursive: true });
+      writeFileSync(path.join(unpacked, name), content);
+    }
     const run = await runNode(
       [
         '-e',
-        'const h = require(process.argv[1]); console.log(typeof h.entrypoint, typeof h.testEntrypoint)',
-        bundleFile,
+        [
+          'const h = require(process.argv[1]);',
+          "const logs = require(require('node:path').join(process.argv[1], '..', 'provider-clients.js'))['@aws-sdk/client-cloudwatch-logs'];",
+          'console.log(typeof h.entrypoint, typeof h.testEntrypoint, typeof logs.CloudWatchLogsClient)',
+        ].join('\n'),
+        path.join(unpacked, bundlePath),
       ],
       { PATH: process.env.PATH },
     );
-    expect(run.stdout.trim()).toBe('function function');
+    expect(run.stdout.trim()).toBe('function function function');
   });
 });
 
@@ -174,6 +191,7 @@ describe.each(RESOURCE_TYPES)('default names of $packageName', (entry) => {
     expect((JSON.parse(text(entries['.rpdk-config'])) as { typeName: string }).typeName).toBe(name);
     expect(Object.keys(unzipSync(entries['ResourceProvider.zip']))).toEqual([
       `dist/${entry.key}/handlers.js`,
+      `dist/${entry.key}/provider-clients.js`,
     ]);
   });
 

@@ -56,7 +56,7 @@ test('every registered type has a SAM template with TypeFunction and TestEntrypo
 });
 
 test.each(cases)(
-  '$key: make build-$logicalId, as SAM runs it, puts only dist/$key/handlers.js in ARTIFACTS_DIR, and it loads',
+  '$key: make build-$logicalId, as SAM runs it, puts only dist/$key/ (handlers, provider clients) in ARTIFACTS_DIR, and it loads',
   async ({ key, logicalId, templateDir, samFunction }) => {
     const { Properties: properties, Metadata: metadata } = samFunction;
     expect(metadata.BuildMethod).toBe('makefile');
@@ -69,7 +69,8 @@ test.each(cases)(
     });
 
     const bundle = `dist/${key}/handlers.js`;
-    expect(filesUnder(artifactsDir)).toEqual([bundle]);
+    // The handlers, and the log delivery and metrics clients they read from beside them on demand.
+    expect(filesUnder(artifactsDir).sort()).toEqual([bundle, `dist/${key}/provider-clients.js`].sort());
     // The Handler is <module path>.<export>: its module is the bundle.
     expect(`${properties.Handler.slice(0, properties.Handler.lastIndexOf('.'))}.js`).toBe(bundle);
     // A new process, as Lambda: the handler names in the template resolve to functions.
