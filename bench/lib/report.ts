@@ -208,6 +208,13 @@ const STRATEGY_LABELS: Record<ScaleStrategy, string> = {
   group: 'ours, one group',
 };
 
+/** The Lambda environments of each strategy's median run of separate resources, e.g. `ours 500, native-like 500`. */
+function environmentsOf(scale: ScaleResult): string {
+  return summarizeScale(scale.runs.filter((run) => run.environments !== undefined))
+    .map((summary) => `${STRATEGY_LABELS[summary.strategy]} ${summary.median.environments ?? 0}`)
+    .join(', ');
+}
+
 /** Section 4: each strategy's median run, then the physical limits they are divided by. */
 export function scaleSection(scale: ScaleResult): string[] {
   const out: string[] = [];
@@ -288,9 +295,11 @@ export function scaleSection(scale: ScaleResult): string[] {
   out.push(
     `${scale.runs.filter((run) => run.strategy === 'ours').length} runs per strategy with the same seeds; ` +
       'the row is the median run (failures: all runs). ' +
-      "Throttles are counted from the emulator's call log (outcome ThrottlingException). Each strategy runs in one " +
-      `process: ours shares one SDK client (and its retry quota) across the ${SCALE.assignments} concurrent ` +
-      'operations, where Lambda would spread them over instances.',
+      "Throttles are counted from the emulator's call log (outcome ThrottlingException). Each invocation runs in a " +
+      'Lambda execution environment of its own while the others are busy, reusing an idle one otherwise (a fresh ' +
+      'instance of the handler modules each: its own SDK clients, retry quota and pace; lib/lambda-environments.ts), ' +
+      `as Lambda runs concurrent invocations; CloudFormation is assumed to start all ${SCALE.assignments} CREATEs at ` +
+      `once (it documents no per-stack limit). Environments per run (median run): ${environmentsOf(scale)}.`,
   );
   out.push('');
   out.push(

@@ -51,6 +51,11 @@ export interface ScaleRun {
   apiCalls: number;
   throttles: number;
   invocations: number;
+  /**
+   * Separate resources: the Lambda execution environments (handler processes) the invocations ran in, the peak
+   * number of concurrent invocations (lib/lambda-environments.ts). Absent for the group.
+   */
+  environments?: number;
   /** Assignments present in the emulator at the end. */
   assignmentsInEmulator: number;
   /** The group's state table: its calls, how many of them saw virtual time move (must be 0), the largest item. */

@@ -2,6 +2,7 @@
  * Convergence and scale on virtual time (see ../lib/virtual-runtime.ts): the real handler code and the
  * native-like stand-in drive the emulator over real HTTP; only time is virtual.
  */
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_WORLD, type RunningEmulator } from '../../dev/emulator';
 import {
@@ -18,6 +19,8 @@ import {
   GROUP_TYPE,
   loadBenchmarkedHandlers,
 } from '../lib/benchmarked-type';
+import { REPOSITORY_ROOT } from '../../dev/types';
+import { isolatedModuleLoader, lambdaEnvironments, type EnvironmentLoader } from '../lib/lambda-environments';
 import { physicalLimit } from '../lib/limits';
 import { CONVERGENCE, GROUP_SCALE, MODEL, SCALE } from '../lib/model';
 import type { ConvergenceCase, OperationFigures, ScaleResult, ScaleRun, Strategy } from '../lib/results';
@@ -34,13 +37,30 @@ const ENTRYPOINTS: Record<Strategy, Entrypoint> = {
   native: nativeLikeEntrypoint,
 };
 
+/**
+ * Fresh instances of each strategy's handler, one per Lambda execution environment (lib/lambda-environments.ts):
+ * ours re-evaluates everything under src/ (the SDK clients the handlers cache, what they remember of throttling);
+ * the native-like stand-in its own module (its shared HTTP agent).
+ */
+const ENVIRONMENT_LOADERS: Record<Strategy, EnvironmentLoader> = {
+  ours: isolatedModuleLoader(path.join(REPOSITORY_ROOT, BENCHMARKED_TYPE.handlersFile), 'entrypoint', [
+    path.join(REPOSITORY_ROOT, 'src'),
+  ]),
+  native: isolatedModuleLoader(
+    path.join(__dirname, '..', 'native', 'native-like.ts'),
+    'nativeLikeEntrypoint',
+    [path.join(__dirname, '..', 'native')],
+  ),
+};
+
 function driverFor(
   strategy: Strategy,
   runtime: VirtualRuntime,
   callerCredentials: CredentialsPayload,
+  entrypoint: Entrypoint = ENTRYPOINTS[strategy],
 ): Driver {
   return virtualDriver({
-    entrypoint: ENTRYPOINTS[strategy],
+    entrypoint,
     type: BENCHMARKED_TYPE,
     runtime,
     callerCredentials,
@@ -199,8 +219,10 @@ async function scaleRun(
   });
   const assignments = populateScaleWorld(emulator);
   runtime.reseed(seed);
-  // One stack: every resource is created by the same caller, each CREATE its own operation.
-  const driver = driverFor(strategy, runtime, freshCredentials());
+  // One stack: every resource is created by the same caller, each CREATE its own operation, each invocation in a
+  // Lambda execution environment of its own while others are busy.
+  const environments = lambdaEnvironments(ENVIRONMENT_LOADERS[strategy]);
+  const driver = driverFor(strategy, runtime, freshCredentials(), environments.entrypoint);
   const wallStart = performance.now();
   const outcomes = await runtime.run(() =>
     Promise.all(
@@ -247,19 +269,45 @@ async function scaleRun(
     apiCalls: calls.length,
     throttles: calls.filter((call) => call.outcome === 'ThrottlingException').length,
     invocations,
+    environments: environments.environments(),
     assignmentsInEmulator,
     wallMs,
   };
 }
 
-export async function runScale(runtime: VirtualRuntime, progress: Progress): Promise<ScaleResult> {
-  const limit = physicalLimit({
+function separateResourcesLimit() {
+  return physicalLimit({
     assignments: SCALE.assignments,
     maxOutstandingWrites: SCALE.maxOutstandingAsyncWrites,
     provisioningMs: SCALE.provisioningMs,
     requestsPerSecond: SCALE.requestsPerSecond,
     minCallsPerAssignment: SCALE.minCallsPerAssignment,
   });
+}
+
+/**
+ * Section 4's separate resources alone, for one strategy and the first `runs` seeds (`tsx bench/virtual/worker.ts
+ * separate ours 1`): a quick look while changing the handler, without the group or the other strategy.
+ */
+export async function runSeparateScale(
+  runtime: VirtualRuntime,
+  strategies: readonly Strategy[],
+  runs: number,
+  progress: Progress,
+): Promise<ScaleRun[]> {
+  const limit = separateResourcesLimit();
+  await warmUp(runtime);
+  const results: ScaleRun[] = [];
+  for (const strategy of strategies) {
+    for (let run = 0; run < runs; run++) {
+      results.push(await scaleRun(runtime, strategy, MODEL.seed + run, limit.limitMs, progress));
+    }
+  }
+  return results;
+}
+
+export async function runScale(runtime: VirtualRuntime, progress: Progress): Promise<ScaleResult> {
+  const limit = separateResourcesLimit();
   await warmUp(runtime);
   const seeds = Array.from({ length: SCALE.runs }, (_, run) => MODEL.seed + run);
   const runs: ScaleRun[] = [];

@@ -1,6 +1,7 @@
 /**
  * Child process for the virtual-time sections (`convergence`, `scale`, `list`, `group [full|quick]` or
- * `resolution`), forked by bench/run.ts with IPC.
+ * `resolution`), forked by bench/run.ts with IPC. Run by hand, `separate [ours|native|both] [runs]` measures
+ * section 4's separate resources alone (default: ours, one run) and prints them.
  * Messages to the parent: { kind: 'progress', units }, then { kind: 'result', data } or { kind: 'error', message }.
  */
 import { MODEL } from '../lib/model';
@@ -9,7 +10,7 @@ import type { WorkerMessage } from '../lib/worker-process';
 import { runListScale } from './list-scale';
 import { runGroupScale } from './group';
 import { runResolution } from './resolution';
-import { runConvergence, runScale } from './scenarios';
+import { runConvergence, runScale, runSeparateScale } from './scenarios';
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -44,7 +45,16 @@ async function main(): Promise<void> {
             ? await runGroupScale(runtime, process.argv[3] === 'quick' ? 'quick' : 'full', progress)
             : section === 'resolution'
               ? await runResolution(runtime, progress)
-              : undefined;
+              : section === 'separate'
+                ? await runSeparateScale(
+                    runtime,
+                    process.argv[3] === 'both'
+                      ? ['ours', 'native']
+                      : [process.argv[3] === 'native' ? 'native' : 'ours'],
+                    Number(process.argv[4] ?? 1),
+                    progress,
+                  )
+                : undefined;
   if (data === undefined) throw new Error(`unknown section ${String(section)}`);
   await send({ kind: 'result', data });
 }

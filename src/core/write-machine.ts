@@ -303,6 +303,10 @@ async function answer<M extends BaseModel, K>(
       return failed(codeForFailureReason(step.reason), `${label} failed: ${step.reason}`);
     case 'succeeded': {
       if (!RULES[kind].answersWithModel) return succeeded();
+      // An asynchronous write's SUCCEEDED status is the service's own confirmation, and the key is the whole
+      // model: reading it back would cost a quarter of the calls a CREATE makes under a contended quota (pre-check,
+      // write, status, read-back). A removal after SUCCEEDED is drift, as it would be a second later.
+      if (hooks.mode === 'asynchronous') return succeeded(subject.modelFromKey(key));
       const found = readBack ?? (await subject.find(key));
       if (found) return succeeded(subject.modelFromKey(found));
       // The request succeeded but the resource is not there: list lag, or removed out of band since. Writing once

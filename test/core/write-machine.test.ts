@@ -156,7 +156,7 @@ describe('CREATE', () => {
     expect(event.callbackContext).toEqual({ ...progress, polls: 2 });
   });
 
-  test('succeeded but not there: written once more, then waited out', async () => {
+  test('an asynchronous SUCCEEDED is the confirmation: SUCCESS with the model, nothing read back', async () => {
     const { calls, subject } = world(false);
     const hooks = asynchronous(
       calls,
@@ -164,11 +164,10 @@ describe('CREATE', () => {
       { 'r-1': { status: 'SUCCEEDED' } },
     );
     const confirming: WriteProgress = { ...fresh, phase: 'confirm', polls: 0, requests: ['r-1'] };
-    const first = await run('create', hooks, subject, confirming);
-    expect(first.event.callbackContext).toEqual({ ...fresh, phase: 'submit', resubmitted: true });
-    const again = await run('create', hooks, subject, { ...confirming, resubmitted: true });
-    expect(again.event.status).toBe('IN_PROGRESS');
-    expect(again.event.callbackContext).toEqual({ ...confirming, polls: 1, resubmitted: true });
+    const { event } = await run('create', hooks, subject, confirming);
+    expect(event.status).toBe('SUCCESS');
+    expect(event.resourceModel).toEqual(ResourceModel.deserialize({ Id: 'thing-1' }));
+    expect(calls).not.toContain('find');
   });
 
   test('a synchronous write is confirmed by the read-back it already made', async () => {
@@ -203,13 +202,13 @@ describe('UPDATE', () => {
     expect(calls).toEqual(['find']);
   });
 
-  test('writes at once with the previous state, and answers with the resource read back', async () => {
+  test('writes at once with the previous state, and answers with the model its SUCCEEDED confirms', async () => {
     const { calls, subject } = world(true);
     const hooks = asynchronous(calls, { requests: ['r-1'], status: { status: 'SUCCEEDED' } });
     const { event } = await run('update', hooks, { ...subject, previous: 'thing-0' }, fresh);
     expect(event.status).toBe('SUCCESS');
     expect(event.resourceModel).toEqual(ResourceModel.deserialize({ Id: 'thing-1' }));
-    expect(calls).toEqual(['find', 'submit thing-1 from thing-0', 'find']);
+    expect(calls).toEqual(['find', 'submit thing-1 from thing-0']);
   });
 });
 
