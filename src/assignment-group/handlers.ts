@@ -301,7 +301,9 @@ async function carryOn(
     }
     if (operation.stage === 'create' && operation.remove.length > 0) {
       // Additions confirmed: only now the removals, so a principal moved between permission sets has no gap.
-      operation = { ...operation, stage: 'remove', cursor: 0, inFlight: [] };
+      // The check time learned is the creations'; the removals learn their own.
+      const { checkAfterMs: _creations, ...created } = operation;
+      operation = { ...created, stage: 'remove', cursor: 0, inFlight: [] };
       await save(operation);
       continue;
     }
