@@ -328,7 +328,8 @@ async function carryOn(
   // Reserved writes are not sent yet: the cursor counts them.
   const sent = operation.cursor - (operation.reserved?.length ?? 0);
   const message = `${verb} assignments: ${sent} of ${writes.length} sent, ${operation.inFlight.length} in flight`;
-  return inProgress(modelOf(group), context, 1, message);
+  // The work window is spent, not a wait on the service: the writes go on as soon as CloudFormation re-invokes.
+  return inProgress(modelOf(group), context, 0, message);
 }
 
 /** `1 assignment`, `2 assignments`. */

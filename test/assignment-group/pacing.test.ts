@@ -79,6 +79,11 @@ test('a CREATE spread over many short invocations learns the provisioning time o
   expect(assignmentsIn(emulator())).toEqual(expectedAssignments(GROUP));
   // The first invocation records the plan; several more send and check.
   expect(created.invocations.length).toBeGreaterThanOrEqual(4);
+  // An invocation that spent its work window asks to be called back at once: it was not waiting on the service.
+  const carriedOn = created.invocations.slice(1, -1).map((invocation) => invocation.response);
+  expect(carriedOn.map((response) => [response.status, response.callbackDelaySeconds])).toEqual(
+    carriedOn.map(() => ['IN_PROGRESS', 0]),
+  );
 
   const calls = emulator().calls().slice(since);
   expect(calls.filter((call) => call.outcome !== 'ok')).toEqual([]);
