@@ -1,13 +1,14 @@
 /**
  * Child process for the virtual-time sections (`convergence`, `scale`, `list`, `group [full|quick]` or
- * `resolution`), forked by bench/run.ts with IPC.
+ * `resolution`), forked by bench/run.ts with IPC; `group-scale` runs section 4's group row alone (by hand:
+ * `npx tsx bench/virtual/worker.ts group-scale` prints its result).
  * Messages to the parent: { kind: 'progress', units }, then { kind: 'result', data } or { kind: 'error', message }.
  */
-import { MODEL } from '../lib/model';
+import { MODEL, SCALE } from '../lib/model';
 import { installVirtualTime } from '../lib/virtual-runtime';
 import type { WorkerMessage } from '../lib/worker-process';
 import { runListScale } from './list-scale';
-import { runGroupScale } from './group';
+import { groupScaleRuns, runGroupScale } from './group';
 import { runResolution } from './resolution';
 import { runConvergence, runScale } from './scenarios';
 
@@ -44,7 +45,14 @@ async function main(): Promise<void> {
             ? await runGroupScale(runtime, process.argv[3] === 'quick' ? 'quick' : 'full', progress)
             : section === 'resolution'
               ? await runResolution(runtime, progress)
-              : undefined;
+              : section === 'group-scale'
+                ? await groupScaleRuns(
+                    runtime,
+                    // Section 4's seeds (scenarios.ts runScale).
+                    Array.from({ length: SCALE.runs }, (_, run) => MODEL.seed + run),
+                    progress,
+                  )
+                : undefined;
   if (data === undefined) throw new Error(`unknown section ${String(section)}`);
   await send({ kind: 'result', data });
 }
