@@ -6,7 +6,7 @@
  * here, and only while no request is in flight, so a request finds the file at the time it was sent.
  * Built into one file with esbuild; it requires the handler bundle from HANDLER_BUNDLE.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { installVirtualTime } from '../lib/virtual-runtime';
 import { tableCallClock } from './state-table';
 
@@ -41,7 +41,12 @@ const runtime = installVirtualTime(Number(required('BENCH_SEED')));
 const clockFile = required('BENCH_CLOCK_FILE');
 // Time goes on from where the last operation's process left it (the emulator's rate bucket never sees it go back).
 runtime.clock.advanceBy(Math.max(0, Number(required('BENCH_START_MS')) - runtime.clock.now()));
-runtime.clock.onAdvance((now) => writeFileSync(clockFile, String(now)));
+// Written aside and renamed over the file: a reader never sees it half written.
+const nextClockFile = `${clockFile}.next`;
+runtime.clock.onAdvance((now) => {
+  writeFileSync(nextClockFile, String(now));
+  renameSync(nextClockFile, clockFile);
+});
 const table = tableCallClock(required('AWS_ENDPOINT_URL_DYNAMODB'), runtime.clock);
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is known at run time only
 const handlers = require(required('HANDLER_BUNDLE')) as HandlerBundle;

@@ -153,5 +153,12 @@ export class HandlerProcess {
 
 /** The clock of the handler process that runs now, read from the file it writes (the emulator's and driver's). */
 export function fileClock(file: string): { now(): number } {
-  return { now: () => Number(readFileSync(file, 'utf8')) };
+  return {
+    now: () => {
+      const now = Number(readFileSync(file, 'utf8'));
+      if (!Number.isFinite(now) || now <= 0)
+        throw new Error(`the handler process's clock file holds no time`);
+      return now;
+    },
+  };
 }
