@@ -343,7 +343,7 @@ function goalsLine(group: GroupScaleResult): string {
     read.invocations <= GROUP_GOALS.readInvocations;
   return (
     `Goals: ÷ limit ≤ ${formatRatio(GROUP_GOALS.ratioToLimit)} (worst ${formatRatio(worstRatio)}, ` +
-    `${met(worstRatio <= GROUP_GOALS.ratioToLimit)}); peak RSS ≤ ${group.lambdaMemoryMb} MB (worst ` +
+    `${met(worstRatio <= GROUP_GOALS.ratioToLimit)}); handler peak RSS ≤ ${group.lambdaMemoryMb} MB (worst ` +
     `${peakMb.toFixed(0)} MB, ${met(peakMb <= group.lambdaMemoryMb)}); READ in ${GROUP_GOALS.readInvocations} ` +
     `invocation within ${formatDuration(GROUP_GOALS.readMs)} (` +
     (read ? `${formatDuration(read.totalMs)}, ${read.invocations}` : 'not run') +
@@ -382,7 +382,7 @@ export function groupScaleSection(group: GroupScaleResult): string[] {
         'invocations',
         'table calls',
         'largest item (÷ 400 KB)',
-        `peak RSS (÷ ${group.lambdaMemoryMb} MB)`,
+        `handler peak RSS (÷ ${group.lambdaMemoryMb} MB)`,
         'wall time',
       ],
       group.operations.map((operation) => [
@@ -425,9 +425,10 @@ export function groupScaleSection(group: GroupScaleResult): string[] {
       "check's share). Table calls: the state table (DynamoDB, dynalite in a process of its own); " +
       (clockMoved === 0 ? 'none' : `**${clockMoved}**`) +
       " saw virtual time move. Largest item: DynamoDB's size of the biggest item written (its limit is 400 KB). " +
-      'Peak RSS: the bench worker, sampled every 20 ms: the handler, the emulator holding the instance, and the ' +
-      `driver in one process, so an upper bound of the handler's (worker's maxRSS over its life: ` +
-      `${group.workerMaxRssMb.toFixed(0)} MB).`,
+      "Handler peak RSS: maxRSS of the process that served the operation's invocations, one plain `node` process " +
+      "per operation with the group's handler bundle alone and Lambda's heap flags for " +
+      `${group.lambdaMemoryMb} MB (virtual/handler-process.ts); the emulator and the driver run in the worker ` +
+      `(its maxRSS over its life: ${group.workerMaxRssMb.toFixed(0)} MB).`,
   );
   return out;
 }

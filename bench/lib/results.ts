@@ -129,7 +129,10 @@ export interface GroupOperationResult {
   throttles: number;
   invocations: number;
   stateTable: StateTableFigures;
-  /** Peak RSS of the worker during the operation (handler, emulator and driver in one process), MB. */
+  /**
+   * Peak RSS (maxRSS) of the handler process that served the operation, alone (virtual/handler-process.ts), MB.
+   * Results from before it existed hold the worker's (handler, emulator and driver in one process).
+   */
   peakRssMb: number;
   /** The group's assignments in the emulator at the end, and how many there should be. */
   assignmentsInEmulator: number;
@@ -149,7 +152,7 @@ export interface GroupScaleResult {
   lambdaMemoryMb: number;
   /** DynamoDB's item size limit, bytes. */
   itemLimitBytes: number;
-  /** The worker's maxRSS over its whole life (getrusage), MB. */
+  /** The worker's maxRSS over its whole life (getrusage), MB: since the handler process, the emulator and the driver. */
   workerMaxRssMb: number;
   /** Accounts in the emulated organisation the group's accounts were checked against (absent in older results). */
   organizationAccounts?: number;

@@ -32,8 +32,22 @@ export class VirtualClock {
   private readonly heap: TimerEntry[] = [];
   private readonly live = new Set<number>();
 
+  /** Told the new time whenever it moves, before any timer due then runs (a process sharing this clock reads it). */
+  private listener: ((now: number) => void) | undefined;
+
   constructor(startMs = 0) {
     this.current = startMs;
+  }
+
+  onAdvance(listener: (now: number) => void): void {
+    this.listener = listener;
+    listener(this.current);
+  }
+
+  private moveTo(time: number): void {
+    if (time === this.current) return;
+    this.current = time;
+    this.listener?.(time);
   }
 
   now(): number {
@@ -74,7 +88,7 @@ export class VirtualClock {
   advanceToNext(): number {
     const dueAt = this.nextDueAt();
     if (dueAt === undefined) return 0;
-    this.current = Math.max(this.current, dueAt);
+    this.moveTo(Math.max(this.current, dueAt));
     return this.runDue();
   }
 
@@ -85,10 +99,10 @@ export class VirtualClock {
     for (;;) {
       const dueAt = this.nextDueAt();
       if (dueAt === undefined || dueAt > target) break;
-      this.current = Math.max(this.current, dueAt);
+      this.moveTo(Math.max(this.current, dueAt));
       ran += this.runDue();
     }
-    this.current = target;
+    this.moveTo(target);
     return ran;
   }
 

@@ -4,9 +4,12 @@
  * dynalite (a child process, ./state-table.ts). Section 4's group row (500 assignments, one CREATE per seed) and
  * section 8 (the largest group: CREATE, UPDATE, READ, DELETE).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { clearStateTable, DEFAULT_WORLD, type RunningEmulator } from '../../dev/emulator';
-import { DriverError, type Driver, type ResourceProperties, type RunResult } from '../../dev/driver';
+import { clearStateTable, DEFAULT_WORLD, startEmulator, type RunningEmulator } from '../../dev/emulator';
+import { Driver, DriverError, type ResourceProperties, type RunResult } from '../../dev/driver';
 import { groupAssignmentsOf } from '../../dev/types';
 import { GROUP_TYPE, groupEntrypoint, loadGroupHandlers } from '../lib/benchmarked-type';
 import { physicalLimit } from '../lib/limits';
@@ -23,6 +26,7 @@ import type {
 } from '../lib/results';
 import type { VirtualRuntime } from '../lib/virtual-runtime';
 import { emulatorOnVirtualTime, freshCredentials, settle, virtualDriver, type Progress } from './harness';
+import { buildHostFiles, fileClock, HandlerProcess, type HostFiles } from './handler-process';
 import { startStateTableProcess, tableCallClock, type StateTableProcess } from './state-table';
 
 /** Section 4's quotas and provisioning time, for every group row. */
@@ -225,6 +229,109 @@ export async function measure(
   };
 }
 
+/**
+ * Section 8's operations, each served by a handler process of its own (handler-process.ts): a warm Lambda instance
+ * for the operation's every invocation. The emulator and the driver read that process's clock, so the figures are
+ * those of the in-process runs; the peak RSS is the handler's alone.
+ */
+class HandlerProcesses {
+  private current: HandlerProcess | undefined;
+  private readonly clockFile: string;
+  /** The time of the process running now; the worker's until the first one starts. */
+  private source: { now(): number };
+  readonly clock = { now: (): number => this.source.now() };
+
+  constructor(
+    private readonly files: HostFiles,
+    private readonly outdir: string,
+    runtime: VirtualRuntime,
+  ) {
+    this.clockFile = path.join(outdir, 'clock');
+    this.source = runtime.clock;
+  }
+
+  start(emulatorEndpoint: string, stateTableEndpoint: string, seed: number): HandlerProcess {
+    this.current = new HandlerProcess(this.files, {
+      emulatorEndpoint,
+      stateTableEndpoint,
+      seed,
+      startMs: this.clock.now(),
+      clockFile: this.clockFile,
+    });
+    return this.current;
+  }
+
+  /** Reads the running process's clock from now on (it has written the file once it answers). */
+  follow(): void {
+    this.source = fileClock(this.clockFile);
+  }
+
+  process(): HandlerProcess {
+    if (!this.current) throw new Error('no handler process started');
+    return this.current;
+  }
+
+  driver(log: (line: string) => void): Driver {
+    return new Driver({
+      entrypoint: (request, context) => this.process().invoke(request, context),
+      typeName: GROUP_TYPE.typeName,
+      primaryIdentifier: GROUP_TYPE.primaryIdentifier,
+      callerCredentials: freshCredentials(),
+      lambdaTimeoutMs: MODEL.lambdaTimeoutMs,
+      maxInvocations: 1_000,
+      timeoutMs: Math.max(handlerTimeoutMs('create'), handlerTimeoutMs('update'), handlerTimeoutMs('delete')),
+      now: () => this.clock.now(),
+      // The callback delay, then CloudFormation's re-invocation overhead (the model constant), on the process's clock.
+      sleep: (ms) => this.process().sleep(ms + MODEL.reinvocationOverheadMs),
+      log,
+    });
+  }
+
+  close(): void {
+    rmSync(this.outdir, { recursive: true, force: true });
+  }
+}
+
+/** Runs one operation in a new handler process, with the emulator's call log and the table's counters fresh. */
+async function measureInHandlerProcess(
+  processes: HandlerProcesses,
+  emulator: RunningEmulator,
+  table: Table,
+  operation: () => Promise<RunResult>,
+): Promise<Measured> {
+  emulator.clearCalls();
+  await table.process.stats();
+  const handler = processes.start(emulator.endpoint, table.process.endpoint, MODEL.seed);
+  try {
+    // The process has written its clock once it answers.
+    const before = await handler.report();
+    processes.follow();
+    const wallStart = performance.now();
+    const startedAt = processes.clock.now();
+    const outcome = await settle(operation());
+    const wallMs = performance.now() - wallStart;
+    const after = await handler.report();
+    const stats = await table.process.stats();
+    const calls = emulator.calls();
+    return {
+      outcome,
+      apiCalls: calls.length,
+      throttles: calls.filter(isThrottle).length,
+      invocations: outcome.invocations.length,
+      stateTable: {
+        calls: after.tableCalls - before.tableCalls,
+        clockMoved: after.tableClockMoved - before.tableClockMoved,
+        largestItemBytes: stats.largestItemBytes,
+      },
+      peakRssMb: after.maxRssMb,
+      wallMs,
+      resolution: resolutionWindow(calls, startedAt),
+    };
+  } finally {
+    await handler.close();
+  }
+}
+
 /** Why the operation failed, if it did: its answer, a driver error, or virtual time moving during a table call. */
 export function failureOf(measured: Measured): string | undefined {
   const { outcome } = measured;
@@ -328,12 +435,11 @@ export async function runGroupScale(
   const perPrincipal = shape.permissionSets * shape.accounts;
   const assignments = shape.principals * perPrincipal;
   const replaced = shape.replacedPrincipals * perPrincipal;
+  const outdir = mkdtempSync(path.join(tmpdir(), 'group-handler-'));
+  const processes = new HandlerProcesses(buildHostFiles(outdir), outdir, runtime);
   return withTable(runtime, async (table) => {
-    await warmUpGroup(runtime, table.process);
-    const emulator = await emulatorOnVirtualTime(runtime, {
-      ...QUOTAS,
-      stateTableEndpoint: table.process.endpoint,
-    });
+    // The emulator stays here, on the clock of the handler process serving the operation.
+    const emulator = await startEmulator({ ...QUOTAS, clock: processes.clock });
     try {
       const world = seedGroupWorld(emulator, shape, shape.replacedPrincipals);
       const organizationAccounts = emulator.state.world().accounts.length;
@@ -342,10 +448,9 @@ export async function runGroupScale(
       const moved = [...initial.slice(shape.replacedPrincipals), ...world.principals.slice(shape.principals)];
       const before = groupModel('bench-large', world, initial);
       const after = groupModel('bench-large', world, moved);
-      runtime.reseed(MODEL.seed);
       // Progress: the writes SSO Admin answered, reported after each invocation.
       let reported = 0;
-      const driver = groupDriver(runtime, () => {
+      const driver = processes.driver(() => {
         const written = emulator
           .calls()
           .filter(
@@ -426,7 +531,7 @@ export async function runGroupScale(
       const operations: GroupOperationResult[] = [];
       for (const step of steps) {
         if (operations.some((done) => !done.succeeded)) break; // each step starts from the last one's end state
-        const measured = await measure(runtime, emulator, table, step.run);
+        const measured = await measureInHandlerProcess(processes, emulator, table, step.run);
         const state = endState(emulator, world, step.holds);
         const { outcome } = measured;
         const failure =
@@ -472,6 +577,7 @@ export async function runGroupScale(
       };
     } finally {
       await emulator.close();
+      processes.close();
     }
   });
 }

@@ -59,7 +59,7 @@ export async function startStateTableProcess(): Promise<StateTableProcess> {
  */
 export function tableCallClock(
   endpoint: string,
-  clock: VirtualClock,
+  clock: Pick<VirtualClock, 'now'>,
 ): { calls(): number; clockMoved(): number } {
   const { host } = new URL(endpoint);
   let calls = 0;

@@ -1,14 +1,15 @@
 /**
  * Child process for the virtual-time sections (`convergence`, `scale`, `list`, `group [full|quick]` or
  * `resolution`), forked by bench/run.ts with IPC. Run by hand, `separate [ours|native|both] [runs]` measures
- * section 4's separate resources alone (default: ours, one run) and prints them.
+ * section 4's separate resources alone (default: ours, one run) and `group-scale` section 4's group row alone;
+ * each prints its result.
  * Messages to the parent: { kind: 'progress', units }, then { kind: 'result', data } or { kind: 'error', message }.
  */
-import { MODEL } from '../lib/model';
+import { MODEL, SCALE } from '../lib/model';
 import { installVirtualTime } from '../lib/virtual-runtime';
 import type { WorkerMessage } from '../lib/worker-process';
 import { runListScale } from './list-scale';
-import { runGroupScale } from './group';
+import { groupScaleRuns, runGroupScale } from './group';
 import { runResolution } from './resolution';
 import { runConvergence, runScale, runSeparateScale } from './scenarios';
 
@@ -54,7 +55,14 @@ async function main(): Promise<void> {
                     Number(process.argv[4] ?? 1),
                     progress,
                   )
-                : undefined;
+                : section === 'group-scale'
+                  ? await groupScaleRuns(
+                      runtime,
+                      // Section 4's seeds (scenarios.ts runScale).
+                      Array.from({ length: SCALE.runs }, (_, run) => MODEL.seed + run),
+                      progress,
+                    )
+                  : undefined;
   if (data === undefined) throw new Error(`unknown section ${String(section)}`);
   await send({ kind: 'result', data });
 }

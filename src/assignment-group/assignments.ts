@@ -218,13 +218,15 @@ export async function runStage(options: StageOptions, start: OperationProgress):
   const confirmed: string[] = [];
   // How long after sending a write is first checked: short at first, then as long as writes were seen to take
   // (at most CHECK_INTERVAL_MS.max), so a steady stage checks each write once.
-  let firstCheckAfter = firstCheckInterval();
+  // An earlier invocation's learned time carries over, so each invocation does not probe the service anew.
+  let firstCheckAfter = start.checkAfterMs ?? firstCheckInterval();
   const snapshot = (): OperationProgress => ({
     ...start,
     cursor,
     inFlight: [...pending.values()].map(({ requestId, key }) => ({ requestId, key })),
     reserved: [...reserved],
     failures: [...failures],
+    checkAfterMs: firstCheckAfter,
   });
   const track = (requestId: string, key: string, sentAt: number) =>
     pending.set(requestId, { requestId, key, sentAt, dueAt: sentAt + firstCheckAfter, checking: false });
@@ -294,6 +296,10 @@ export async function runStage(options: StageOptions, start: OperationProgress):
         // Not done at this age: later writes are first checked no sooner, and this one after as long again.
         firstCheckAfter = Math.min(CHECK_INTERVAL_MS.max, Math.max(firstCheckAfter, 2 * age));
         write.dueAt = now() + Math.min(CHECK_INTERVAL_MS.max, Math.max(age, 1));
+        // The writes sent since are younger still: none is checked before the time just learned either.
+        for (const other of pending.values()) {
+          if (!other.checking) other.dueAt = Math.max(other.dueAt, other.sentAt + firstCheckAfter);
+        }
         return;
       }
       pending.delete(write.requestId);
@@ -330,17 +336,22 @@ export async function runStage(options: StageOptions, start: OperationProgress):
         else reserved.push(key);
       }
     }
+    // Whether the last slot went to a check: a due check and a possible write take turns, so the writes stay
+    // spread over time. Checks first always would send writes in bursts of 15 whose checks all fall due together,
+    // and the stream would idle between bursts, its 15 outstanding writes not yet due.
+    let lastWasCheck = false;
     while (interruptedBy === undefined && now() < options.workUntil) {
       const due = [...pending.values()].find((write) => !write.checking && write.dueAt <= now());
-      if (due) {
+      const canSend =
+        pending.size + sending < SSO_QUOTAS.outstandingWrites &&
+        (sending < reserved.length || cursor < writes.length);
+      if (due && !(lastWasCheck && canSend)) {
+        lastWasCheck = true;
         await check(due);
         continue;
       }
-      const outstanding = pending.size + sending;
-      if (
-        outstanding < SSO_QUOTAS.outstandingWrites &&
-        (sending < reserved.length || cursor < writes.length)
-      ) {
+      if (canSend) {
+        lastWasCheck = false;
         if (sending === reserved.length) {
           // Reserve (write-ahead) the next writes, recorded before any of them is sent.
           const taken = writes.slice(cursor, cursor + SSO_QUOTAS.outstandingWrites);

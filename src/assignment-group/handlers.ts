@@ -304,7 +304,9 @@ async function carryOn(
     }
     if (operation.stage === 'create' && operation.remove.length > 0) {
       // Additions confirmed: only now the removals, so a principal moved between permission sets has no gap.
-      operation = { ...operation, stage: 'remove', cursor: 0, inFlight: [] };
+      // The check time learned is the creations'; the removals learn their own.
+      const { checkAfterMs: _creations, ...created } = operation;
+      operation = { ...created, stage: 'remove', cursor: 0, inFlight: [] };
       await save(operation);
       continue;
     }
@@ -329,7 +331,8 @@ async function carryOn(
   // Reserved writes are not sent yet: the cursor counts them.
   const sent = operation.cursor - (operation.reserved?.length ?? 0);
   const message = `${verb} assignments: ${sent} of ${writes.length} sent, ${operation.inFlight.length} in flight`;
-  return inProgress(modelOf(group), context, 1, message);
+  // The work window is spent, not a wait on the service: the writes go on as soon as CloudFormation re-invokes.
+  return inProgress(modelOf(group), context, 0, message);
 }
 
 /** `1 assignment`, `2 assignments`. */

@@ -39,6 +39,11 @@ export interface OperationProgress {
   readonly reserved?: readonly string[];
   /** Writes that FAILED: the assignment and SSO Admin's FailureReason. */
   readonly failures: readonly { readonly key: string; readonly reason: string }[];
+  /**
+   * How long after sending a write its first status check comes, as the stage learned it so far (runStage): the
+   * next invocation starts from it instead of probing the provisioning time again.
+   */
+  readonly checkAfterMs?: number;
 }
 
 /**

@@ -26,15 +26,20 @@ type Entrypoint = ConstructorParameters<typeof Driver>[0]['entrypoint'];
 
 /**
  * The driver, playing CloudFormation for the group on a thousandth of its waits, quietly; through `handler` (the
- * group's entrypoint, or a wrapper of it that watches each invocation).
+ * group's entrypoint, or a wrapper of it that watches each invocation); `lambdaTimeoutMs` shortens each invocation, `timeoutMs`
+ * the whole operation's budget.
  */
-export function groupDriver(handler: Entrypoint = entrypoint): Driver {
+export function groupDriver(
+  handler: Entrypoint = entrypoint,
+  options: { lambdaTimeoutMs?: number; timeoutMs?: number } = {},
+): Driver {
   return new Driver({
     entrypoint: handler,
     typeName: ResourceModel.TYPE_NAME,
     primaryIdentifier: ['/properties/Name'],
     timeScale: 0.001,
     log: () => undefined,
+    ...options,
   });
 }
 

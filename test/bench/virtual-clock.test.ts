@@ -18,6 +18,25 @@ describe('VirtualClock', () => {
     expect(clock.now()).toBe(6_000);
   });
 
+  test('onAdvance is told the time at once and whenever it moves, before the timers due then run', () => {
+    const clock = new VirtualClock(1_000);
+    const seen: string[] = [];
+    clock.onAdvance((now) => seen.push(`time ${now}`));
+    clock.schedule(() => seen.push(`timer at ${clock.now()}`), 500);
+    clock.schedule(() => seen.push(`timer at ${clock.now()}`), 2_000);
+
+    clock.advanceToNext();
+    clock.advanceBy(3_000);
+    expect(seen).toEqual([
+      'time 1000',
+      'time 1500',
+      'timer at 1500',
+      'time 3000',
+      'timer at 3000',
+      'time 4500',
+    ]);
+  });
+
   test('a cancelled timer never runs and is not pending', () => {
     const clock = new VirtualClock();
     const ran: number[] = [];
