@@ -34,7 +34,7 @@ import { IDENTITY_STORE_CONCURRENCY } from './principals';
 
 /** An Organizations client for the caller's credentials (`AWS_ENDPOINT_URL_ORGANIZATIONS` points it at a stand-in). */
 export const organizationsClientFor = clientCache((settings, typeName) => {
-  const client = new OrganizationsClient(commonClientConfig(settings, typeName, 'organizations'));
+  const client = new OrganizationsClient(commonClientConfig(settings, typeName));
   nameFailedActions(client.middlewareStack);
   return client;
 });

@@ -13,7 +13,7 @@ import { STATE_TABLE } from './state-table';
 
 /** A DynamoDB client for the caller's credentials (`AWS_ENDPOINT_URL_DYNAMODB` points it at a stand-in). */
 export const dynamoDbClientFor = clientCache((settings, typeName) => {
-  const client = new DynamoDBClient(commonClientConfig(settings, typeName, 'dynamodb'));
+  const client = new DynamoDBClient(commonClientConfig(settings, typeName));
   nameFailedActions(client.middlewareStack);
   return client;
 });

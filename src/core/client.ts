@@ -11,9 +11,8 @@ import type {
 } from '@smithy/types';
 import { FAILED_ACTION, isErrorNamed } from './errors';
 import { isRecord } from './records';
-import { remainingWorkMs } from './invocation';
 import { RETRY_POLICY } from './retry-policy';
-import { InvocationBudgetRetryStrategy, processRateLimiter } from './retry-strategy';
+import { InvocationBudgetRetryStrategy } from './retry-strategy';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 export interface SessionCredentials {
@@ -64,19 +63,13 @@ export function clientSettingsFromSession(session: SessionLike | null | undefine
   };
 }
 
-/**
- * What every client of the handlers shares: credentials, retry policy, timeouts and user agent. `service` names the
- * quota the client's calls count against (the process paces each service's calls with one rate limiter).
- */
-export function commonClientConfig(settings: ClientSettings, typeName: string, service: string) {
+/** What every client of the handlers shares: credentials, retry policy, timeouts and user agent. */
+export function commonClientConfig(settings: ClientSettings, typeName: string) {
   return {
     region: settings.region,
     // A copy: the SDK annotates the credentials object it is given.
     credentials: { ...settings.credentials },
-    retryStrategy: new InvocationBudgetRetryStrategy(
-      remainingWorkMs,
-      processRateLimiter(`${service}:${settings.region}`),
-    ),
+    retryStrategy: new InvocationBudgetRetryStrategy(),
     requestHandler: {
       connectionTimeout: RETRY_POLICY.connectionTimeoutMs,
       requestTimeout: RETRY_POLICY.requestTimeoutMs,
@@ -135,7 +128,7 @@ export function nameFailedActions<Input extends object, Output extends MetadataB
  * standard `AWS_ENDPOINT_URL_SSO_ADMIN` / `AWS_ENDPOINT_URL` settings point it at any stand-in.
  */
 export function createSsoAdminClient(settings: ClientSettings, typeName: string): SSOAdminClient {
-  const client = new SSOAdminClient(commonClientConfig(settings, typeName, 'sso'));
+  const client = new SSOAdminClient(commonClientConfig(settings, typeName));
   nameFailedActions(client.middlewareStack);
   // The SSO Admin model documents ConflictException as "a retry (with appropriate backoff logic) is the
   // recommended response", but the SDK does not classify it as retryable. Marking it with the
@@ -162,7 +155,7 @@ export function createSsoAdminClient(settings: ClientSettings, typeName: string)
  * `AWS_ENDPOINT_URL` point it at a stand-in).
  */
 export function createIdentityStoreClient(settings: ClientSettings, typeName: string): IdentitystoreClient {
-  const client = new IdentitystoreClient(commonClientConfig(settings, typeName, 'identitystore'));
+  const client = new IdentitystoreClient(commonClientConfig(settings, typeName));
   nameFailedActions(client.middlewareStack);
   return client;
 }

@@ -4,7 +4,6 @@ import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { HandlerErrorCode } from '@amazon-web-services-cloudformation/cloudformation-cli-typescript-lib';
 import { classifyError, FAILED_ACTION } from '../../src/core/errors';
 import { runInInvocation } from '../../src/core/invocation';
-import { processRateLimiter } from '../../src/core/retry-strategy';
 import {
   clientSettingsFromSession,
   createSsoAdminClient,
@@ -200,44 +199,4 @@ describe('retries are bounded by the time left in the invocation', () => {
       await server.close();
     }
   });
-});
-
-test('paces before being throttled: a throttle seen by one client paces the next client of the process', async () => {
-  const server = await scriptedServer([
-    { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } },
-    { status: 200, body: { Instances: [] } },
-    { status: 200, body: { Instances: [] } },
-  ]);
-  // A region no other test of this file uses: the process paces each service and region with one limiter.
-  const settings = { ...SETTINGS, region: 'eu-south-2' };
-  const limiter = processRateLimiter('sso:eu-south-2');
-  const learnt = jest.spyOn(limiter, 'updateClientSendingRate');
-  const paced = jest.spyOn(limiter, 'getSendToken');
-  try {
-    process.env.AWS_ENDPOINT_URL_SSO_ADMIN = server.endpoint;
-    // Throttled, then retried by the SDK: the process's limiter learns of the throttle.
-    await createSsoAdminClient(settings, TYPE_NAME).send(new ListInstancesCommand({}));
-    expect(server.recorded).toHaveLength(2);
-    expect(learnt).toHaveBeenCalledWith(expect.objectContaining({ errorType: 'THROTTLING' }));
-    // Another operation's client (other credentials) in the same process sends through that same limiter, at the
-    // pace it learnt, instead of starting afresh into a quota that just said no.
-    paced.mockClear();
-    const next = createSsoAdminClient(
-      { ...settings, credentials: { ...SETTINGS.credentials, accessKeyId: 'AKIDCLIENTNEXT' } },
-      TYPE_NAME,
-    );
-    await next.send(new ListInstancesCommand({}));
-    expect(server.recorded).toHaveLength(3);
-    expect(paced).toHaveBeenCalledTimes(1);
-  } finally {
-    learnt.mockRestore();
-    paced.mockRestore();
-    await server.close();
-  }
-});
-
-test('clients of one process share one rate limiter per service quota, another per region', () => {
-  expect(processRateLimiter('sso:us-east-1')).toBe(processRateLimiter('sso:us-east-1'));
-  expect(processRateLimiter('sso:us-east-1')).not.toBe(processRateLimiter('sso:eu-west-1'));
-  expect(processRateLimiter('sso:us-east-1')).not.toBe(processRateLimiter('identitystore:us-east-1'));
 });
