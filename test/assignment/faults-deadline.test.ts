@@ -43,19 +43,22 @@ describe(`${type.typeName}: provisioning slower than the stabilization deadline`
   });
 });
 
-describe(`${type.typeName}: the assignment deleted out of band after the write succeeded, before the handler read it back`, () => {
-  test('the creation request SUCCEEDED but the assignment is not listed → submitted again → SUCCESS, one assignment', async () => {
+describe(`${type.typeName}: the assignment deleted out of band after the write succeeded`, () => {
+  test('the creation request SUCCEEDED → SUCCESS without a read-back or a second write; the removal is drift READ reports', async () => {
     // Someone removes the assignment as soon as it is provisioned, just before the status check that reports it
-    // SUCCEEDED reaches the handler, which then lists it and finds it gone.
+    // SUCCEEDED reaches the handler. The status is the service's confirmation: the handler answers at once, and
+    // what happened afterwards is drift, as it would be a second later.
     let removed = false;
     intercept().onAnswered(STATUS_OPERATION, () => {
       if (!removed) removed = type.removeOutOfBand(emulator());
     });
-    const result = await virtualDriver(type).create(type.model);
+    const driver = virtualDriver(type);
+    const result = await driver.create(type.model);
 
     expect(removed).toBe(true);
     expect(result.final).toMatchObject({ status: 'SUCCESS', resourceModel: type.model });
-    expect(countCalls(emulator(), type.createOperation)).toBe(2);
-    expect(type.copies(emulator())).toBe(1);
+    expect(countCalls(emulator(), type.createOperation)).toBe(1);
+    expect(type.copies(emulator())).toBe(0);
+    expect((await driver.read(type.model)).final).toMatchObject({ status: 'FAILED', errorCode: 'NotFound' });
   });
 });
