@@ -23,6 +23,7 @@ import {
   OVERHEAD,
   RESOLUTION,
   SCALE,
+  separateScaleRuns,
 } from './lib/model';
 import { groupScaleProblems, resolutionProblems } from './lib/problems';
 import { progressBoard } from './lib/progress';
@@ -186,7 +187,7 @@ async function main(mode: GroupMode): Promise<number> {
       '3 convergence',
       CONVERGENCE.provisioningSeconds.length * 2 * CONVERGENCE.repetitions,
     );
-    const scaleBar = board.section('4 scale', SCALE.assignments * 3 * SCALE.runs);
+    const scaleBar = board.section('4 scale', SCALE.assignments * (2 * separateScaleRuns(mode) + SCALE.runs));
     const listBar = listScaleBar(board);
     const groupShapeNow = groupShape(mode);
     const groupBar = board.section(
@@ -259,7 +260,7 @@ async function main(mode: GroupMode): Promise<number> {
     const convergenceRun = runWorker<ConvergenceCase[]>(VIRTUAL_WORKER, ['convergence'], (units) =>
       convergenceBar.increment(units),
     ).finally(() => convergenceBar.done());
-    const scaleRun = runWorker<ScaleResult>(VIRTUAL_WORKER, ['scale'], (units) =>
+    const scaleRun = runWorker<ScaleResult>(VIRTUAL_WORKER, ['scale', mode], (units) =>
       scaleBar.increment(units),
     ).finally(() => scaleBar.done());
     const listRun = runWorker<ListScaleResult>(VIRTUAL_WORKER, ['list'], (units) =>

@@ -37,7 +37,17 @@ export const SCALE = {
   minCallsPerAssignment: 3,
   /** Runs per strategy, each with its own seed (MODEL.seed + run); the table shows the median run. */
   runs: 3,
+  /**
+   * Runs per separate-resources strategy in a quick run: one run of ours is 500 Lambda environments, about 45 s of
+   * wall time, and three would take the quick run past its five minutes. The group row keeps `runs`.
+   */
+  quickSeparateRuns: 1,
 } as const;
+
+/** How many seeds section 4's separate resources run with in `mode` (the committed results: `full`). */
+export function separateScaleRuns(mode: 'quick' | 'full'): number {
+  return mode === 'quick' ? SCALE.quickSeparateRuns : SCALE.runs;
+}
 
 /**
  * The group rows: ours as ONE resource standing for Principals x PermissionSets x accounts, against the same

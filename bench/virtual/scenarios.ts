@@ -22,7 +22,7 @@ import {
 import { REPOSITORY_ROOT } from '../../dev/types';
 import { isolatedModuleLoader, lambdaEnvironments, type EnvironmentLoader } from '../lib/lambda-environments';
 import { physicalLimit } from '../lib/limits';
-import { CONVERGENCE, GROUP_SCALE, MODEL, SCALE } from '../lib/model';
+import { CONVERGENCE, GROUP_SCALE, MODEL, SCALE, separateScaleRuns } from '../lib/model';
 import type { ConvergenceCase, OperationFigures, ScaleResult, ScaleRun, Strategy } from '../lib/results';
 import { median, percentile } from '../lib/stats';
 import type { VirtualRuntime } from '../lib/virtual-runtime';
@@ -306,13 +306,17 @@ export async function runSeparateScale(
   return results;
 }
 
-export async function runScale(runtime: VirtualRuntime, progress: Progress): Promise<ScaleResult> {
+export async function runScale(
+  runtime: VirtualRuntime,
+  mode: 'quick' | 'full',
+  progress: Progress,
+): Promise<ScaleResult> {
   const limit = separateResourcesLimit();
   await warmUp(runtime);
   const seeds = Array.from({ length: SCALE.runs }, (_, run) => MODEL.seed + run);
   const runs: ScaleRun[] = [];
   for (const strategy of ['ours', 'native'] as const) {
-    for (const seed of seeds) {
+    for (const seed of seeds.slice(0, separateScaleRuns(mode))) {
       runs.push(await scaleRun(runtime, strategy, seed, limit.limitMs, progress));
     }
   }

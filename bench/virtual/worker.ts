@@ -1,5 +1,5 @@
 /**
- * Child process for the virtual-time sections (`convergence`, `scale`, `list`, `group [full|quick]` or
+ * Child process for the virtual-time sections (`convergence`, `scale [full|quick]`, `list`, `group [full|quick]` or
  * `resolution`), forked by bench/run.ts with IPC. Run by hand, `separate [ours|native|both] [runs]` measures
  * section 4's separate resources alone (default: ours, one run) and `group-scale` section 4's group row alone;
  * each prints its result.
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     section === 'convergence'
       ? await runConvergence(runtime, progress)
       : section === 'scale'
-        ? await runScale(runtime, progress)
+        ? await runScale(runtime, process.argv[3] === 'quick' ? 'quick' : 'full', progress)
         : section === 'list'
           ? await runListScale(runtime, progress)
           : section === 'group'
