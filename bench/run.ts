@@ -343,8 +343,8 @@ function chosenRun(args: readonly string[]): () => Promise<number> {
   return async () => {
     console.error(
       `Unknown arguments: ${args.join(' ')}. Usage: npm run bench [-- --quick | --full | --only list] ` +
-        '(--quick, the default: section 8 on a 2,000-assignment group; --full: on the 10,000-assignment group, ' +
-        'as the committed results; --only list measures section 7 alone and merges it into bench/results/latest.json)',
+        "(--quick, the default: section 8 on a 2,000-assignment group, section 4's separate resources on one " +
+        'seed; --full: the 10,000-assignment group and three seeds, as the committed results; --only list measures section 7 alone and merges it into bench/results/latest.json)',
     );
     return 2;
   };
