@@ -310,15 +310,8 @@ export async function runStage(options: StageOptions, start: OperationProgress):
   try {
     // A batch the last invocation reserved and may have sent without recording it: write only what is still needed.
     const recorded = new Set(start.inFlight.map((write) => write.key));
-    for (const { requestId, key } of start.inFlight) {
-      pending.set(requestId, {
-        requestId,
-        key,
-        sentAt: now() - firstCheckAfter,
-        dueAt: now(),
-        checking: false,
-      });
-    }
+    // Recorded in flight by the last invocation: due for a check at once.
+    for (const { requestId, key } of start.inFlight) track(requestId, key, now() - firstCheckAfter);
     const unresolved = (start.reserved ?? []).filter((key) => !recorded.has(key));
     if (unresolved.length > 0) {
       const present = await options.existing(unresolved);
